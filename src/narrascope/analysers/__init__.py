@@ -1,0 +1,6 @@
+"""Analysers: one module or package per analysis, registered by name and version."""
+
+from .base import Analyser, AnalyserSpec, get_spec, load_analyser, register, registry, resolve_order
+
+__all__ = ["Analyser", "AnalyserSpec", "get_spec", "load_analyser", "register", "registry",
+           "resolve_order"]

@@ -1,0 +1,199 @@
+"""Clean: make the one text that every finding points into.
+
+``clean(raw)`` turns a :class:`~narrascope.model.RawItem` into a
+:class:`~narrascope.model.Document`: HTML becomes article text (trafilatura), scraped
+text loses its page furniture (see :mod:`.boilerplate`), the title is the first real
+line and a site suffix in it names the outlet, a date line under it the publication
+date, whitespace is normalised and the language identified. Cleaning only deletes
+characters or swaps one for one (a no-break space for a space), so an
+:class:`OffsetMap` maps every offset back into the raw text exactly; the shared tasks'
+file formats use it to report offsets into the files as read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..model import Document, RawItem, doc_id_for
+from .boilerplate import is_boilerplate_line, is_head_category, is_tail_marker
+from .language import detect_language
+from .meta import parse_date_line, split_title_suffix
+
+__all__ = ["clean", "Cleaned", "OffsetMap", "MIN_TEXT_CHARS"]
+
+#: A document needs at least this many characters of text after cleaning.
+MIN_TEXT_CHARS = 20
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACELIKE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_RUNS = re.compile(r" {2,}")
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Segments ``(clean_start, raw_start, length)`` in order: clean text
+    ``[c, c+n)`` is raw text ``[r, r+n)`` (character for character, up to whitespace)."""
+
+    segments: tuple[tuple[int, int, int], ...]
+
+    def to_raw(self, pos: int) -> int:
+        """The raw offset of clean offset ``pos`` (an end offset maps past its last char)."""
+        if not self.segments:
+            return pos
+        starts = [s[0] for s in self.segments]
+        i = max(0, bisect.bisect_right(starts, pos) - 1)
+        c, r, n = self.segments[i]
+        if pos <= c + n:
+            return r + (pos - c)
+        return r + n
+
+    def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Raw ``[start, end)`` for a clean ``[start, end)``."""
+        if end <= start:
+            s = self.to_raw(start)
+            return s, s
+        return self.to_raw(start), self.to_raw(end - 1) + 1
+
+    def to_json(self) -> list[list[int]]:
+        return [list(s) for s in self.segments]
+
+    @classmethod
+    def from_json(cls, data) -> "OffsetMap":
+        return cls(tuple(tuple(int(x) for x in s) for s in data or ()))  # type: ignore[misc]
+
+
+class _Builder:
+    """Accumulates clean text with the raw index of every character."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.segments: list[list[int]] = []
+        self.length = 0
+
+    def add(self, text: str, raw_start: int, contiguous: bool = True) -> None:
+        if not text:
+            return
+        seg = self.segments[-1] if self.segments else None
+        if contiguous and seg and seg[0] + seg[2] == self.length and seg[1] + seg[2] == raw_start:
+            seg[2] += len(text)
+        else:
+            self.segments.append([self.length, raw_start, len(text)])
+        self.parts.append(text)
+        self.length += len(text)
+
+    def add_line(self, line: str, raw_start: int) -> None:
+        """Add ``line`` normalised: invisible characters dropped, space-like ones made
+        spaces, runs of spaces collapsed, ends stripped (all deletions or 1:1 swaps)."""
+        i, n = 0, len(line)
+        while i < n and (line[i].isspace() or ord(line[i]) in _INVISIBLE):
+            i += 1
+        while n > i and (line[n - 1].isspace() or ord(line[n - 1]) in _INVISIBLE):
+            n -= 1
+        buf: list[str] = []
+        buf_start = raw_start + i
+        prev_space = False
+        for j in range(i, n):
+            ch = line[j]
+            if ord(ch) in _INVISIBLE:
+                self._flush(buf, buf_start)
+                buf, buf_start = [], raw_start + j + 1
+                continue
+            if ch.isspace() or _SPACELIKE.match(ch):
+                if prev_space:
+                    self._flush(buf, buf_start)
+                    buf, buf_start = [], raw_start + j + 1
+                    continue
+                ch, prev_space = " ", True
+            else:
+                prev_space = False
+            buf.append(ch)
+        self._flush(buf, buf_start)
+
+    def _flush(self, buf: list[str], start: int) -> None:
+        self.add("".join(buf), start)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    doc: Document
+    offsets: OffsetMap
+
+
+def _lines(text: str) -> list[tuple[str, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((line.rstrip("\r"), pos))
+        pos += len(line) + 1
+    return out
+
+
+def clean(raw: RawItem) -> Cleaned:
+    """Clean one raw item; raises :class:`InputError` when no article text is left."""
+    if raw.text is None and raw.html is not None:
+        from .html import extract_html
+
+        raw = extract_html(raw)
+    text = raw.text or ""
+    lines = [(ln, off) for ln, off in _lines(text)]
+    b = _Builder()
+    title, outlet, published = raw.title, raw.outlet, raw.published
+
+    i = 0
+    if raw.scraped:
+        while i < len(lines) and (not lines[i][0].strip() or is_boilerplate_line(lines[i][0])
+                                  or (is_head_category(lines[i][0]) and _next_real(lines, i))):
+            i += 1
+    if raw.title_first_line and i < len(lines):
+        line, off = lines[i]
+        t, site, cut = split_title_suffix(line.strip()) if raw.scraped else (line.strip(), None, 0)
+        lead = len(line) - len(line.lstrip())
+        b.add_line(line[: lead + len(t)], off)
+        title = title or b.text().strip() or None
+        outlet = outlet or site
+        i += 1
+        # a date line straight under the title is the publication date
+        j = i
+        while j < len(lines) and not lines[j][0].strip():
+            j += 1
+        if raw.scraped and j < len(lines) and (d := parse_date_line(lines[j][0])):
+            published = published or d
+            i = j + 1
+    body_start = i
+    body_chars = sum(len(ln) for ln, _ in lines[body_start:]) or 1
+    seen = 0
+    for ln, off in lines[body_start:]:
+        if not ln.strip():
+            continue
+        if raw.scraped:
+            if is_tail_marker(ln) and seen > 0.3 * body_chars:
+                break
+            if is_boilerplate_line(ln):
+                seen += len(ln)
+                continue
+        seen += len(ln)
+        if b.length:
+            b.add("\n\n", off - 1 if off else 0, contiguous=False)
+        b.add_line(ln, off)
+    out = b.text()
+    if len(out.strip()) < MIN_TEXT_CHARS:
+        raise InputError(raw.source, "no article text left after cleaning "
+                                     f"(needs at least {MIN_TEXT_CHARS} characters)", "no text")
+    language = raw.language or detect_language(out)
+    doc = Document(id=doc_id_for(out), text=out, title=title, url=raw.url, outlet=outlet,
+                   published=published, authors=tuple(raw.authors), language=language,
+                   source=raw.source)
+    return Cleaned(doc, OffsetMap(tuple(tuple(s) for s in b.segments)))  # type: ignore[misc]
+
+
+def _next_real(lines: list[tuple[str, int]], i: int) -> bool:
+    """True when a longer line follows line ``i``: then ``i`` is a label above a title."""
+    for ln, _ in lines[i + 1:]:
+        if ln.strip():
+            return len(ln.split()) >= 4
+    return False

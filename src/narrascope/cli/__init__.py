@@ -1,0 +1,66 @@
+"""The ``narrascope`` command. Each subcommand is a module in this package that only
+parses its arguments (``add_parser``) and calls the library (``run``).
+
+Exit codes: 0 all went well; 1 some inputs or documents were skipped (the rest was done);
+2 bad usage (unknown option, format or analyser); 3 nothing could be done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from typing import Sequence
+
+from ..errors import NarrascopeError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="narrascope",
+        description="Find propaganda narratives, actors' framing, quotes, persuasion "
+                    "techniques and copies in news articles.",
+        epilog="Exit codes: 0 ok; 1 some inputs skipped; 2 bad usage; 3 nothing done.")
+    parser.add_argument("--version", action="version", version=f"narrascope {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):  # type: ignore[name-defined]
+        if not mod.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{mod.name}").add_parser(sub)
+    return parser
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    """Options every command that touches the store takes."""
+    p.add_argument("--db", metavar="PATH",
+                   help="SQLite database (default: $NARRASCOPE_DB or $NARRASCOPE_HOME/narrascope.db)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bars or summaries on stderr (for scripts)")
+
+
+def warn(args, msg: str) -> None:
+    if not getattr(args, "quiet", False):
+        print(f"narrascope: {msg}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except NarrascopeError as e:
+        print(f"narrascope: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("narrascope: interrupted; what was stored so far is kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

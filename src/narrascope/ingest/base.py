@@ -1,0 +1,118 @@
+"""What every ingest module shares: the reader registry, size caps and text decoding."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+from ..errors import InputError
+from ..model import RawItem
+
+__all__ = ["IngestOptions", "Reader", "register_reader", "readers", "read_capped", "decode",
+           "ItemOrError"]
+
+ItemOrError = RawItem | InputError
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How sources are read. Constructed once per run and passed to every reader."""
+
+    max_bytes: int = 50_000_000
+    timeout: float = 20.0
+    allow_private: bool = False
+    #: column mapping for JSON Lines / CSV: our field name -> the file's column name
+    columns: Mapping[str, str] = field(default_factory=dict)
+    #: fetch each feed entry's link even when the entry carries content
+    follow_feed_links: bool = False
+    #: fetch URLs at all (tests and offline runs may turn it off)
+    fetch: bool = True
+
+
+#: A reader takes a local path and yields raw items or per-item errors.
+Reader = Callable[[Path, IngestOptions], Iterator[ItemOrError]]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    suffixes: tuple[str, ...]
+    reader: Reader
+
+
+_READERS: dict[str, _Entry] = {}
+
+
+def register_reader(name: str, suffixes: tuple[str, ...]):
+    """Decorator: ``@register_reader("warc", (".warc", ".warc.gz"))``."""
+
+    def deco(fn: Reader) -> Reader:
+        _READERS[name] = _Entry(name, tuple(s.lower() for s in suffixes), fn)
+        return fn
+
+    return deco
+
+
+def readers() -> dict[str, _Entry]:
+    return dict(_READERS)
+
+
+def reader_for(path: Path) -> _Entry | None:
+    """The reader whose longest suffix matches ``path`` (``.warc.gz`` beats ``.gz``)."""
+    name = path.name.lower()
+    best: tuple[int, _Entry] | None = None
+    for entry in _READERS.values():
+        for suf in entry.suffixes:
+            if name.endswith(suf) and (best is None or len(suf) > best[0]):
+                best = (len(suf), entry)
+    return best[1] if best else None
+
+
+def read_capped(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path``; an :class:`InputError` if it is missing, empty or too big."""
+    src = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputError(src, f"cannot read file ({e.strerror})", "unreadable") from None
+    if size == 0:
+        raise InputError(src, "file is empty", "empty")
+    if size > max_bytes:
+        raise InputError(src, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                              "(set NARRASCOPE_MAX_BYTES to raise it)", "too large")
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise InputError(src, f"cannot read file ({e.strerror})", "unreadable") from None
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are not text: NULs, or many control characters, near the start."""
+    head = data[:8192]
+    if not head:
+        return False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return ctrl / len(head) > 0.05
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode text bytes: UTF-8 (a BOM is dropped), UTF-16 when it has a BOM, and otherwise,
+    for bytes that are not valid UTF-8, Windows-1252 with undecodable bytes replaced by
+    U+FFFD. Binary data raises :class:`InputError`."""
+    if looks_binary(data):
+        raise InputError(source, "looks like a binary file, not text (allowed: UTF-8, UTF-16 "
+                                 "with BOM, or Windows-1252 text)", "binary")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")

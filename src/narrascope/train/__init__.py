@@ -1,0 +1,50 @@
+"""Train and evaluate the learned analysers.
+
+Each kind (``narratives``, ``ner``, ``framing``, ``techniques``, ``quotes``...) registers a
+:class:`Trainer` with :func:`register_trainer` from a module in this package, found
+automatically; ``narrascope train KIND DATA...`` and ``narrascope evaluate KIND DATA``
+dispatch through this registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from ..errors import UnknownName
+
+__all__ = ["Trainer", "register_trainer", "trainers", "get_trainer"]
+
+
+@dataclass(frozen=True)
+class Trainer:
+    kind: str
+    description: str
+    #: train(data_paths, output_path, options) -> path of the model written
+    train: Callable[[Sequence[str], str | None, dict[str, Any]], str]
+    #: evaluate(data_path, model_path, options) -> metrics dict (printed by the CLI)
+    evaluate: Callable[[str, str | None, dict[str, Any]], dict[str, Any]]
+
+
+_TRAINERS: dict[str, Trainer] = {}
+
+
+def register_trainer(trainer: Trainer) -> Trainer:
+    _TRAINERS[trainer.kind] = trainer
+    return trainer
+
+
+def trainers() -> dict[str, Trainer]:
+    for mod in pkgutil.iter_modules(__path__):  # type: ignore[name-defined]
+        if not mod.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{mod.name}")
+    return dict(_TRAINERS)
+
+
+def get_trainer(kind: str) -> Trainer:
+    t = trainers()
+    if kind not in t:
+        raise UnknownName("training kind", kind, t)
+    return t[kind]
