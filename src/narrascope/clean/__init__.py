@@ -57,6 +57,23 @@ class OffsetMap:
             return s, s
         return self.to_raw(start), self.to_raw(end - 1) + 1
 
+    def to_clean(self, raw_pos: int) -> int:
+        """The clean offset of raw offset ``raw_pos``; a raw position that cleaning deleted
+        maps to the next clean character."""
+        for c, r, n in self.segments:
+            if raw_pos < r:
+                return c
+            if raw_pos <= r + n:
+                return c + (raw_pos - r)
+        return self.segments[-1][0] + self.segments[-1][2] if self.segments else raw_pos
+
+    def span_to_clean(self, start: int, end: int) -> tuple[int, int]:
+        """Clean ``[start, end)`` for a raw ``[start, end)``."""
+        if end <= start:
+            s = self.to_clean(start)
+            return s, s
+        return self.to_clean(start), self.to_clean(end - 1) + 1
+
     def to_json(self) -> list[list[int]]:
         return [list(s) for s in self.segments]
 
