@@ -27,7 +27,8 @@ __all__ = ["clean", "Cleaned", "OffsetMap", "MIN_TEXT_CHARS"]
 #: A document needs at least this many characters of text after cleaning.
 MIN_TEXT_CHARS = 20
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# zero-width space, word joiner, BOM, soft hyphen (ZWJ/ZWNJ carry meaning in Indic scripts: kept)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
 _SPACELIKE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _RUNS = re.compile(r" {2,}")
 
@@ -48,7 +49,8 @@ class OffsetMap:
         c, r, n = self.segments[i]
         if pos <= c + n:
             return r + (pos - c)
-        return r + n
+        # inside text cleaning added (a paragraph break): the next segment's start
+        return self.segments[i + 1][1] if i + 1 < len(self.segments) else r + n
 
     def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Raw ``[start, end)`` for a clean ``[start, end)``."""
@@ -63,7 +65,7 @@ class OffsetMap:
         for c, r, n in self.segments:
             if raw_pos < r:
                 return c
-            if raw_pos <= r + n:
+            if raw_pos < r + n:
                 return c + (raw_pos - r)
         return self.segments[-1][0] + self.segments[-1][2] if self.segments else raw_pos
 
@@ -90,8 +92,14 @@ class _Builder:
         self.segments: list[list[int]] = []
         self.length = 0
 
-    def add(self, text: str, raw_start: int, contiguous: bool = True) -> None:
+    def add(self, text: str, raw_start: int | None, contiguous: bool = True) -> None:
+        """Append ``text`` read from ``raw_start``; None for text cleaning made up (a
+        paragraph break), which gets no segment."""
         if not text:
+            return
+        if raw_start is None:
+            self.parts.append(text)
+            self.length += len(text)
             return
         seg = self.segments[-1] if self.segments else None
         if contiguous and seg and seg[0] + seg[2] == self.length and seg[1] + seg[2] == raw_start:
@@ -195,7 +203,7 @@ def clean(raw: RawItem) -> Cleaned:
                 continue
         seen += len(ln)
         if b.length:
-            b.add("\n\n", off - 1 if off else 0, contiguous=False)
+            b.add("\n\n", None)
         b.add_line(ln, off)
     out = b.text()
     if len(out.strip()) < MIN_TEXT_CHARS:
