@@ -11,7 +11,7 @@ from .base import IngestOptions, ItemOrError, decode, read_capped, register_read
 from ..model import RawItem
 
 
-@register_reader("text", (".txt", ".text", ".md"))
+@register_reader("text", (".txt", ".text"))
 def read_text(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
     try:
         text = decode(read_capped(path, opts.max_bytes), str(path))
