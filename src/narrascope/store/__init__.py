@@ -37,24 +37,25 @@ def _row_to_doc(row: sqlite3.Row) -> Document:
 class Store:
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             if readonly:
                 self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
                                           check_same_thread=False)
             else:
                 self.db = sqlite3.connect(str(self.path), check_same_thread=False)
-        except sqlite3.Error as e:
-            raise NarrascopeError(f"cannot open database {self.path}: {e}") from None
-        self.db.row_factory = sqlite3.Row
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA busy_timeout=10000")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                migrate(self.db)
+        except (sqlite3.Error, OSError) as e:
+            raise NarrascopeError(f"cannot open database {self.path}: {e}; pass --db PATH "
+                                  "or set NARRASCOPE_HOME to a writable folder") from None
         self._lock = threading.RLock()
-        if not readonly:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            migrate(self.db)
-        self.db.execute("PRAGMA busy_timeout=10000")
 
     # -- documents -------------------------------------------------------------------
     def add_document(self, doc: Document, offsets: list[list[int]] | None = None) -> bool:
