@@ -1,0 +1,407 @@
+"""Find the quotes of one article: direct ones in quote marks, indirect ones after a
+verb of saying, and the speaker of each.
+
+The finder works in three passes. Quote marks first: each quoted stretch looks for a
+cue and a speaker right after it (“…,” Lavrov said) or right before it (He added: “…”);
+a quote with neither continues the one before it when it opens a sentence. Then each
+remaining cue makes an indirect quote from the clause it governs (Peskov said that …;
+…, according to Stoltenberg). Quoted words inside that clause become its partial quotes;
+quote marks left over join a sentence whose subject used a weaker cue ("accused
+Washington of 'priming' opinion"), or are dropped as scare quotes. Last, speakers are
+resolved in reading order (see :mod:`.people`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from ...text import paragraphs, sentences
+from .cues import cue_at, nounish, skip_back, skip_forward
+from .lexicon import TITLE_WORDS
+from .marks import QuoteMarks, find_quoted
+from .people import People, Person, Resolution
+from .tokens import Token, scan_left, scan_right, tokenise
+
+__all__ = ["Quote", "find_quotes"]
+
+_STOP = {".", "!", "?", ";"}
+_MARKS = set("\"'“”‘’«»„‚‹›")
+_GAP_OK = {"on", "in", "to", "at", "during", "after", "via", "last", "this", "reporters",
+           "journalists", "monday", "tuesday", "wednesday", "thursday", "friday",
+           "saturday", "sunday", "yesterday", "today", "earlier", "also", "then", "later"}
+
+
+@dataclass
+class Quote:
+    start: int
+    end: int
+    kind: str
+    cue: tuple[int, int]
+    speaker: tuple[int, int] | None
+    partial: list[tuple[int, int]] = field(default_factory=list)
+    resolution: Resolution | None = None
+    group: int = -1  # quotes sharing a cue and speaker (a quote and its continuation)
+
+
+class _Doc:
+    """Tokens of an article with sentence and paragraph lookups."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = tokenise(text)
+        self.starts = [t.start for t in self.toks]
+        self.sents = sentences(text)
+        self.sent_starts = [s.start for s in self.sents]
+        self.paras = paragraphs(text)
+        self.para_starts = [p.start for p in self.paras]
+
+    def tok_index(self, offset: int) -> int:
+        """Index of the first token starting at or after ``offset``."""
+        return bisect.bisect_left(self.starts, offset)
+
+    def sent_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
+
+    def para_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
+
+    def sent_tokens(self, k: int) -> tuple[int, int]:
+        s = self.sents[k]
+        return self.tok_index(s.start), self.tok_index(s.end)
+
+    def para_tokens(self, k: int) -> tuple[int, int]:
+        p = self.paras[k]
+        return self.tok_index(p.start), self.tok_index(p.end)
+
+
+def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
+    """Speaker phrase ending just before cue token ``c`` (adverbs and auxiliaries skipped),
+    or the name before an apposition (``Gavrilov, a Russian diplomat, told``)."""
+    j = skip_back(d.toks, c, floor)
+    span = scan_left(d.toks, j, floor)
+    if span and d.toks[span[0]].text[0].isupper() or span and any(
+            d.toks[k].bare in TITLE_WORDS or d.toks[k].low in ("he", "she", "they", "we", "i")
+            for k in range(*span)):
+        return span
+    if j - 1 >= floor and d.toks[j - 1].text == ",":
+        # NAME, apposition, CUE
+        k = j - 2
+        while k >= floor and d.toks[k].text not in {",", ".", ";", ":"} and j - k < 16:
+            k -= 1
+        if k >= floor and d.toks[k].text == ",":
+            inner = scan_left(d.toks, k, floor)
+            if inner and d.toks[inner[0]].text[0].isupper():
+                return inner
+    return span
+
+
+def _time_tokens(d: _Doc, a: int, b: int) -> bool:
+    """Whether tokens ``[a, b)`` are only a time/setting phrase and punctuation."""
+    if a >= b:
+        return True
+    pos = skip_forward(d.text, d.toks[a].start, d.toks[b - 1].end)
+    return pos >= d.toks[b - 1].end
+
+
+def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """Cue and speaker right after a quote: “…,” X said / said X / according to X."""
+    i = d.tok_index(q.end)
+    lim = min(pend, i + 14)
+    k = i
+    while k < lim and d.toks[k].text in {",", "—", "–", "-"}:
+        k += 1
+    for c in range(k, lim):
+        t = d.toks[c]
+        if t.text in _STOP or t.text in _MARKS:
+            break
+        cue = cue_at(d.toks, c)
+        if not cue:
+            continue
+        if cue[1] - cue[0] == 2 and d.toks[c].text == "according":
+            sp = scan_right(d.toks, cue[1], pend)
+            return (cue, sp) if sp else None
+        if c == k:  # said X
+            sp = scan_right(d.toks, cue[1], pend)
+            return (cue, sp) if sp else None
+        sp = _speaker_before(d, c, k)
+        if sp and sp[0] <= k + 1:
+            return (cue, sp)
+        return None
+    return None
+
+
+def _direct_before(d: _Doc, q: QuoteMarks, pstart: int) -> tuple[tuple[int, int], tuple[int, int] | None, bool] | None:
+    """Cue and speaker right before a quote: X said: “…” / X said that “…”.
+
+    The third value says whether the quote is the whole content (True) or the cue governs
+    more words before the quote (an indirect quote with a partial quotation)."""
+    i = d.tok_index(q.start)
+    floor = pstart
+    for k in range(i - 1, max(pstart, i - 30) - 1, -1):
+        if d.toks[k].text in _STOP or d.toks[k].text in _MARKS:
+            floor = k + 1
+            break
+    for c in range(i - 1, floor - 1, -1):
+        cue = cue_at(d.toks, c)
+        if not cue:
+            continue
+        if d.toks[c].text == "according":
+            return None
+        gap = d.toks[cue[1]:i]
+        sp = _speaker_before(d, c, floor)
+        if sp is None:
+            if c > floor and d.toks[c - 1].text == "," and d.toks[c].text.endswith("ing"):
+                sp = scan_right(d.toks, floor, c)  # The Kremlin ..., saying “…”
+            if sp is None:
+                return None
+        if not gap or gap[-1].text == ":" or (
+                len(gap) <= 10 and (gap[-1].text in {",", "that"})
+                and (len(gap) == 1 or gap[0].low in _GAP_OK
+                     or _time_tokens(d, cue[1], i - 1))):
+            return (cue, sp, True)
+        return (cue, sp, False)
+    return None
+
+
+def find_quotes(text: str) -> tuple[list[Quote], People]:
+    d = _Doc(text)
+    sent_toks = [d.toks[a:b] for a, b in (d.sent_tokens(k) for k in range(len(d.sents)))]
+    people = People(text, sent_toks)
+    quoted = find_quoted(text)
+    quotes: list[Quote] = []
+    used_cues: set[tuple[int, int]] = set()
+    pending: list[QuoteMarks] = []
+    group = 0
+    for q in quoted:
+        p = d.para_of(q.start)
+        pa, pb = d.para_tokens(d.para_of(max(q.start, q.end - 1)))
+        pa0, _ = d.para_tokens(p)
+        before = _direct_before(d, q, pa0)
+        after = _direct_after(d, q, pb)
+        inner = (q.inner_start, q.inner_end)
+        if before and (before[2] and (d.text[q.start - 2:q.start].strip().endswith(":")
+                                      or not after)):
+            cue, sp, whole = before
+            if whole:
+                quotes.append(Quote(*inner, "direct", _span(d, cue), _span(d, sp), group=group))
+                used_cues.add(cue)
+                group += 1
+                continue
+        if after:
+            cue, sp = after
+            quotes.append(Quote(*inner, "direct", _span(d, cue), _span(d, sp), group=group))
+            used_cues.add(cue)
+            group += 1
+            continue
+        if before and before[2]:
+            cue, sp, _ = before
+            quotes.append(Quote(*inner, "direct", _span(d, cue), _span(d, sp), group=group))
+            used_cues.add(cue)
+            group += 1
+            continue
+        prev = quotes[-1] if quotes else None
+        if prev and prev.kind == "direct" and _opens_sentence(d, q) and \
+                d.para_of(prev.end) >= p - 1 and not _cue_between(d, prev.end, q.start):
+            quotes.append(Quote(*inner, "direct", prev.cue, prev.speaker, group=prev.group))
+            continue
+        pending.append(q)
+    quotes += _indirect(d, used_cues, quotes, pending)
+    quotes.sort(key=lambda x: x.start)
+    _resolve(d, people, quotes)
+    return quotes, people
+
+
+def _opens_sentence(d: _Doc, q: QuoteMarks) -> bool:
+    i = d.tok_index(q.start)
+    return i == 0 or d.toks[i - 1].text in _STOP | {":"} or d.toks[i - 1].text in _MARKS \
+        or d.para_of(d.toks[i - 1].start) != d.para_of(q.start)
+
+
+def _cue_between(d: _Doc, a: int, b: int) -> bool:
+    i, j = d.tok_index(a), d.tok_index(b)
+    return any(cue_at(d.toks, k) for k in range(i, j))
+
+
+def _span(d: _Doc, r: tuple[int, int] | None) -> tuple[int, int] | None:
+    if r is None:
+        return None
+    return (d.toks[r[0]].start, d.toks[r[1] - 1].end)
+
+
+def _inside(quoted: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s <= a and b <= e for s, e in quoted)
+
+
+def _indirect(d: _Doc, used: set[tuple[int, int]], direct: list[Quote],
+              pending: list[QuoteMarks]) -> list[Quote]:
+    """Indirect quotes from the cues not used by a direct quote."""
+    out: list[Quote] = []
+    covered = [(q.start - 1, q.end + 1) for q in direct]
+    marks = [(q.start, q.end) for q in pending]
+    for k, s in enumerate(d.sents):
+        a, b = d.sent_tokens(k)
+        c = a
+        while c < b:
+            cue = cue_at(d.toks, c)
+            if not cue or cue in used or _inside(covered, d.toks[c].start, d.toks[c].end) \
+                    or _inside(marks, d.toks[c].start, d.toks[c].end):
+                c += 1
+                continue
+            q = _clause(d, s.start, s.end, a, b, cue)
+            if q is not None and not any(x.start <= q.start and q.end <= x.end for x in direct):
+                q.partial = [(m.inner_start, m.inner_end) for m in pending
+                             if q.start <= m.start and m.end <= q.end + 2]
+                out.append(q)
+                c = cue[1]
+            else:
+                c += 1
+    taken = {p for q in out for p in q.partial}
+    for m in pending:
+        if (m.inner_start, m.inner_end) in taken:
+            continue
+        q = _weak(d, m)
+        if q is not None:
+            out.append(q)
+    return out
+
+
+def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> Quote | None:
+    """The indirect quote a cue governs inside the sentence ``[s0, s1)`` (tokens a..b)."""
+    toks, c = d.toks, cue[0]
+    end = s1
+    while end > s0 and d.text[end - 1] in ".!?\"”’»' ":
+        end -= 1
+    if toks[c].text == "according":
+        sp = scan_right(toks, cue[1], b)
+        if not sp:
+            return None
+        after = sp[1]
+        while after < b and toks[after].text in {",", "."}:
+            after += 1
+        if c == a:  # According to X, content.
+            start = toks[after].start if after < b else end
+            return _mk(d, start, end, cue, sp)
+        if after >= b or toks[after].text in _STOP:  # content, according to X.
+            e = toks[c - 1].start if toks[c - 1].text == "," else toks[c].start
+            return _mk(d, s0, _rtrim(d.text, s0, e), cue, sp)
+        return _mk(d, s0, end, cue, sp)  # content, according to X, content.
+    sp = _speaker_before(d, c, a)
+    if sp is not None:
+        pos = skip_forward(d.text, toks[cue[1] - 1].end, end)
+        j = d.tok_index(pos)
+        # told reporters / told RIA that ...: skip an object up to "that"
+        for k in range(j, min(b, j + 10)):
+            if toks[k].low == "that":
+                if all(toks[x].text not in {",", ";"} or toks[x].low == "that"
+                       for x in range(j, k)) or _time_tokens(d, j, k):
+                    pos = toks[k].end
+                break
+        rest_start = _ltrim(d.text, pos, end)
+        before_start = s0
+        first = d.tok_index(s0)
+        if sp[0] > first and toks[sp[0] - 1].text == ",":
+            tail = d.tok_index(rest_start)
+            if rest_start >= end or _time_tokens(d, tail, b):
+                # content, X said.
+                e = _rtrim(d.text, s0, toks[sp[0] - 1].start)
+                return _mk(d, before_start, e, cue, sp)
+            if d.text[rest_start:rest_start + 1] == ",":
+                return _mk(d, s0, end, cue, sp)  # content, X said, content.
+        if nounish(toks[c].text) and sp[0] > first and not _subject_start(d, first, sp[0]):
+            return None
+        if sp[0] > first and not _subject_start(d, first, sp[0]):
+            return None
+        if rest_start < end and len(d.text[rest_start:end].split()) >= 3:
+            return _mk(d, rest_start, end, cue, sp)
+        return None
+    # content, said X.
+    if c > a and toks[c - 1].text == "," and not nounish(toks[c].text):
+        sp = scan_right(toks, cue[1], b)
+        if sp and (sp[1] >= b or toks[sp[1]].text in _STOP | {","}):
+            return _mk(d, s0, _rtrim(d.text, s0, toks[c - 1].start), cue, sp)
+    return None
+
+
+def _subject_start(d: _Doc, first: int, sp0: int) -> bool:
+    """Whether the words before a speaker phrase let it be the clause's subject: a
+    sentence opener ("On Monday,", "Meanwhile", "But") or a subordinate link."""
+    toks = d.toks
+    prev = toks[sp0 - 1]
+    if prev.text in {",", ":", "—", "–", "("} or prev.text in _MARKS:
+        return True
+    return prev.low in {"and", "but", "while", "as", "when", "so", "because", "though",
+                        "although", "after", "before", "since", "where", "yet", "that",
+                        "meanwhile", "also", "however", "then", "now", "if", "which", "who"}
+
+
+def _mk(d: _Doc, start: int, end: int, cue: tuple[int, int], sp: tuple[int, int] | None
+        ) -> Quote | None:
+    start = _ltrim(d.text, start, end)
+    if end - start < 8 or len(d.text[start:end].split()) < 3:
+        return None
+    return Quote(start, end, "indirect", _span(d, cue), _span(d, sp))  # type: ignore[arg-type]
+
+
+def _ltrim(text: str, a: int, b: int) -> int:
+    while a < b and (text[a].isspace() or text[a] in ",:;—–"):
+        a += 1
+    return a
+
+
+def _rtrim(text: str, a: int, b: int) -> int:
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:—–"):
+        b -= 1
+    return b
+
+
+def _weak(d: _Doc, m: QuoteMarks) -> Quote | None:
+    """A quoted stretch with no cue of its own, inside a sentence whose subject used a
+    weaker verb of speech ("He referred to 'priming'", "accused Washington of 'x'")."""
+    k = d.sent_of(m.start)
+    a, b = d.sent_tokens(k)
+    i = d.tok_index(m.start)
+    for c in range(i - 1, a - 1, -1):
+        cue = cue_at(d.toks, c, weak=True)
+        if not cue:
+            continue
+        sp = _speaker_before(d, c, a)
+        if sp is None:
+            return None
+        return Quote(m.inner_start, m.inner_end, "direct", _span(d, cue), _span(d, sp),
+                     partial=[])
+    return None
+
+
+def _resolve(d: _Doc, people: People, quotes: list[Quote]) -> None:
+    """Resolve speakers in reading order; pronouns go to the latest person the text was
+    about, outside quoted words (a name inside a quote is seldom the next speaker)."""
+    contents = [(q.start, q.end) for q in quotes]
+    events: list[tuple[int, Person]] = [
+        (off, people.people[name]) for off, name in people.mentions
+        if not _inside(contents, off, off + 1) and name in people.people]
+    for q in sorted(quotes, key=lambda x: x.speaker[0] if x.speaker else x.start):
+        if q.speaker is None:
+            q.resolution = Resolution(None, None, "unknown", "no speaker given")
+            continue
+        toks = [t for t in d.toks[d.tok_index(q.speaker[0]):d.tok_index(q.speaker[1])]]
+        if not toks:
+            q.resolution = Resolution(None, None, "unknown", "no speaker given")
+            continue
+        recent = _latest(events, q.speaker[0], toks[0].low)
+        q.resolution = people.resolve(toks, recent)
+        if q.resolution.name and q.resolution.kind == "person" \
+                and q.resolution.name in people.people:
+            bisect.insort(events, (q.speaker[0], people.people[q.resolution.name]),
+                          key=lambda e: e[0])
+
+
+def _latest(events: list[tuple[int, Person]], before: int, pronoun: str) -> Person | None:
+    g = {"he": "m", "she": "f"}.get(pronoun)
+    for off, p in reversed(events):
+        if off >= before:
+            continue
+        if g and p.gender and p.gender != g:
+            continue
+        return p
+    return None
