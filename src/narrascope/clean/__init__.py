@@ -28,9 +28,12 @@ __all__ = ["clean", "Cleaned", "OffsetMap", "MIN_TEXT_CHARS"]
 MIN_TEXT_CHARS = 20
 
 # zero-width space, word joiner, BOM, soft hyphen (ZWJ/ZWNJ carry meaning in Indic scripts: kept)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
-_SPACELIKE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-_RUNS = re.compile(r" {2,}")
+_INVISIBLE_RE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
+#: what normalisation rewrites: an invisible character, a run of whitespace, or one
+#: whitespace character other than a plain space
+_FIX = re.compile(r"[\u200b\u2060\ufeff\u00ad]|\s{2,}|[^\S ]")
+_LEAD = re.compile(r"[\s\u200b\u2060\ufeff\u00ad]*")
+_TRAIL = re.compile(r"[\s\u200b\u2060\ufeff\u00ad]*$")
 
 
 @dataclass(frozen=True)
@@ -110,35 +113,17 @@ class _Builder:
         self.length += len(text)
 
     def add_line(self, line: str, raw_start: int) -> None:
-        """Add ``line`` normalised: invisible characters dropped, space-like ones made
-        spaces, runs of spaces collapsed, ends stripped (all deletions or 1:1 swaps)."""
-        i, n = 0, len(line)
-        while i < n and (line[i].isspace() or ord(line[i]) in _INVISIBLE):
-            i += 1
-        while n > i and (line[n - 1].isspace() or ord(line[n - 1]) in _INVISIBLE):
-            n -= 1
-        buf: list[str] = []
-        buf_start = raw_start + i
-        prev_space = False
-        for j in range(i, n):
-            ch = line[j]
-            if ord(ch) in _INVISIBLE:
-                self._flush(buf, buf_start)
-                buf, buf_start = [], raw_start + j + 1
-                continue
-            if ch.isspace() or _SPACELIKE.match(ch):
-                if prev_space:
-                    self._flush(buf, buf_start)
-                    buf, buf_start = [], raw_start + j + 1
-                    continue
-                ch, prev_space = " ", True
-            else:
-                prev_space = False
-            buf.append(ch)
-        self._flush(buf, buf_start)
-
-    def _flush(self, buf: list[str], start: int) -> None:
-        self.add("".join(buf), start)
+        """Add ``line`` normalised: invisible characters dropped, each run of whitespace
+        made one space, ends stripped (all deletions or 1:1 swaps, so offsets map)."""
+        i = _LEAD.match(line).end()
+        n = _TRAIL.search(line, i).start()
+        pos = i
+        for m in _FIX.finditer(line, i, n):
+            self.add(line[pos:m.start()], raw_start + pos)
+            if not _INVISIBLE_RE.fullmatch(m.group()):
+                self.add(" ", raw_start + m.start())
+            pos = m.end()
+        self.add(line[pos:n], raw_start + pos)
 
     def text(self) -> str:
         return "".join(self.parts)

@@ -72,17 +72,24 @@ HEAD_CATEGORIES: frozenset[str] = frozenset(s.lower() for s in (
 ))
 
 
-def _whole(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
-    s = line.strip()
-    return bool(s) and any(p.fullmatch(s) for p in patterns)
+def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+
+
+_LINE_RE = _union(LINE_PATTERNS)
+_TAIL_RE = _union(TAIL_MARKERS)
+#: furniture lines are short; longer lines are article text whatever they contain
+_MAX_LEN = 240
 
 
 def is_boilerplate_line(line: str) -> bool:
-    return _whole(LINE_PATTERNS, line)
+    s = line.strip()
+    return bool(s) and len(s) <= _MAX_LEN and _LINE_RE.fullmatch(s) is not None
 
 
 def is_tail_marker(line: str) -> bool:
-    return _whole(TAIL_MARKERS, line)
+    s = line.strip()
+    return bool(s) and len(s) <= _MAX_LEN and _TAIL_RE.fullmatch(s) is not None
 
 
 def is_head_category(line: str) -> bool:

@@ -88,6 +88,9 @@ def read_capped(path: Path, max_bytes: int) -> bytes:
         raise InputError(src, f"cannot read file ({e.strerror})", "unreadable") from None
 
 
+_CONTROL = [bytes([b]) for b in range(32) if b not in (9, 10, 12, 13)]
+
+
 def looks_binary(data: bytes) -> bool:
     """True for bytes that are not text: NULs, or many control characters, near the start."""
     head = data[:8192]
@@ -97,7 +100,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    ctrl = sum(head.count(c) for c in _CONTROL)
     return ctrl / len(head) > 0.05
 
 
