@@ -13,10 +13,7 @@ calling :func:`register`.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 from ..errors import UnknownName
@@ -88,13 +85,10 @@ def _discover() -> None:
         return
     _DISCOVERED = True
     from .. import analysers as pkg
+    from ..plugins import import_submodules, load_entry_points
 
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        if mod.name.startswith("_") or mod.name == "base":
-            continue
-        importlib.import_module(f"{pkg.__name__}.{mod.name}")
-    for ep in entry_points(group="narrascope.analysers"):
-        ep.load()
+    import_submodules(pkg, skip=("base",))
+    load_entry_points("narrascope.analysers")
 
 
 def registry() -> dict[str, AnalyserSpec]:

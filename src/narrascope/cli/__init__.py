@@ -8,12 +8,11 @@ Exit codes: 0 all went well; 1 some inputs or documents were skipped (the rest w
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from typing import Sequence
 
 from ..errors import NarrascopeError
+from ..plugins import import_submodules
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
@@ -28,9 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok; 1 some inputs skipped; 2 bad usage; 3 nothing done.")
     parser.add_argument("--version", action="version", version=f"narrascope {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):  # type: ignore[name-defined]
-        if not mod.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{mod.name}").add_parser(sub)
+    import_submodules(sys.modules[__name__])
+    prefix = __name__ + "."
+    for name in sorted(n for n in sys.modules if n.startswith(prefix) and n.count(".") == 2):
+        module = sys.modules[name]
+        if hasattr(module, "add_parser") and not name.rsplit(".", 1)[1].startswith("_"):
+            module.add_parser(sub)
     return parser
 
 

@@ -9,24 +9,18 @@ item never stops a batch.
 from __future__ import annotations
 
 import glob
-import importlib
-import pkgutil
+import sys
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import InputError
+from ..plugins import import_submodules
 from .base import IngestOptions, ItemOrError, decode, read_capped, reader_for, readers
 
 __all__ = ["IngestOptions", "iter_sources", "expand_sources", "is_url"]
 
 
-def _load_readers() -> None:
-    for mod in pkgutil.iter_modules(__path__):  # type: ignore[name-defined]
-        if mod.name not in ("base",):
-            importlib.import_module(f"{__name__}.{mod.name}")
-
-
-_load_readers()
+import_submodules(sys.modules[__name__], skip=("base",))
 
 
 def is_url(source: str) -> bool:

@@ -8,12 +8,12 @@ given on the command line.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, TextIO
 
 from ..errors import UnknownName
+from ..plugins import import_submodules, load_entry_points
 from ..model import Document, Relation, Result
 
 __all__ = ["Article", "register_format", "formats", "get_format", "FormatSpec"]
@@ -55,9 +55,8 @@ def register_format(name: str, *, description: str, requires: tuple[str, ...] = 
 
 
 def formats() -> dict[str, FormatSpec]:
-    for mod in pkgutil.iter_modules(__path__):  # type: ignore[name-defined]
-        if not mod.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{mod.name}")
+    import_submodules(sys.modules[__name__])
+    load_entry_points("narrascope.formats")
     return dict(_FORMATS)
 
 

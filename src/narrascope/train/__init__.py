@@ -8,12 +8,12 @@ dispatch through this registry.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ..errors import UnknownName
+from ..plugins import import_submodules
 
 __all__ = ["Trainer", "register_trainer", "trainers", "get_trainer"]
 
@@ -37,9 +37,7 @@ def register_trainer(trainer: Trainer) -> Trainer:
 
 
 def trainers() -> dict[str, Trainer]:
-    for mod in pkgutil.iter_modules(__path__):  # type: ignore[name-defined]
-        if not mod.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{mod.name}")
+    import_submodules(sys.modules[__name__])
     return dict(_TRAINERS)
 
 
