@@ -102,7 +102,47 @@ def m004_ingest_log(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_documents, m002_fts, m003_results, m004_ingest_log]
+def m005_copies_index(db: sqlite3.Connection) -> None:
+    """The ``copies`` analyser's index: sentence MinHash band keys (candidate lookup),
+    document frequencies and story clusters, so new articles are matched incrementally."""
+    db.executescript(
+        """
+        CREATE TABLE copies_docs (
+            seq INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL UNIQUE REFERENCES documents(id),
+            published TEXT,
+            story INTEGER
+        );
+        -- one row per (band key, document): a key is a band of a sentence's MinHash
+        CREATE TABLE copies_keys (
+            key INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (key, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE copies_df (
+            term TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE copies_stories (
+            id INTEGER PRIMARY KEY,
+            label TEXT NOT NULL DEFAULT '',
+            size INTEGER NOT NULL DEFAULT 0,
+            centroid TEXT NOT NULL DEFAULT '{}',
+            first_published TEXT,
+            last_published TEXT
+        );
+        CREATE TABLE copies_story_terms (
+            term TEXT NOT NULL,
+            story INTEGER NOT NULL,
+            PRIMARY KEY (term, story)
+        ) WITHOUT ROWID;
+        CREATE INDEX copies_docs_story ON copies_docs(story);
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_documents, m002_fts, m003_results, m004_ingest_log,
+                               m005_copies_index]
 
 
 def migrate(db: sqlite3.Connection) -> int:

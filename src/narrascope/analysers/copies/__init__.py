@@ -1,0 +1,173 @@
+"""``copies``: which articles copy, excerpt or rewrite which, and which cover the same story.
+
+A corpus-scope analyser. Each new article is looked up in an index kept in the store
+(sentence MinHash band keys, see :mod:`.index`), compared with the few candidates it
+returns (:mod:`.align`), indexed in turn, and put in a story cluster (:mod:`.stories`).
+Stored articles are never compared again, so adding articles costs the same whatever the
+size of the corpus. When a new article links to a stored one, the stored one's result is
+rewritten too, so both list the link.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ...model import Document, Relation, Result
+from ..base import register
+from .align import Match, Thresholds, classify
+from .features import Features, features
+from .index import CopyIndex
+from .stories import StoryIndex, salient_terms
+
+__all__ = ["CopiesAnalyser"]
+
+_ROLE_OTHER = {"source": "copy", "copy": "source"}
+#: kinds strong enough to put two articles in the same story
+_SAME_STORY = ("duplicate", "rewrite")
+
+
+def _first_is_source(a: Document, b: Document, m: Match) -> bool:
+    """Whether ``a`` (the new article) is the source of ``b`` (a stored one): the earlier
+    publication date, else the one that contains the other, else ingest order (``b``)."""
+    if a.published and b.published and a.published[:19] != b.published[:19]:
+        return a.published < b.published
+    if m.kind == "partial" and m.cover_b >= 0.9 > m.cover_a:
+        return True
+    if m.kind == "partial" and m.cover_a >= 0.9 > m.cover_b:
+        return False
+    return False
+
+
+def _entry(other: str, m: Match, role: str, mine_first: bool) -> dict[str, Any]:
+    spans = [{"start": p.a_start, "end": p.a_end, "other_start": p.b_start,
+              "other_end": p.b_end} if mine_first else
+             {"start": p.b_start, "end": p.b_end, "other_start": p.a_start,
+              "other_end": p.a_end} for p in m.passages]
+    spans.sort(key=lambda s: s["start"])
+    return {"id": other, "kind": m.kind, "score": m.score, "role": role, "spans": spans}
+
+
+@register("copies", "1", scope="corpus",
+          description="duplicates, excerpts and rewrites across the corpus; story clusters")
+class CopiesAnalyser:
+    name = "copies"
+    version = "1"
+    requires: tuple[str, ...] = ()
+
+    def __init__(self, thresholds: Thresholds | None = None, story_threshold: float = 0.3):
+        self.thresholds = thresholds or Thresholds()
+        self.story_threshold = story_threshold
+
+    def update(self, store, doc_ids: Sequence[str], quiet: bool = False
+               ) -> tuple[list[Result], list[Relation]]:
+        """Index the articles of ``doc_ids`` not indexed yet, each matched against all
+        indexed before it; return the results of every article whose links or story
+        changed, and the copy relations found (``a`` is the source, ``b`` the copy)."""
+        from ...pipeline import progress
+
+        db = store.db
+        index = CopyIndex(db)
+        stories = StoryIndex(db, threshold=self.story_threshold)
+        pending: dict[str, dict[str, Any]] = {}
+        relations: list[Relation] = []
+        cache: dict[str, Features] = {}
+
+        def data_of(doc_id: str) -> dict[str, Any]:
+            if doc_id not in pending:
+                old = store.get_result(doc_id, self.name, self.version)
+                pending[doc_id] = ({"copies": list(old.data.get("copies", ())),
+                                    "story": old.data.get("story")} if old else
+                                   {"copies": [], "story": None})
+            return pending[doc_id]
+
+        def feats(doc: Document) -> Features:
+            if doc.id not in cache:
+                if len(cache) > 5000:
+                    cache.clear()
+                cache[doc.id] = features(doc.text)
+            return cache[doc.id]
+
+        todo = [d for d in dict.fromkeys(doc_ids) if index.seq_of(d) is None]
+        with db:
+            for doc_id in progress(todo, quiet=quiet, desc="copies", unit="art"):
+                doc = store.get_document(doc_id)
+                if doc is None:
+                    continue
+                f = feats(doc)
+                keys, sent_ids = f.band_keys()
+                cands = index.candidates(keys, sent_ids)
+                ids = index.doc_ids([s for s, _ in cands])
+                links: list[tuple[Document, Match]] = []
+                for seq, _ in cands:
+                    other = store.get_document(ids[seq])
+                    m = classify(f, feats(other), self.thresholds) if other else None
+                    if m is not None:
+                        links.append((other, m))
+                seq = index.add(doc.id, doc.published, keys)
+                data_of(doc.id)
+                for other, m in links:
+                    relations.append(self._link(doc, other, m, data_of))
+                self._story(doc, f, seq, links, index, stories, data_of)
+        results = [Result(self.name, self.version, d, data=data) for d, data in pending.items()]
+        return results, relations
+
+    def _link(self, doc: Document, other: Document, m: Match, data_of) -> Relation:
+        new_first = _first_is_source(doc, other, m)
+        role = "source" if new_first else "copy"
+        for owner, entry in ((doc.id, _entry(other.id, m, role, True)),
+                             (other.id, _entry(doc.id, m, _ROLE_OTHER[role], False))):
+            lst = [e for e in data_of(owner)["copies"] if e["id"] != entry["id"]]
+            lst.append(entry)
+            lst.sort(key=lambda e: (-e["score"], e["id"]))
+            data_of(owner)["copies"] = lst
+        src, cpy = (doc, other) if new_first else (other, doc)
+        spans = [[p.a_start, p.a_end, p.b_start, p.b_end] if new_first else
+                 [p.b_start, p.b_end, p.a_start, p.a_end] for p in m.passages]
+        return Relation(src.id, cpy.id, m.kind, m.score, self.name, {"spans": spans})
+
+    def _story(self, doc: Document, f: Features, seq: int, links, index: CopyIndex,
+               stories: StoryIndex, data_of) -> None:
+        tf, display = salient_terms(f)
+        stories.add_df(list(tf))
+        vec = stories.vector(tf, index.count())
+        story = None
+        strong = sorted((m.score, o.id) for o, m in links if m.kind in _SAME_STORY)
+        if strong:
+            row = index.db.execute("SELECT story FROM copies_docs WHERE doc_id=?",
+                                   (strong[-1][1],)).fetchone()
+            story = row[0] if row else None
+        if story is None:
+            near = stories.nearest(vec, doc.published)
+            story = near[0] if near else None
+        sid, relabelled = stories.join(story, vec, display, doc.published)
+        index.set_story(seq, sid)
+        st = stories.get(sid)
+        if st.size < 2:
+            data_of(doc.id)["story"] = None
+            return
+        value = {"id": st.id, "label": st.label}
+        members = ([r[0] for r in index.db.execute(
+            "SELECT doc_id FROM copies_docs WHERE story=?", (sid,))]
+            if relabelled or st.size == 2 else [doc.id])
+        for member in members:
+            data_of(member)["story"] = value
+
+    # -- output ------------------------------------------------------------------------
+    def to_json(self, doc: Document, result: Result) -> dict[str, Any]:
+        return {"copies": list(result.data.get("copies", ())),
+                "story": result.data.get("story")}
+
+    def to_text(self, doc: Document, result: Result) -> list[str]:
+        lines = []
+        for c in result.data.get("copies", ()):
+            rel = "source of" if c["role"] == "source" else "copied from"
+            lines.append(f"  {c['kind']} · {rel} {c['id']} · score {c['score']:.2f} · "
+                         f"{len(c['spans'])} shared passage(s)")
+            if c["spans"]:
+                s = c["spans"][0]
+                snippet = " ".join(doc.text[s["start"]:s["end"]].split())
+                lines.append(f"    “{snippet[:100]}{'…' if len(snippet) > 100 else ''}”")
+        story = result.data.get("story")
+        if story:
+            lines.append(f"  story #{story['id']}: {story['label']}")
+        return lines

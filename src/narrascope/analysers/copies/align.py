@@ -1,0 +1,157 @@
+"""Compare two articles that the index put side by side, and say how they are related.
+
+Two signals, computed only for candidate pairs:
+
+- verbatim passages: runs of shared word 5-grams that go forward in both texts (small
+  gaps allowed, so one changed word does not split a paragraph), mapped to character
+  spans in both articles;
+- aligned sentences: each sentence's best partner in the other article by the overlap of
+  their content words, which survives synonyms, clause swaps and light rewording.
+
+``classify`` turns them into ``duplicate`` (nearly all of both articles is shared
+verbatim), ``rewrite`` (most of both is the same content, little of it verbatim) or
+``partial`` (one or more verbatim passages), or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .features import SHINGLE, Features
+
+__all__ = ["Passage", "Match", "classify", "verbatim_passages", "aligned_sentences",
+           "Thresholds"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The decision thresholds (tuned on the benchmark in ``benchmarks/copies_bench.py``)."""
+
+    #: tokens a verbatim passage needs to count (stock phrases are shorter)
+    min_passage: int = 15
+    #: tokens a passage may skip on either side and still be one passage
+    gap: int = 6
+    #: verbatim coverage both articles need to be duplicates
+    duplicate: float = 0.8
+    #: content-word Jaccard for two sentences to align
+    sentence: float = 0.35
+    #: aligned share both articles need to be rewrites
+    rewrite: float = 0.5
+    #: a rewrite may not be more verbatim than this (else it is a partial copy)
+    rewrite_max_verbatim: float = 0.5
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch shared by articles A and B: character spans in both."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str
+    score: float
+    passages: tuple[Passage, ...]
+    #: share of A's and B's words inside the passages
+    cover_a: float
+    cover_b: float
+
+
+def verbatim_passages(fa: Features, fb: Features, th: Thresholds = Thresholds()
+                      ) -> list[tuple[int, int, int, int]]:
+    """Shared passages as token ranges ``(a0, a1, b0, b1)`` (end-exclusive)."""
+    sa, sb = fa.shingles, fb.shingles
+    if not len(sa) or not len(sb):
+        return []
+    hit = np.flatnonzero(np.isin(sa, sb))
+    if not len(hit):
+        return []
+    first_b: dict[int, int] = {}
+    for j, h in enumerate(sb.tolist()):
+        first_b.setdefault(h, j)
+    runs: list[list[int]] = []  # [i0, i_last, j0, j_last]
+    sa_list = sa.tolist()
+    for i in hit.tolist():
+        j = first_b[sa_list[i]]
+        if runs:
+            r = runs[-1]
+            di, dj = i - r[1], j - r[3]
+            if 0 < di <= th.gap + 1 and 0 < dj <= th.gap + 1:
+                r[1], r[3] = i, j
+                continue
+        runs.append([i, i, j, j])
+    out = []
+    for i0, i1, j0, j1 in runs:
+        a0, a1, b0, b1 = i0, i1 + SHINGLE, j0, j1 + SHINGLE
+        if min(a1 - a0, b1 - b0) >= th.min_passage:
+            out.append((a0, a1, b0, b1))
+    return out
+
+
+def aligned_sentences(fa: Features, fb: Features, th: Thresholds = Thresholds(),
+                      min_words: int = 4) -> list[tuple[int, int, float]]:
+    """``(sentence of A, sentence of B, Jaccard)`` for each sentence of A whose best
+    partner in B shares enough content words."""
+    bw = [(j, w) for j, w in enumerate(fb.sent_words) if len(w) >= min_words]
+    if not bw:
+        return []
+    out = []
+    for i, wa in enumerate(fa.sent_words):
+        if len(wa) < min_words:
+            continue
+        best, best_j = 0.0, -1
+        for j, wb in bw:
+            inter = len(wa & wb)
+            if inter:
+                jac = inter / (len(wa) + len(wb) - inter)
+                if jac > best:
+                    best, best_j = jac, j
+        if best >= th.sentence:
+            out.append((i, best_j, best))
+    return out
+
+
+def _covered(n: int, ranges: list[tuple[int, int]]) -> int:
+    mask = np.zeros(n, dtype=bool)
+    for lo, hi in ranges:
+        mask[lo:hi] = True
+    return int(mask.sum())
+
+
+def _sentence_share(f: Features, idx: set[int]) -> float:
+    total = sum(e - s for (s, e), w in zip(f.sent_spans, f.sent_words) if w)
+    got = sum(f.sent_spans[i][1] - f.sent_spans[i][0] for i in idx)
+    return got / total if total else 0.0
+
+
+def classify(fa: Features, fb: Features, th: Thresholds = Thresholds()) -> Match | None:
+    """How A and B are related, or None when they merely share a topic."""
+    na, nb = len(fa.tokens), len(fb.tokens)
+    if not na or not nb:
+        return None
+    runs = verbatim_passages(fa, fb, th)
+    cov_a = _covered(na, [(r[0], r[1]) for r in runs]) / na
+    cov_b = _covered(nb, [(r[2], r[3]) for r in runs]) / nb
+    passages = tuple(Passage(int(fa.starts[a0]), int(fa.ends[a1 - 1]),
+                             int(fb.starts[b0]), int(fb.ends[b1 - 1]))
+                     for a0, a1, b0, b1 in runs)
+    if min(cov_a, cov_b) >= th.duplicate:
+        return Match("duplicate", round(min(cov_a, cov_b), 4), passages, cov_a, cov_b)
+    if max(cov_a, cov_b) < th.rewrite_max_verbatim:
+        pairs = aligned_sentences(fa, fb, th)
+        share_a = _sentence_share(fa, {i for i, _, _ in pairs})
+        share_b = _sentence_share(fb, {j for _, j, _ in pairs})
+        if min(share_a, share_b) >= th.rewrite:
+            mean_j = sum(p[2] for p in pairs) / len(pairs)
+            spans = tuple(Passage(*fa.sent_spans[i], *fb.sent_spans[j]) for i, j, _ in pairs)
+            score = min(share_a, share_b) * min(1.0, 0.5 + mean_j)
+            return Match("rewrite", round(score, 4), spans, share_a, share_b)
+    if passages:
+        return Match("partial", round(max(cov_a, cov_b), 4), passages, cov_a, cov_b)
+    return None

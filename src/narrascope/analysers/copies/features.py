@@ -1,0 +1,127 @@
+"""What the copy finder compares: word tokens with offsets, word 5-gram shingle hashes,
+content words per sentence, and the sentence MinHash band keys the index stores.
+
+Everything hashes with stable functions (CRC-32 of the token, then fixed 64-bit
+multipliers), never Python's salted ``hash``, so keys written by one process are found by
+the next.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from ...text import sentences
+
+__all__ = ["Features", "features", "SHINGLE", "STOPWORDS", "content_form"]
+
+#: words per shingle for verbatim passages
+SHINGLE = 5
+#: MinHash functions per sentence, and rows per band (so 12 / 2 = 6 keys a sentence)
+N_HASHES = 12
+ROWS = 2
+#: a sentence needs this many distinct content words to be indexed
+MIN_CONTENT = 5
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_MASK64 = (1 << 64) - 1
+_rng = np.random.default_rng(20260611)
+_MH_A = (_rng.integers(1, 2**63, N_HASHES, dtype=np.uint64) | np.uint64(1))
+_MH_B = _rng.integers(0, 2**63, N_HASHES, dtype=np.uint64)
+_SH_MUL = (_rng.integers(1, 2**63, SHINGLE, dtype=np.uint64) | np.uint64(1))
+_BAND_MUL = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9],
+                     dtype=np.uint64)
+
+# A small stopword list: function words of English plus the reporting verbs every article
+# uses; other languages fall through and are indexed on all their words.
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it
+its itself just me more most my myself no nor not now of off on once only or other our ours
+ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself
+yourselves said says say told according would also one two new may might must shall us
+than within without upon via per however since though although whether yet still even
+""".split())
+
+
+def content_form(token: str) -> str:
+    """A content word's comparable form: lower-cased and cut to six characters, a cheap
+    stemmer that lets ``sanctions``/``sanctioned`` meet."""
+    return token[:6]
+
+
+def _crc(tokens: list[str]) -> np.ndarray:
+    return np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64,
+                       count=len(tokens))
+
+
+@dataclass
+class Features:
+    """The comparable parts of one text, computed once per document."""
+
+    text: str
+    #: token start and end offsets (end-exclusive)
+    starts: np.ndarray
+    ends: np.ndarray
+    #: lower-cased tokens
+    tokens: list[str]
+    #: sentence spans as (start, end) and, per sentence, its content-word set
+    sent_spans: list[tuple[int, int]]
+    sent_words: list[frozenset[str]]
+
+    @cached_property
+    def shingles(self) -> np.ndarray:
+        """One uint64 hash per word 5-gram, indexed by the position of its first token."""
+        n = len(self.tokens) - SHINGLE + 1
+        if n <= 0:
+            return np.zeros(0, dtype=np.uint64)
+        h = _crc(self.tokens)
+        out = np.zeros(n, dtype=np.uint64)
+        for k in range(SHINGLE):
+            out += h[k:k + n] * _SH_MUL[k]
+        return out
+
+    def band_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Index keys (int64, 4 per indexed sentence) and the sentence each key comes from."""
+        rows = [(i, w) for i, w in enumerate(self.sent_words) if len(w) >= MIN_CONTENT]
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        words = [t for _, ws in rows for t in sorted(ws)]
+        h = _crc(words)
+        # (a*h + b) mod 2^64, keep the high bits: a multiply-shift universal hash
+        hv = (h[:, None] * _MH_A[None, :] + _MH_B[None, :]) >> np.uint64(16)
+        bounds = np.r_[0, np.cumsum([len(ws) for _, ws in rows])[:-1]]
+        mins = np.minimum.reduceat(hv, bounds, axis=0)  # (sentences, N_HASHES)
+        bands = mins.reshape(len(rows), N_HASHES // ROWS, ROWS)
+        keys = (bands * _BAND_MUL[None, None, :ROWS]).sum(axis=2, dtype=np.uint64)
+        keys = keys + np.arange(N_HASHES // ROWS, dtype=np.uint64)[None, :] * np.uint64(
+            0x632BE59BD9B4E019)
+        keys = (keys >> np.uint64(1)).astype(np.int64)  # SQLite integers are signed 64-bit
+        sent_ids = np.array([i for i, _ in rows], dtype=np.int64)
+        return keys.ravel(), np.repeat(sent_ids, N_HASHES // ROWS)
+
+
+def features(text: str) -> Features:
+    """Tokens, sentences and content words of ``text``."""
+    starts, ends, tokens = [], [], []
+    for m in _WORD.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+        tokens.append(m.group().lower())
+    st = np.array(starts, dtype=np.int64)
+    sent_spans: list[tuple[int, int]] = []
+    sent_words: list[frozenset[str]] = []
+    for sp in sentences(text):
+        lo, hi = np.searchsorted(st, sp.start), np.searchsorted(st, sp.end)
+        words = frozenset(content_form(t) for t in tokens[lo:hi]
+                          if len(t) > 2 and t not in STOPWORDS and not t.isdigit())
+        sent_spans.append((sp.start, sp.end))
+        sent_words.append(words)
+    return Features(text, st, np.array(ends, dtype=np.int64), tokens, sent_spans, sent_words)

@@ -1,0 +1,168 @@
+"""Story clusters: articles about the same event, grouped incrementally.
+
+An article is described by its salient terms: content words weighted by how early they
+come (the headline and lead name the event; a name in paragraph twenty rarely does), by
+capitalisation inside a sentence (a cheap stand-in for named entities) and by inverse
+document frequency over the indexed corpus. A new article joins the closest existing
+cluster whose centroid is similar enough (and whose dates are within a window, when both
+are known), or one it copies, else it starts its own. Clusters keep their centroid and
+top terms in the store, so nothing is recomputed when articles arrive.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping
+
+from .features import STOPWORDS, Features
+
+__all__ = ["StoryIndex", "Story", "salient_terms"]
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Story:
+    id: int
+    label: str
+    size: int
+
+
+def salient_terms(f: Features) -> tuple[dict[str, float], dict[str, str]]:
+    """Position- and case-weighted term frequencies (log-scaled) and each term's display
+    form (its first capitalised spelling, else the lower-case one)."""
+    tf: dict[str, float] = defaultdict(float)
+    display: dict[str, str] = {}
+    text = f.text
+    starts = f.starts.tolist()
+    k = 0
+    for si, (s, e) in enumerate(f.sent_spans):
+        pos_w = 1.0 + 3.0 / (1.0 + si / 2.0)
+        first = True
+        while k < len(starts) and starts[k] < s:
+            k += 1
+        while k < len(starts) and starts[k] < e:
+            tok = f.tokens[k]
+            if len(tok) > 2 and tok not in STOPWORDS and not tok.isdigit():
+                raw = text[starts[k]]
+                cap = raw.isupper() and not first
+                tf[tok] += pos_w * (1.6 if cap else 1.0)
+                if tok not in display or (cap and display[tok].islower()):
+                    display[tok] = text[starts[k]:int(f.ends[k])]
+            first = False
+            k += 1
+    return {t: 1.0 + math.log(v) if v >= 1 else v for t, v in tf.items()}, display
+
+
+def _day(published: str | None) -> date | None:
+    try:
+        return date.fromisoformat((published or "")[:10])
+    except ValueError:
+        return None
+
+
+class StoryIndex:
+    """Clusters and document frequencies in the store (tables ``copies_stories``,
+    ``copies_story_terms``, ``copies_df``)."""
+
+    def __init__(self, db: sqlite3.Connection, *, threshold: float = 0.3, top: int = 40,
+                 window_days: int = 7, label_terms: int = 4):
+        self.db = db
+        self.threshold = threshold
+        self.top = top
+        self.window_days = window_days
+        self.label_terms = label_terms
+
+    # -- document frequencies -------------------------------------------------------------
+    def _df(self, terms: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i in range(0, len(terms), _CHUNK):
+            part = terms[i:i + _CHUNK]
+            q = "SELECT term, df FROM copies_df WHERE term IN (%s)" % ",".join("?" * len(part))
+            out.update(self.db.execute(q, part).fetchall())
+        return out
+
+    def add_df(self, terms: list[str]) -> None:
+        self.db.executemany("INSERT INTO copies_df (term, df) VALUES (?, 1) "
+                            "ON CONFLICT(term) DO UPDATE SET df = df + 1", [(t,) for t in terms])
+
+    def vector(self, tf: Mapping[str, float], n_docs: int) -> dict[str, float]:
+        """The article's top terms, tf × idf, L2-normalised."""
+        df = self._df(list(tf))
+        w = {t: v * (math.log((n_docs + 1) / (df.get(t, 0) + 1)) + 1.0) for t, v in tf.items()}
+        top = dict(sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:self.top])
+        norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
+        return {t: v / norm for t, v in top.items()}
+
+    # -- clusters -------------------------------------------------------------------------
+    def _load(self, story: int) -> tuple[dict[str, list], int, date | None, date | None]:
+        row = self.db.execute("SELECT centroid, size, first_published, last_published "
+                              "FROM copies_stories WHERE id=?", (story,)).fetchone()
+        return json.loads(row[0]), row[1], _day(row[2]), _day(row[3])
+
+    def _in_window(self, day: date | None, lo: date | None, hi: date | None) -> bool:
+        if day is None or lo is None or hi is None:
+            return True
+        return (lo - day).days <= self.window_days and (day - hi).days <= self.window_days
+
+    def nearest(self, vec: Mapping[str, float], published: str | None) -> tuple[int, float] | None:
+        """The most similar existing cluster above the threshold, with its similarity."""
+        terms = sorted(vec, key=lambda t: -vec[t])[:15]
+        if not terms:
+            return None
+        q = "SELECT story FROM copies_story_terms WHERE term IN (%s)" % ",".join("?" * len(terms))
+        counts = Counter(r[0] for r in self.db.execute(q, terms))
+        day = _day(published)
+        best: tuple[int, float] | None = None
+        for story, _ in counts.most_common(20):
+            centroid, size, lo, hi = self._load(story)
+            if not self._in_window(day, lo, hi):
+                continue
+            c = {t: v[0] for t, v in centroid.items()}
+            norm = math.sqrt(sum(v * v for v in c.values())) or 1.0
+            sim = sum(vec[t] * c[t] for t in vec if t in c) / norm
+            if sim >= self.threshold and (best is None or sim > best[1]):
+                best = (story, sim)
+        return best
+
+    def join(self, story: int | None, vec: Mapping[str, float], display: Mapping[str, str],
+             published: str | None) -> tuple[int, bool]:
+        """Add an article's vector to ``story`` (a new cluster when None); return the
+        cluster id and whether its label changed."""
+        if story is None:
+            cur = self.db.execute("INSERT INTO copies_stories (label, size, centroid) "
+                                  "VALUES ('', 0, '{}')")
+            story = int(cur.lastrowid)
+            centroid, size, lo, hi = {}, 0, None, None
+        else:
+            centroid, size, lo, hi = self._load(story)
+        for t, v in vec.items():
+            old = centroid.get(t, [0.0, display.get(t, t)])
+            centroid[t] = [old[0] + v, old[1] if old[1][:1].isupper() else display.get(t, t)]
+        keep = sorted(centroid.items(), key=lambda kv: (-kv[1][0], kv[0]))[:self.top * 2]
+        centroid = {t: [round(v[0], 5), v[1]] for t, v in keep}
+        label = " · ".join(v[1] for _, v in keep[:self.label_terms])
+        old_label = self.db.execute("SELECT label FROM copies_stories WHERE id=?",
+                                    (story,)).fetchone()[0]
+        day = _day(published)
+        lo = min(x for x in (lo, day) if x) if (lo or day) else None
+        hi = max(x for x in (hi, day) if x) if (hi or day) else None
+        self.db.execute(
+            "UPDATE copies_stories SET label=?, size=?, centroid=?, first_published=?, "
+            "last_published=? WHERE id=?",
+            (label, size + 1, json.dumps(centroid, ensure_ascii=False),
+             lo.isoformat() if lo else None, hi.isoformat() if hi else None, story))
+        self.db.execute("DELETE FROM copies_story_terms WHERE story=?", (story,))
+        self.db.executemany("INSERT INTO copies_story_terms (term, story) VALUES (?, ?)",
+                            [(t, story) for t, _ in keep[:self.top]])
+        return story, label != old_label
+
+    def get(self, story: int) -> Story:
+        row = self.db.execute("SELECT id, label, size FROM copies_stories WHERE id=?",
+                              (story,)).fetchone()
+        return Story(*row)
