@@ -1,0 +1,146 @@
+"""RSS and Atom feeds, from files (``.rss``, ``.atom``, ``.xml``) or fetched by URL.
+
+Each entry becomes one article. An entry that carries its article (``content:encoded``,
+Atom ``content``, or a ``description``/``summary`` of at least
+:data:`CONTENT_MIN_CHARS` characters of text) is used as it is: an HTML item with the
+entry's title, link, date (ISO 8601, UTC) and authors, the feed's title as outlet. An
+entry with only a teaser is fetched from its link with :func:`.url.read_url` (under the
+same URL guard, and only when ``opts.fetch``); ``opts.follow_feed_links`` fetches the
+link even when the content is there, falling back to the content if the fetch fails.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import io
+import re
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import InputError
+from ..model import RawItem
+from .base import IngestOptions, ItemOrError, read_capped, register_reader
+
+__all__ = ["read_feed", "parse_feed", "CONTENT_MIN_CHARS"]
+
+#: An entry's own content is the article when its text is at least this long; shorter
+#: ones are teasers, and the entry's link is fetched instead.
+CONTENT_MIN_CHARS = 400
+
+_TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def _text_length(markup: str) -> int:
+    return len(_SPACE.sub(" ", htmllib.unescape(_TAGS.sub(" ", markup))).strip())
+
+
+def _iso(parsed: Any) -> str | None:
+    """An ISO 8601 UTC timestamp from feedparser's ``*_parsed`` time tuple."""
+    if not parsed:
+        return None
+    try:
+        return datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _authors(entry: Any) -> tuple[str, ...]:
+    names = [a.get("name", "").strip() for a in entry.get("authors") or () if hasattr(a, "get")]
+    names = [n for n in names if n]
+    if not names and entry.get("author"):
+        names = [entry["author"].strip()]
+    return tuple(dict.fromkeys(names))
+
+
+def _content(entry: Any) -> tuple[str, str] | None:
+    """The entry's longest body, ``(value, mime type)``, if it is long enough."""
+    bodies = [(c.get("value", ""), c.get("type", "text/html")) for c in entry.get("content") or ()]
+    if entry.get("summary"):
+        detail = entry.get("summary_detail") or {}
+        bodies.append((entry["summary"], detail.get("type", "text/html")))
+    if not bodies:
+        return None
+    value, mime = max(bodies, key=lambda b: _text_length(b[0]))
+    return (value, mime) if _text_length(value) >= CONTENT_MIN_CHARS else None
+
+
+def _content_item(source: str, value: str, mime: str, meta: dict) -> RawItem:
+    if "html" in mime:
+        return RawItem(source=source, html=f"<html><body><article>{value}</article></body></html>",
+                       scraped=False, title_first_line=False, **meta)
+    title = meta.get("title")
+    text = f"{title}\n\n{value}" if title else value
+    return RawItem(source=source, text=text, scraped=False, title_first_line=bool(title), **meta)
+
+
+def _entry_items(entry: Any, source: str, opts: IngestOptions, outlet: str | None
+                 ) -> Iterator[ItemOrError]:
+    title = _SPACE.sub(" ", entry.get("title") or "").strip() or None
+    link = (entry.get("link") or "").strip() or None
+    meta = dict(title=title, url=link, outlet=outlet, authors=_authors(entry),
+                published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")))
+    content = _content(entry)
+    if link and (content is None or opts.follow_feed_links):
+        fetched = list(_fetch_link(link, opts, meta, fallback=content is not None))
+        if fetched:
+            yield from fetched
+            return
+    if content is not None:
+        yield _content_item(source, *content, meta)
+    else:
+        yield InputError(source, "feed entry has no content and no link", "no text")
+
+
+def _fetch_link(link: str, opts: IngestOptions, meta: dict, fallback: bool
+                ) -> Iterator[ItemOrError]:
+    """The article at an entry's link, with the entry's metadata where the page lacks it;
+    nothing when the fetch failed (or is off) and the entry's own content can stand in."""
+    if not opts.fetch and fallback:
+        return
+    from .url import read_url
+
+    items = list(read_url(link, opts, feeds=False))
+    if fallback and all(isinstance(i, InputError) for i in items):
+        return
+    for item in items:
+        if isinstance(item, RawItem):
+            item = replace(item, title=meta["title"] or item.title, outlet=item.outlet or meta["outlet"],
+                           published=meta["published"] or item.published,
+                           authors=meta["authors"] or item.authors)
+        yield item
+
+
+def parse_feed(data: bytes, source: str, opts: IngestOptions, base_url: str | None = None
+               ) -> Iterator[ItemOrError]:
+    """The items of a feed's entries; one :class:`InputError` if ``data`` is not a feed.
+    Entries with their own content are named ``source#N`` (N counting from 1); fetched
+    ones by their link."""
+    import feedparser
+
+    headers = {"content-location": base_url} if base_url else None
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    if not parsed.get("version") and not parsed.entries:
+        why = parsed.get("bozo_exception")
+        detail = f": {str(why).splitlines()[0]}" if why else ""
+        yield InputError(source, f"not an RSS or Atom feed{detail} (allowed: RSS 0.9x/1.0/2.0 "
+                                 "or Atom XML)", "not a feed")
+        return
+    if not parsed.entries:
+        yield InputError(source, "feed has no entries", "empty")
+        return
+    outlet = _SPACE.sub(" ", parsed.feed.get("title") or "").strip() or None
+    for n, entry in enumerate(parsed.entries, 1):
+        yield from _entry_items(entry, f"{source}#{n}", opts, outlet)
+
+
+@register_reader("feed", (".rss", ".atom", ".xml"))
+def read_feed(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
+    try:
+        data = read_capped(path, opts.max_bytes)
+    except InputError as e:
+        yield e
+        return
+    yield from parse_feed(data, str(path), opts)

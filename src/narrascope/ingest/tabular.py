@@ -1,0 +1,305 @@
+"""JSON Lines and CSV/TSV: one article per row.
+
+Fields (and the column names tried for each, in order, unless ``opts.columns`` maps the
+field to a column of its own; names match case-insensitively):
+
+=========  ==========================  ==============================================
+field      columns tried               becomes
+=========  ==========================  ==============================================
+text       text, body, content         the article text
+html       html                        page markup, extracted like an HTML file
+title      title, headline             the title, put first in the text
+url        url, link                   the article's URL
+published  published, date            the publication date, as written
+outlet     outlet, site                the outlet's name
+authors    authors, author             names; a string is split at ";"
+language   language, lang              an ISO 639-1 code (else it is detected)
+id         id                          names the row in ``source`` (``file#id``)
+=========  ==========================  ==============================================
+
+Rows are taken as clean text (``scraped=False``: no boilerplate removal), since a table
+of articles was made by a program that already picked the text. When a row has a title,
+the text is ``title + "\\n\\n" + text`` so the title is analysed too; without one, the
+first line of the text is the title, as in plain-text files. A row with both ``text`` and
+``html`` uses the text.
+
+Files are streamed, so their size is not capped; each row is (at ``opts.max_bytes``). A
+row with no text, a line that is not JSON, or a malformed CSV record is one
+:class:`InputError` naming the line or row, and the rest of the file goes on. Rows count
+from 1, not counting a CSV header; JSON Lines errors name the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from ..errors import InputError
+from ..model import RawItem
+from .base import IngestOptions, ItemOrError, decode, looks_binary, register_reader
+
+__all__ = ["read_jsonl", "read_csv", "row_item", "FIELDS"]
+
+#: Our fields and the column names each is looked for under, in order.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content"),
+    "html": ("html",),
+    "title": ("title", "headline"),
+    "url": ("url", "link"),
+    "published": ("published", "date"),
+    "outlet": ("outlet", "site"),
+    "authors": ("authors", "author"),
+    "language": ("language", "lang"),
+    "id": ("id",),
+}
+# other names a user may give a field in a mapping (``--column author=byline``)
+_FIELD_ALIASES = {"author": "authors", "body": "text", "date": "published", "link": "url"}
+
+
+def _columns(path: Path, opts: IngestOptions) -> dict[str, tuple[str, ...]]:
+    """The column names to try for each field, with the user's mapping applied."""
+    cols = dict(FIELDS)
+    for field, column in opts.columns.items():
+        ours = _FIELD_ALIASES.get(field.lower(), field.lower())
+        if ours not in FIELDS:
+            raise InputError(str(path), f"unknown field {field!r} in a column mapping "
+                                        f"(allowed: {', '.join(FIELDS)})", "bad column")
+        cols[ours] = (column,)
+    return cols
+
+
+def _lookup(row: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    lower = None
+    for name in names:
+        if name in row:
+            value = row[name]
+        else:
+            lower = lower or {str(k).lower(): k for k in row if k is not None}
+            key = lower.get(name.lower())
+            if key is None:
+                continue
+            value = row[key]
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return value
+    return None
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        names = [_scalar(v) for v in value]
+    elif (one := _scalar(value)) is not None:
+        names = [n.strip() for n in one.split(";")]
+    else:
+        names = []
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def row_item(row: Mapping[str, Any], path: Path, where: str, number: int,
+             cols: Mapping[str, tuple[str, ...]], max_bytes: int) -> RawItem:
+    """One row as a raw item; :class:`InputError` when it carries no text. ``where`` says
+    where the row is ("row 3", "line 7") for error messages."""
+    get = {field: _lookup(row, names) for field, names in cols.items()}
+    text, html = get["text"], get["html"]
+    text = text if isinstance(text, str) and text.strip() else None
+    html = html if isinstance(html, str) and html.strip() else None
+    row_id = _scalar(get["id"])
+    label = f"{where} (id {row_id})" if row_id else where
+    if text is None and html is None:
+        tried = ", ".join(cols["text"] + cols["html"])
+        raise InputError(str(path), f"{label} has no text (columns tried: {tried}; map one "
+                                    "with --column text=COLUMN)", "no text")
+    if len((text or html or "").encode("utf-8", "replace")) > max_bytes:
+        raise InputError(str(path), f"{label} is over the {max_bytes:,}-byte limit",
+                         "too large")
+    title = _scalar(get["title"])
+    meta = dict(source=f"{path}#{row_id or number}", title=title, url=_scalar(get["url"]),
+                published=_scalar(get["published"]), outlet=_scalar(get["outlet"]),
+                authors=_authors(get["authors"]),
+                language=(_scalar(get["language"]) or "").lower() or None)
+    if text is None:
+        return RawItem(html=html, scraped=False, title_first_line=False, **meta)
+    if title:
+        return RawItem(text=f"{title}\n\n{text}", scraped=False, title_first_line=False, **meta)
+    return RawItem(text=text, scraped=False, title_first_line=True, **meta)
+
+
+def _open_checked(path: Path):
+    """The file opened for binary reading; :class:`InputError` if empty, binary or gone."""
+    try:
+        fh = path.open("rb")
+    except OSError as e:
+        raise InputError(str(path), f"cannot read file ({e.strerror})", "unreadable") from None
+    head = fh.read(8192)
+    if not head.strip():
+        fh.close()
+        raise InputError(str(path), "file is empty", "empty")
+    if looks_binary(head):
+        fh.close()
+        raise InputError(str(path), "looks like a binary file, not text (allowed: UTF-8, "
+                                    "UTF-16 with BOM, or Windows-1252 text)", "binary")
+    fh.seek(0)
+    return fh
+
+
+def _lines(fh, path: Path, max_bytes: int) -> Iterator[tuple[int, str | None]]:
+    """``(line number, decoded line)``; None for a line over the size cap (skipped to its
+    end without holding it in memory). Each line is decoded on its own (see ``decode``)."""
+    number = 0
+    while True:
+        raw = fh.readline(max_bytes + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+            continue
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        try:
+            yield number, decode(raw, str(path))
+        except InputError:
+            yield number, raw.decode("utf-8", errors="replace")
+
+
+@register_reader("jsonl", (".jsonl", ".ndjson"))
+def read_jsonl(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
+    try:
+        cols = _columns(path, opts)
+        fh = _open_checked(path)
+    except InputError as e:
+        yield e
+        return
+    rows = 0
+    with fh:
+        for number, line in _lines(fh, path, opts.max_bytes):
+            where = f"line {number}"
+            if line is None:
+                yield InputError(str(path), f"{where} is over the {opts.max_bytes:,}-byte "
+                                            "limit", "too large")
+                continue
+            if not line.strip():
+                continue
+            rows += 1
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield InputError(str(path), f"{where} is not valid JSON ({e.msg} at column "
+                                            f"{e.colno})", "bad json")
+                continue
+            if not isinstance(row, dict):
+                yield InputError(str(path), f"{where} is not a JSON object (allowed: one "
+                                            '{"text": ...} object per line)', "bad json")
+                continue
+            try:
+                yield row_item(row, path, where, number, cols, opts.max_bytes)
+            except InputError as e:
+                yield e
+    if not rows:
+        yield InputError(str(path), "file holds no JSON lines", "empty")
+
+
+def _delimiter(path: Path, header: str) -> str:
+    if path.name.lower().endswith(".tsv"):
+        return "\t"
+    return max(",;\t", key=header.count)
+
+
+def _csv_records(lines: Iterable[tuple[int, str | None]], state: dict) -> Iterator[str]:
+    """Feed decoded lines to the csv module, noting the current line number in ``state``
+    (lines over the size cap become empty lines, reported by the caller)."""
+    for number, line in lines:
+        state["line"] = number
+        if line is None:
+            state["oversized"].append(number)
+            yield "\n"
+        else:
+            yield line
+
+
+@register_reader("csv", (".csv", ".tsv"))
+def read_csv(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
+    try:
+        cols = _columns(path, opts)
+        fh = _open_checked(path)
+    except InputError as e:
+        yield e
+        return
+    if csv.field_size_limit() < opts.max_bytes:  # articles outgrow the default 128 KiB
+        csv.field_size_limit(opts.max_bytes)
+    state: dict[str, Any] = {"line": 0, "oversized": []}
+    with fh:
+        lines = _lines(fh, path, opts.max_bytes)
+        first = next(lines, (0, None))
+        header_line = first[1] or ""
+        records = _csv_records(_chain_first(first, lines), state)
+        reader = csv.reader(records, delimiter=_delimiter(path, header_line))
+        try:
+            header = [h.strip() for h in next(reader)]
+        except (StopIteration, csv.Error):
+            yield InputError(str(path), "no header row (allowed: CSV/TSV whose first row "
+                                        "names the columns)", "bad csv")
+            return
+        try:
+            _check_header(path, header, cols)
+        except InputError as e:
+            yield e
+            return
+        yield from _csv_rows(reader, header, path, cols, opts, state)
+
+
+def _chain_first(first, rest):
+    if first[0]:
+        yield first
+    yield from rest
+
+
+def _check_header(path: Path, header: list[str], cols: Mapping[str, tuple[str, ...]]) -> None:
+    """One error for the whole file when a mapped column or every text column is missing."""
+    have = {h.lower() for h in header}
+    for field, names in cols.items():
+        if names != FIELDS[field] and names[0].lower() not in have:
+            raise InputError(str(path), f"no column {names[0]!r} for field {field} (columns: "
+                                        f"{', '.join(header)})", "bad column")
+    if not any(n.lower() in have for n in cols["text"] + cols["html"]):
+        raise InputError(str(path), "no text column (looked for "
+                                    f"{', '.join(cols['text'] + cols['html'])}; map one with "
+                                    "--column text=COLUMN)", "bad column")
+
+
+def _csv_rows(reader, header: list[str], path: Path, cols, opts: IngestOptions, state: dict
+              ) -> Iterator[ItemOrError]:
+    number = 0
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            number += 1
+            yield InputError(str(path), f"row {number} (line {state['line']}) is malformed "
+                                        f"CSV ({e})", "bad csv")
+            continue
+        while state["oversized"]:
+            yield InputError(str(path), f"line {state['oversized'].pop(0)} is over the "
+                                        f"{opts.max_bytes:,}-byte limit", "too large")
+        if not any(v.strip() for v in values):
+            continue
+        number += 1
+        row = dict(zip(header, values))
+        try:
+            yield row_item(row, path, f"row {number}", number, cols, opts.max_bytes)
+        except InputError as e:
+            yield e
+    if number == 0:
+        yield InputError(str(path), "file holds a header but no rows", "empty")
