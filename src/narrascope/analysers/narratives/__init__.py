@@ -1,0 +1,115 @@
+"""Narratives: which propaganda narratives and sub-narratives an article advances, with
+scores and the sentences that carry them.
+
+The default taxonomy is SemEval-2025 Task 10's (the Russia-Ukraine war and climate
+change); a model trained with ``narrascope train narratives`` on another taxonomy
+carries that taxonomy with it. The model is loaded once per process: the user's own
+(``$NARRASCOPE_HOME/models/narratives``, where the trainer writes by default) when there
+is one, else the one shipped in ``narrascope/models/narratives``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from ...model import Document, Label, Result
+from ..base import register
+
+__all__ = ["NarrativesAnalyser", "default_model_path", "user_model_path"]
+
+#: characters of an article the classifier reads (evidence is looked for in all of it)
+MAX_CHARS = 20000
+
+
+def user_model_path() -> Path:
+    from ...settings import home
+
+    return home() / "models" / "narratives"
+
+
+def default_model_path() -> Path:
+    """The user's trained model when there is one, else the shipped model."""
+    user = user_model_path()
+    if (user / "settings.json").is_file():
+        return user
+    return Path(str(resources.files("narrascope") / "models" / "narratives"))
+
+
+@register("narratives", "1", description="propaganda narratives and sub-narratives "
+          "(SemEval-2025 Task 10 taxonomy by default), with evidence sentences")
+class NarrativesAnalyser:
+    name = "narratives"
+    version = "1"
+    requires: tuple[str, ...] = ()
+
+    def __init__(self, model_path: str | Path | None = None):
+        self._path = Path(model_path) if model_path else None
+        self._model = None
+
+    @property
+    def model(self):
+        if self._model is None:
+            from .model import NarrativeModel
+
+            self._model = NarrativeModel.load(self._path or default_model_path())
+        return self._model
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[list[tuple[str, float]],
+                                                          list[tuple[str, float]]]]:
+        """``(narratives, subnarratives)`` with scores for each text, without evidence."""
+        from .decode import decode
+
+        m = self.model
+        probs = m.probabilities([t[:MAX_CHARS] for t in texts])
+        return [decode(dict(zip(m.labels, row.tolist())), m.taxonomy, m.thresholds)
+                for row in probs]
+
+    def analyse(self, docs: Sequence[Document], previous: Sequence[Mapping[str, Result]]
+                ) -> list[Result]:
+        from .evidence import evidence_for
+
+        m = self.model
+        out = []
+        for doc, (narrs, subs) in zip(docs, self.predict([d.text for d in docs])):
+            ev = evidence_for(m, doc.text, [lab for lab, _ in narrs + subs
+                                            if lab != m.taxonomy.other])
+            labels = [Label(lab, score, ev.get(lab, ()), {"level": level})
+                      for level, items in (("narrative", narrs), ("subnarrative", subs))
+                      for lab, score in items]
+            out.append(Result(self.name, self.version, doc.id, labels=tuple(labels),
+                              data={"taxonomy": m.taxonomy.name}))
+        return out
+
+    @staticmethod
+    def _level(result: Result, level: str) -> list[Label]:
+        return [lab for lab in result.labels if lab.attrs.get("level") == level]
+
+    def to_json(self, doc: Document, result: Result) -> dict[str, Any]:
+        def item(lab: Label) -> dict[str, Any]:
+            return {"label": lab.name, "score": round(lab.score, 4),
+                    "evidence": [{"start": s.start, "end": s.end,
+                                  "text": doc.text[s.start:s.end]} for s in lab.evidence]}
+
+        return {"narratives": [item(x) for x in self._level(result, "narrative")],
+                "subnarratives": [item(x) for x in self._level(result, "subnarrative")]}
+
+    def to_text(self, doc: Document, result: Result) -> list[str]:
+        lines: list[str] = []
+        narrs = self._level(result, "narrative")
+        subs = self._level(result, "subnarrative")
+        for n in narrs:
+            lines.append(f"  {n.name}  ({n.score:.2f})")
+            for s in subs:
+                if s.name.startswith(n.name + ": "):
+                    lines.append(f"    └ {s.name[len(n.name) + 2:]}  ({s.score:.2f})")
+                    lines += [f"        “{_short(doc.text[e.start:e.end])}”" for e in s.evidence]
+            if not any(s.name.startswith(n.name + ": ") and s.evidence for s in subs):
+                lines += [f"        “{_short(doc.text[e.start:e.end])}”" for e in n.evidence]
+        return lines
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

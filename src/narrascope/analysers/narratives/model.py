@@ -1,0 +1,142 @@
+"""The narratives model: TF-IDF word and character n-grams, one linear classifier per
+label, and the thresholds that turn its scores into label sets.
+
+Everything is stored without pickle: ``weights.npz`` holds the IDF vector, the weight
+matrix (float16) and the biases; ``settings.json`` the vocabulary, the label names, the
+thresholds, the feature settings and the taxonomy the model was trained on. A linear
+model also scores single sentences, which is how the evidence is chosen.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+from scipy import sparse
+
+from ...errors import ModelNotFound, NarrascopeError
+from ...taxonomies import Taxonomy, from_dict
+
+__all__ = ["Featuriser", "NarrativeModel", "FORMAT"]
+
+#: bump when the files' layout changes
+FORMAT = 1
+
+
+class Featuriser:
+    """TF-IDF over a fixed vocabulary of word n-grams and character n-grams (``char_wb``).
+
+    The vocabulary is a list of terms; a term of the character analyser is prefixed with
+    ``"\\x01"`` so the two analysers never collide. Rows are L2-normalised, with
+    sublinear term frequency, as scikit-learn's ``TfidfVectorizer`` makes them.
+    """
+
+    def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, settings: Mapping[str, Any]):
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        self.vocabulary = list(vocabulary)
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.settings = dict(settings)
+        words = {t: i for i, t in enumerate(self.vocabulary) if not t.startswith("\x01")}
+        chars = {t[1:]: i for i, t in enumerate(self.vocabulary) if t.startswith("\x01")}
+        self._idx_words = np.fromiter(words.values(), dtype=np.int64, count=len(words))
+        self._idx_chars = np.fromiter(chars.values(), dtype=np.int64, count=len(chars))
+        self._words = CountVectorizer(
+            vocabulary={t: j for j, t in enumerate(words)}, lowercase=True,
+            ngram_range=tuple(self.settings["word_ngrams"]),
+            token_pattern=r"(?u)\b\w\w+\b", dtype=np.float32) if words else None
+        self._chars = CountVectorizer(
+            vocabulary={t: j for j, t in enumerate(chars)}, lowercase=True, analyzer="char_wb",
+            ngram_range=tuple(self.settings["char_ngrams"]), dtype=np.float32) if chars else None
+
+    @property
+    def size(self) -> int:
+        return len(self.vocabulary)
+
+    def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Raw term counts, columns in vocabulary order."""
+        n = len(texts)
+        parts, cols = [], []
+        for vec, idx in ((self._words, self._idx_words), (self._chars, self._idx_chars)):
+            if vec is not None:
+                parts.append(vec.transform(texts))
+                cols.append(idx)
+        if not parts:
+            return sparse.csr_matrix((n, self.size), dtype=np.float32)
+        m = sparse.hstack(parts, format="csr")
+        order = np.concatenate(cols)
+        # put every column where the vocabulary says it belongs
+        perm = np.empty_like(order)
+        perm[order] = np.arange(len(order))
+        return m[:, perm].tocsr() if not np.array_equal(order, np.arange(len(order))) else m
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        m = self.counts(texts).astype(np.float32)
+        m.data = 1.0 + np.log(m.data)
+        m = m.multiply(self.idf[None, :]).tocsr()
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.diags(1.0 / norms).dot(m).tocsr().astype(np.float32)
+
+
+@dataclass
+class NarrativeModel:
+    """Linear scores per label and the decoding settings learnt by cross-validation."""
+
+    taxonomy: Taxonomy
+    labels: list[str]
+    featuriser: Featuriser
+    coef: np.ndarray  # (labels, features) float32
+    intercept: np.ndarray  # (labels,)
+    thresholds: dict[str, Any]
+    info: dict[str, Any]
+
+    def decision(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Raw linear scores, one column per label."""
+        return np.asarray(x @ self.coef.T) + self.intercept[None, :]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        z = self.decision(self.featuriser.transform(texts))
+        return 1.0 / (1.0 + np.exp(-z))
+
+    # -- files -------------------------------------------------------------------------
+
+    def save(self, folder: str | Path) -> Path:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(folder / "weights.npz", idf=self.featuriser.idf.astype(np.float32),
+                            coef=self.coef.astype(np.float16),
+                            intercept=self.intercept.astype(np.float32))
+        settings = {
+            "format": FORMAT,
+            "labels": self.labels,
+            "thresholds": self.thresholds,
+            "features": self.featuriser.settings,
+            "vocabulary": self.featuriser.vocabulary,
+            "taxonomy": self.taxonomy.to_dict(),
+            "info": self.info,
+        }
+        with open(folder / "settings.json", "w", encoding="utf-8") as fh:
+            json.dump(settings, fh, ensure_ascii=False, separators=(",", ":"))
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "NarrativeModel":
+        folder = Path(folder)
+        if not (folder / "settings.json").is_file() or not (folder / "weights.npz").is_file():
+            raise ModelNotFound(f"no narratives model in {folder}: it needs settings.json and "
+                                "weights.npz (make one with `narrascope train narratives`)")
+        with open(folder / "settings.json", encoding="utf-8") as fh:
+            settings = json.load(fh)
+        if settings.get("format") != FORMAT:
+            raise NarrascopeError(f"{folder}: narratives model format {settings.get('format')} "
+                                  f"is not supported; this narrascope reads format {FORMAT}")
+        with np.load(folder / "weights.npz", allow_pickle=False) as w:
+            idf, coef, intercept = w["idf"], w["coef"].astype(np.float32), w["intercept"]
+        feat = Featuriser(settings["vocabulary"], idf, settings["features"])
+        return cls(from_dict(settings["taxonomy"], str(folder)), list(settings["labels"]), feat,
+                   coef, intercept.astype(np.float32), dict(settings["thresholds"]),
+                   dict(settings.get("info", {})))

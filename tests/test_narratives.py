@@ -1,0 +1,130 @@
+"""The narratives analyser end to end on a tiny fixture corpus: train, evaluate, analyse,
+and the semeval-narratives format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from narrascope.analysers.narratives import NarrativesAnalyser
+from narrascope.analysers.narratives.corpus import read_data
+from narrascope.analysers.narratives.metrics import f1_samples
+from narrascope.model import Document, doc_id_for
+from narrascope.report import Article, get_format
+from narrascope.taxonomies import default_taxonomy
+
+from conftest import FIXTURES
+
+CORPUS = FIXTURES / "narratives"
+
+
+@pytest.fixture(scope="module")
+def fixture_model(tmp_path_factory):
+    from narrascope.train import get_trainer
+
+    out = tmp_path_factory.mktemp("model") / "narratives"
+    get_trainer("narratives").train([str(CORPUS)], str(out), {"folds": "3", "C": "10"})
+    return out
+
+
+def test_metric_is_the_tasks():
+    gold = [{"a", "b"}, {"c"}, {"d"}]
+    assert f1_samples([{"a"}, {"c"}, set()], gold) == pytest.approx((2 / 3 + 1 + 0) / 3)
+
+
+def test_reads_semeval_folders_and_jsonl(tmp_path):
+    tax = default_taxonomy()
+    examples = read_data([CORPUS], tax)
+    assert len(examples) == 15 and {e.language for e in examples} == {"en"}
+    ex = next(e for e in examples if e.id == "EN_UA_F04.txt")
+    assert ex.narratives == {"URW: Amplifying war-related fears"}
+    jl = tmp_path / "mine.jsonl"
+    jl.write_text(json.dumps({"text": "Wind turbines stop when the wind drops.", "labels": [
+        "CC: Controversy about green technologies: Renewable energy is unreliable"]}) + "\n",
+        encoding="utf-8")
+    (ex,) = read_data([jl], tax)
+    # a sub-narrative brings its narrative
+    assert ex.narratives == {"CC: Controversy about green technologies"}
+    jl.write_text(json.dumps({"text": "x", "labels": ["Not a label"]}) + "\n", encoding="utf-8")
+    with pytest.raises(Exception, match="not in taxonomy"):
+        read_data([jl], tax)
+
+
+@pytest.mark.slow
+def test_train_writes_model_and_card(fixture_model):
+    names = {p.name for p in fixture_model.iterdir()}
+    assert names == {"settings.json", "weights.npz", "MODEL_CARD.md"}
+    card = (fixture_model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "narrascope train narratives" in card and "research use only" in card
+
+
+@pytest.mark.slow
+def test_evaluate_on_training_fixture(fixture_model):
+    from narrascope.train import get_trainer
+
+    m = get_trainer("narratives").evaluate(str(CORPUS), str(fixture_model), {})
+    # a model fitted on these 15 articles must recall its own training data
+    assert m["f1_samples_coarse"] > 0.8 and m["f1_samples_fine"] > 0.8
+    assert "URW: Discrediting Ukraine" in m["table"]
+
+
+def _doc(text: str) -> Document:
+    return Document(id=doc_id_for(text), text=text, title=text.split("\n")[0])
+
+
+@pytest.mark.slow
+def test_labels_are_consistent_and_evidence_round_trips(fixture_model):
+    analyser = NarrativesAnalyser(fixture_model)
+    tax = analyser.model.taxonomy
+    docs = [_doc("Nuclear risk\n\nExperts warn that nuclear weapons may be used. A nuclear "
+                 "strike on Europe is a real possibility, the channel said."),
+            _doc("Garden show\n\nThe garden show opened with roses and tulips on Saturday."),
+            _doc("x")]
+    results = analyser.analyse(docs, [{} for _ in docs])
+    for doc, r in zip(docs, results):
+        narrs = [lab for lab in r.labels if lab.attrs["level"] == "narrative"]
+        subs = [lab for lab in r.labels if lab.attrs["level"] == "subnarrative"]
+        names_n = {lab.name for lab in narrs}
+        assert narrs and subs
+        for s in subs:
+            if s.name != "Other":
+                assert tax.parent[s.name] in names_n
+        assert ("Other" in names_n) == (names_n == {"Other"})
+        for lab in r.labels:
+            assert 0.0 <= lab.score <= 1.0
+            if lab.name != "Other":
+                assert 1 <= len(lab.evidence) <= 3
+            for e in lab.evidence:
+                assert e.attrs["text"] == doc.text[e.start:e.end]
+        payload = analyser.to_json(doc, r)
+        for item in payload["narratives"] + payload["subnarratives"]:
+            for e in item["evidence"]:
+                assert doc.text[e["start"]:e["end"]] == e["text"]
+        assert all(isinstance(line, str) for line in analyser.to_text(doc, r))
+    top = {lab.name for lab in results[0].labels}
+    assert "URW: Amplifying war-related fears" in top
+    assert {lab.name for lab in results[1].labels} == {"Other"}
+
+
+@pytest.mark.slow
+def test_semeval_format_one_line_per_input(fixture_model):
+    analyser = NarrativesAnalyser(fixture_model)
+    files = sorted((CORPUS / "EN" / "raw-documents").glob("*.txt"))[:4]
+    docs = [_doc(p.read_text(encoding="utf-8")) for p in files]
+    results = analyser.analyse(docs, [{} for _ in docs])
+    # the same article read from two files gives two lines
+    arts = [Article(d, {"narratives": r}, source=str(p)) for d, r, p in zip(docs, results, files)]
+    arts.append(Article(docs[0], {"narratives": results[0]}, source="/elsewhere/copy.txt"))
+    out = io.StringIO()
+    get_format("semeval-narratives").writer(out, arts, {})
+    rows = list(csv.reader(io.StringIO(out.getvalue()), delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert [r[0] for r in rows] == [p.name for p in files] + ["copy.txt"]
+    tax = analyser.model.taxonomy
+    for r in rows:
+        assert len(r) == 3
+        narrs, subs = r[1].split(";"), r[2].split(";")
+        assert all(tax.is_label(x) for x in narrs + subs)
+        assert ("Other" in narrs) == (narrs == ["Other"])
