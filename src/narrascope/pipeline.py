@@ -16,10 +16,11 @@ from typing import Callable, Iterable, Iterator, Sequence
 from tqdm import tqdm
 
 from .analysers import get_spec, load_analyser, registry, resolve_order
+from .batch import Batch, Executor, InlineExecutor
 from .clean import clean
-from .errors import InputError, NarrascopeError
+from .errors import InputError
 from .ingest import IngestOptions, iter_sources
-from .model import Document, Result
+from .model import Result
 from .store import Store
 
 __all__ = ["Sighting", "RunSummary", "ingest", "analyse", "default_analysers", "progress"]
@@ -105,68 +106,60 @@ def default_analysers() -> list[str]:
     return sorted(n for n, s in registry().items() if s.default)
 
 
-def _batches(seq: Sequence[str], n: int) -> Iterator[Sequence[str]]:
-    for i in range(0, len(seq), n):
-        yield seq[i:i + n]
-
-
 def analyse(store: Store, doc_ids: Sequence[str], names: Sequence[str], *,
-            batch_size: int = 32, quiet: bool = False, force: bool = False,
-            summary: RunSummary | None = None,
+            batch_size: int = 16, quiet: bool = False, force: bool = False,
+            summary: RunSummary | None = None, executor: Executor | None = None,
             on_error: Callable[[str], None] | None = None) -> None:
-    """Run the named analysers (and what they require) on stored documents, storing each
-    batch's results as soon as it is done. Results already stored are not recomputed
-    unless ``force``."""
+    """Run the named analysers (and what they require) on stored documents. Batches run
+    on ``executor`` (this process by default); this process stores each batch's results
+    as soon as it comes back. Results already stored are not recomputed unless ``force``."""
     summary = summary if summary is not None else RunSummary()
     order = resolve_order(names)
-    doc_scope = [n for n in order if get_spec(n).scope == "document"]
+    doc_scope = tuple(n for n in order if get_spec(n).scope == "document")
     corpus_scope = [n for n in order if get_spec(n).scope == "corpus"]
     unique = list(dict.fromkeys(doc_ids))
-    bar = progress(total=len(unique) * max(1, len(doc_scope)), desc="analyse", unit="art",
-                   quiet=quiet)
-    for name in doc_scope:
-        spec = get_spec(name)
-        todo = [d for d in unique if force or not store.has_result(d, spec.name, spec.version)]
-        bar.update(len(unique) - len(todo))
-        if not todo:
-            continue
-        bar.set_postfix_str(name)
-        analyser = load_analyser(name)
-        for ids in _batches(todo, batch_size):
-            docs = [store.get_document(i) for i in ids]
-            prev = [{dep: store.get_result(i, dep, get_spec(dep).version)
-                     for dep in spec.requires} for i in ids]
-            results = _run_batch(analyser, name, docs, prev, summary, on_error)
-            store.add_results(results)
-            bar.update(len(ids))
-    bar.close()
+    versions = {n: get_spec(n).version for n in doc_scope}
+
+    def stored(doc_id: str) -> dict[str, Result]:
+        out = {}
+        for n in doc_scope:
+            r = store.get_result(doc_id, n, versions[n])
+            if r is not None:
+                out[n] = r
+        return out
+
+    todo = [(d, k) for d in unique for k in [stored(d)] if force or len(k) < len(doc_scope)]
+    bar = progress(total=len(unique), desc="analyse", unit="art", quiet=quiet)
+    bar.update(len(unique) - len(todo))
+
+    def batches() -> Iterator[Batch]:
+        for i in range(0, len(todo), batch_size):
+            chunk = todo[i:i + batch_size]
+            yield Batch(doc_scope, tuple(store.get_document(d) for d, _ in chunk),
+                        tuple(k for _, k in chunk), force)
+
+    own = executor is None
+    executor = executor or InlineExecutor()
+    try:
+        for out in executor.map(batches()):
+            store.add_results(out.results)
+            for name, where, reason in out.errors:
+                summary.analyser_errors[name] += 1
+                if on_error:
+                    on_error(f"{where}: analyser {name} failed ({reason})")
+            bar.update(out.docs)
+    finally:
+        bar.close()
+        if own:
+            executor.close()
     for name in corpus_scope:
         analyser = load_analyser(name)
         try:
             results, relations = analyser.update(store, unique, quiet=quiet)
-        except Exception as err:
+        except Exception as err:  # noqa: BLE001 - reported, the run goes on
             summary.analyser_errors[name] += len(unique)
-            msg = f"{name}: failed on the corpus ({type(err).__name__}: {err})"
             if on_error:
-                on_error(msg)
+                on_error(f"{name}: failed on the corpus ({type(err).__name__}: {err})")
             continue
         store.add_results(results)
         store.add_relations(relations)
-
-
-def _run_batch(analyser, name: str, docs: list[Document], prev, summary: RunSummary,
-               on_error) -> list[Result]:
-    try:
-        return list(analyser.analyse(docs, prev))
-    except Exception:
-        pass
-    out: list[Result] = []
-    for doc, p in zip(docs, prev):  # find the document that fails, keep the others
-        try:
-            out.extend(analyser.analyse([doc], [p]))
-        except Exception as err:
-            summary.analyser_errors[name] += 1
-            msg = f"{doc.source or doc.id}: analyser {name} failed ({type(err).__name__}: {err})"
-            if on_error:
-                on_error(msg)
-    return out

@@ -23,6 +23,11 @@ def add_parser(sub) -> None:
     p.add_argument("--no-text", action="store_true", help="text format: leave out article texts")
     p.add_argument("--mentions", metavar="FILE",
                    help="semeval-roles format: the task's mention list to answer")
+    p.add_argument("-j", "--workers", type=int, default=1, metavar="N",
+                   help="analyse on N local processes (default: 1, this process)")
+    p.add_argument("--ray", metavar="ADDRESS",
+                   help="analyse on a Ray cluster (an address such as ray://host:10001 or "
+                        "auto), or 'local' for Ray on this machine")
     add_common(p)
     add_ingest_options(p)
     p.set_defaults(func=run)
@@ -30,6 +35,8 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ..analysers import get_spec
+    from ..batch import make_executor
+    from ..errors import NarrascopeError
     from ..pipeline import RunSummary, analyse, default_analysers, ingest
     from ..report import get_format
 
@@ -47,8 +54,15 @@ def run(args) -> int:
             for line in summary.lines():
                 warn(args, line)
             return EXIT_FAILED
-        analyse(store, [s.doc_id for s in sightings], names, quiet=args.quiet,
-                force=args.force, summary=summary, on_error=lambda m: warn(args, m))
+        if args.workers < 1:
+            raise NarrascopeError(f"--workers must be at least 1, not {args.workers}")
+        executor = make_executor(args.workers, args.ray)
+        try:
+            analyse(store, [s.doc_id for s in sightings], names, quiet=args.quiet,
+                    force=args.force, summary=summary, executor=executor,
+                    on_error=lambda m: warn(args, m))
+        finally:
+            executor.close()
         options = {"no_text": args.no_text, "mentions": args.mentions}
         with output(args.output) as out:
             fmt.writer(out, articles_for(store, [(s.source, s.doc_id) for s in sightings]),

@@ -1,0 +1,85 @@
+"""Batch execution: inline, local processes and Ray give the same stored results."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from narrascope.batch import Batch, InlineExecutor, analyse_batch, make_executor
+from narrascope.model import Document, doc_id_for
+from narrascope.pipeline import RunSummary, analyse, ingest
+
+from conftest import EXAMPLES
+
+
+def _stored(store, ids):
+    return {i: store.get_result(i, "stats", "1").data for i in ids}
+
+
+def _run(store, executor):
+    sightings = ingest([str(EXAMPLES)], store, quiet=True)
+    ids = [s.doc_id for s in sightings]
+    summary = RunSummary()
+    analyse(store, ids, ["stats"], batch_size=2, quiet=True, summary=summary, executor=executor)
+    assert summary.ok
+    return _stored(store, ids)
+
+
+def test_inline_batch_skips_what_is_known():
+    d = Document(id=doc_id_for("Some text here."), text="Some text here.")
+    out = analyse_batch(Batch(("stats",), (d,), ({},)))
+    assert [r.analyser for r in out.results] == ["stats"] and not out.errors
+    again = analyse_batch(Batch(("stats",), (d,), ({"stats": out.results[0]},)))
+    assert again.results == []
+
+
+def test_a_failing_document_does_not_sink_its_batch(monkeypatch):
+    from narrascope.analysers import load_analyser
+
+    stats = load_analyser("stats")
+    real = stats.analyse
+
+    def flaky(docs, prev):
+        if any("poison" in d.text for d in docs):
+            raise ValueError("bad document")
+        return real(docs, prev)
+
+    monkeypatch.setattr(stats, "analyse", flaky)
+    docs = tuple(Document(id=doc_id_for(t), text=t, source=t[:6]) for t in
+                 ("fine text one.", "poison text.", "fine text two."))
+    out = analyse_batch(Batch(("stats",), docs, ({}, {}, {})))
+    assert len(out.results) == 2
+    assert out.errors == [("stats", "poison", "ValueError: bad document")]
+
+
+@pytest.mark.slow
+def test_local_processes_match_inline(tmp_path):
+    from narrascope.store import Store
+
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        inline = _run(a, InlineExecutor())
+        ex = make_executor(workers=2)
+        try:
+            pooled = _run(b, ex)
+        finally:
+            ex.close()
+    assert inline == pooled and len(inline) >= 5
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="ray is not installed")
+def test_ray_matches_inline(tmp_path):
+    import ray
+
+    from narrascope.store import Store
+
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        inline = _run(a, InlineExecutor())
+        ex = make_executor(workers=1, ray_address="local")
+        try:
+            on_ray = _run(b, ex)
+        finally:
+            ex.close()
+            ray.shutdown()
+    assert inline == on_ray
