@@ -109,14 +109,14 @@ def _length(a: Spans) -> int:
     return sum(e - s for s, e in a)
 
 
-def _group(quotes: Sequence[dict[str, Any]]) -> list[tuple[Spans, Spans]]:
+def _group(quotes: Sequence[dict[str, Any]]) -> list[tuple[Spans, Spans, str]]:
     """Predicted attributions: quotes sharing a cue are one (their contents joined)."""
-    by_cue: dict[tuple[int, int], tuple[list[tuple[int, int]], Spans]] = {}
+    by_cue: dict[tuple[int, int], tuple[list[tuple[int, int]], Spans, str]] = {}
     for q in quotes:
         key = tuple(q["cue_span"])
         sp = (tuple(q["speaker_span"]),) if q["speaker_span"] else ()
-        by_cue.setdefault(key, ([], sp))[0].append((q["start"], q["end"]))  # type: ignore
-    return [(tuple(c), sp) for c, sp in by_cue.values()]
+        by_cue.setdefault(key, ([], sp, q["cue"]))[0].append((q["start"], q["end"]))  # type: ignore
+    return [(tuple(c), sp, cue) for c, sp, cue in by_cue.values()]
 
 
 def _match(content: Spans, speaker: Spans, g: GoldAttribution, need_speaker: bool,
@@ -146,7 +146,10 @@ def score_polnear(folder: str | Path, *, strict: bool = False, limit: int | None
         elapsed += time.perf_counter() - t0
         speech = [g for g in gold if g.speech and g.source]
         gold_n += len(speech)
-        for content, speaker in preds:
+        for content, speaker, cue in preds:
+            if not is_speech_cue(cue):
+                ignored += 1  # a quote after a weaker cue ("accused"): outside the subset
+                continue
             if any(_match(content, speaker, g, True, strict) for g in speech):
                 tp += 1
             elif any(_match(content, speaker, g, False, strict) for g in gold):
@@ -154,9 +157,9 @@ def score_polnear(folder: str | Path, *, strict: bool = False, limit: int | None
             else:
                 fp += 1
         for g in speech:
-            if any(_match(c, s, g, True, strict) for c, s in preds):
+            if any(_match(c, s, g, True, strict) for c, s, _ in preds):
                 found += 1
-            if any(_match(c, s, g, False, strict) for c, s in preds):
+            if any(_match(c, s, g, False, strict) for c, s, _ in preds):
                 words_found += 1
     p = tp / (tp + fp) if tp + fp else 0.0
     r = found / gold_n if gold_n else 0.0

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from ...text import paragraphs, sentences
 from .cues import cue_at, nounish, skip_back, skip_forward
-from .lexicon import TITLE_WORDS
-from .marks import QuoteMarks, find_quoted
+from .lexicon import BARE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, TITLE_WORDS
+from .marks import QuoteMarks, find_quoted, normalise_marks
 from .people import People, Person, Resolution
 from .tokens import Token, scan_left, scan_right, tokenise
 
@@ -75,11 +75,73 @@ class _Doc:
         return self.tok_index(p.start), self.tok_index(p.end)
 
 
+_CLAUSE_LINK = {"and", "but", "while", "as", "when", "so", "because", "though", "although",
+                "after", "before", "since", "where", "yet", "that", "meanwhile", "however",
+                "then", "now", "if", "which", "in", "whom", "of", "also"}
+_CLAUSE_PUNCT = {",", ";", ":", "—", "–", "(", ")", "--", "<", ">", "[", "]"} | _MARKS
+_NOT_SUBJECT = {"is", "are", "was", "were", "has", "have", "had", "do", "does", "did",
+                "be", "been", "will", "would", "can", "could", "should", "may", "might",
+                "must", "it", "there", "this", "to", "not", "than", "by", "with", "from"}
+
+
+def _clause_subject(d: _Doc, j: int, floor: int) -> tuple[int, int] | None:
+    """The words from the start of the clause to token ``j``, when they can be a subject
+    ("those surveyed", "32 percent", "Republican front-runner Donald Trump")."""
+    k = j
+    while k > floor and d.toks[k - 1].text not in _CLAUSE_PUNCT and d.toks[k - 1].text not in _STOP:
+        k -= 1
+    while k < j and d.toks[k].low in _CLAUSE_LINK:
+        k += 1
+    for x in range(k + 1, j):
+        if d.toks[x].low in ("on", "at", "during", "last", "this", "earlier", "in"):
+            j = x
+            break
+    if k >= j or j - k > 7:
+        return None
+    words = d.toks[k:j]
+    if any(t.low in _NOT_SUBJECT or t.text in _MARKS for t in words):
+        return None
+    return (k, j)
+
+
+def _first_verbish(d: _Doc, a: int, b: int) -> int:
+    """A guess at where the subject of a clause ends: before its first lower-case word that
+    is no determiner, modifier or title (good enough for "She also compared ...")."""
+    from .tokens import _fits
+
+    k = a
+    while k < b and (_fits(d.toks[k]) or d.toks[k].low in ("the", "a", "an", "of")
+                     or d.toks[k].text == "." or d.toks[k].low in PRONOUNS):
+        k += 1
+    return k
+
+
 def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
     """Speaker phrase ending just before cue token ``c`` (adverbs and auxiliaries skipped),
     or the name before an apposition (``Gavrilov, a Russian diplomat, told``)."""
     j = skip_back(d.toks, c, floor)
+    if j - 1 >= floor and d.toks[j - 1].text == ")":
+        k = j - 1
+        while k > floor and d.toks[k].text != "(" and j - k < 8:
+            k -= 1
+        if d.toks[k].text == "(":
+            sp = scan_left(d.toks, k, floor)
+            if sp:
+                return (sp[0], j)
+    if j - 1 >= floor and d.toks[j - 1].text == "," and d.toks[c].low.endswith("ing"):
+        first = _sentence_start(d, j - 1, floor)
+        sp = scan_right(d.toks, first, j - 1) or _clause_subject(d, _first_verbish(d, first, j - 1), floor)
+        return sp if sp and (d.toks[sp[0]].text[0].isupper()) else None
+    if j - 1 >= floor and d.toks[j - 1].low == "who":
+        return (j - 1, j)
+    if j - 1 >= floor and d.toks[j - 1].low in ("and", "but"):
+        first = _sentence_start(d, j - 1, floor)
+        sp = scan_right(d.toks, first, j - 1)
+        return sp if sp and d.toks[sp[0]].text[0].isupper() else None
     span = scan_left(d.toks, j, floor)
+    clause = _clause_subject(d, j, floor)
+    if clause and (span is None or clause[0] < span[0]):
+        span = clause
     if span and d.toks[span[0]].text[0].isupper() or span and any(
             d.toks[k].bare in TITLE_WORDS or d.toks[k].low in ("he", "she", "they", "we", "i")
             for k in range(*span)):
@@ -94,6 +156,13 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
             if inner and d.toks[inner[0]].text[0].isupper():
                 return inner
     return span
+
+
+def _sentence_start(d: _Doc, i: int, floor: int) -> int:
+    k = i
+    while k > floor and d.toks[k - 1].text not in _STOP:
+        k -= 1
+    return k
 
 
 def _time_tokens(d: _Doc, a: int, b: int) -> bool:
@@ -113,22 +182,41 @@ def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], t
         k += 1
     for c in range(k, lim):
         t = d.toks[c]
-        if t.text in _STOP or t.text in _MARKS:
+        if (t.text in _STOP and not _honorific_dot(d, c)) or t.text in _MARKS:
             break
         cue = cue_at(d.toks, c)
         if not cue:
             continue
-        if cue[1] - cue[0] == 2 and d.toks[c].text == "according":
-            sp = scan_right(d.toks, cue[1], pend)
+        if d.toks[c].text == "according":
+            sp = scan_right(d.toks, cue[1], pend) if c <= k + 1 else None
             return (cue, sp) if sp else None
         if c == k:  # said X
             sp = scan_right(d.toks, cue[1], pend)
-            return (cue, sp) if sp else None
+            return (cue, sp) if sp and _ends_clause(d, q, sp[1], pend) else None
         sp = _speaker_before(d, c, k)
-        if sp and sp[0] <= k + 1:
+        if sp and sp[0] <= k + 1 and _ends_clause(d, q, cue[1], pend):
             return (cue, sp)
         return None
     return None
+
+
+def _ends_clause(d: _Doc, q: QuoteMarks, i: int, pend: int) -> bool:
+    """Whether an attribution after a quote ends at token ``i`` (time phrases aside).
+
+    After a quote closing on a comma (“…,” he said) anything may follow; after one closing
+    a sentence (“… done.” He said ...) the cue must not start a new reported clause."""
+    if d.text[q.inner_start:q.inner_end].rstrip()[-1:] not in ".!?…":
+        return True
+    if i >= pend:
+        return True
+    pos = skip_forward(d.text, d.toks[i].start, d.paras[d.para_of(q.start)].end)
+    j = d.tok_index(pos) if pos > d.toks[i].start else i
+    return j >= pend or d.toks[j].text in _STOP | {",", ":"} or d.toks[j].text in _MARKS \
+        or d.toks[j].low in ("of", "in", "on", "at", "to", "after", "during", "when", "as")
+
+
+def _honorific_dot(d: _Doc, k: int) -> bool:
+    return d.toks[k].text == "." and k > 0 and d.toks[k - 1].low in HONORIFICS
 
 
 def _direct_before(d: _Doc, q: QuoteMarks, pstart: int) -> tuple[tuple[int, int], tuple[int, int] | None, bool] | None:
@@ -139,7 +227,7 @@ def _direct_before(d: _Doc, q: QuoteMarks, pstart: int) -> tuple[tuple[int, int]
     i = d.tok_index(q.start)
     floor = pstart
     for k in range(i - 1, max(pstart, i - 30) - 1, -1):
-        if d.toks[k].text in _STOP or d.toks[k].text in _MARKS:
+        if (d.toks[k].text in _STOP and not _honorific_dot(d, k)) or d.toks[k].text in _MARKS:
             floor = k + 1
             break
     for c in range(i - 1, floor - 1, -1):
@@ -165,6 +253,8 @@ def _direct_before(d: _Doc, q: QuoteMarks, pstart: int) -> tuple[tuple[int, int]
 
 
 def find_quotes(text: str) -> tuple[list[Quote], People]:
+    """The quotes of ``text`` and the people it names (offsets into ``text``)."""
+    text = normalise_marks(text)
     d = _Doc(text)
     sent_toks = [d.toks[a:b] for a, b in (d.sent_tokens(k) for k in range(len(d.sents)))]
     people = People(text, sent_toks)
@@ -202,7 +292,8 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
             continue
         prev = quotes[-1] if quotes else None
         if prev and prev.kind == "direct" and _opens_sentence(d, q) and \
-                d.para_of(prev.end) >= p - 1 and not _cue_between(d, prev.end, q.start):
+                d.para_of(prev.end) >= p - 1 and not _cue_between(d, prev.end, q.start,
+                                                                   prev.cue):
             quotes.append(Quote(*inner, "direct", prev.cue, prev.speaker, group=prev.group))
             continue
         pending.append(q)
@@ -218,9 +309,13 @@ def _opens_sentence(d: _Doc, q: QuoteMarks) -> bool:
         or d.para_of(d.toks[i - 1].start) != d.para_of(q.start)
 
 
-def _cue_between(d: _Doc, a: int, b: int) -> bool:
+def _cue_between(d: _Doc, a: int, b: int, own: tuple[int, int]) -> bool:
+    """Whether a cue other than ``own`` (the previous quote's) lies between a and b."""
+    # the sentence of the previous quote's own cue may hold other verbs ("said X, who
+    # recalled ..."): look only after it
+    a = max(a, d.sents[d.sent_of(own[0])].end)
     i, j = d.tok_index(a), d.tok_index(b)
-    return any(cue_at(d.toks, k) for k in range(i, j))
+    return any(cue_at(d.toks, k) and d.toks[k].start != own[0] for k in range(i, j))
 
 
 def _span(d: _Doc, r: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -244,6 +339,8 @@ def _indirect(d: _Doc, used: set[tuple[int, int]], direct: list[Quote],
         c = a
         while c < b:
             cue = cue_at(d.toks, c)
+            if cue and d.toks[c].text in DIRECT_ONLY_FORMS:
+                cue = None
             if not cue or cue in used or _inside(covered, d.toks[c].start, d.toks[c].end) \
                     or _inside(marks, d.toks[c].start, d.toks[c].end):
                 c += 1
@@ -297,6 +394,10 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
                        for x in range(j, k)) or _time_tokens(d, j, k):
                     pos = toks[k].end
                 break
+        if pos == toks[cue[1] - 1].end and toks[c].text not in BARE_FORMS and \
+                toks[cue[0]].text != "pointed" and not d.text.startswith(":", pos):
+            if not _comma_content(d, sp, a):
+                return None
         rest_start = _ltrim(d.text, pos, end)
         before_start = s0
         first = d.tok_index(s0)
@@ -308,8 +409,6 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
                 return _mk(d, before_start, e, cue, sp)
             if d.text[rest_start:rest_start + 1] == ",":
                 return _mk(d, s0, end, cue, sp)  # content, X said, content.
-        if nounish(toks[c].text) and sp[0] > first and not _subject_start(d, first, sp[0]):
-            return None
         if sp[0] > first and not _subject_start(d, first, sp[0]):
             return None
         if rest_start < end and len(d.text[rest_start:end].split()) >= 3:
@@ -323,12 +422,17 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
     return None
 
 
+def _comma_content(d: _Doc, sp: tuple[int, int], a: int) -> bool:
+    """Whether the speaker phrase follows a comma (``content, X warned.``)."""
+    return sp[0] > a and d.toks[sp[0] - 1].text == ","
+
+
 def _subject_start(d: _Doc, first: int, sp0: int) -> bool:
     """Whether the words before a speaker phrase let it be the clause's subject: a
     sentence opener ("On Monday,", "Meanwhile", "But") or a subordinate link."""
     toks = d.toks
     prev = toks[sp0 - 1]
-    if prev.text in {",", ":", "—", "–", "("} or prev.text in _MARKS:
+    if prev.text in _CLAUSE_PUNCT or prev.text in _MARKS:
         return True
     return prev.low in {"and", "but", "while", "as", "when", "so", "because", "though",
                         "although", "after", "before", "since", "where", "yet", "that",

@@ -8,7 +8,7 @@ forms are generated here so that matching is a set lookup.
 
 from __future__ import annotations
 
-__all__ = ["SPEECH_FORMS", "WEAK_FORMS", "TITLE_WORDS", "PRONOUNS", "HONORIFICS",
+__all__ = ["SPEECH_FORMS", "WEAK_FORMS", "BARE_FORMS", "DIRECT_ONLY_FORMS", "TITLE_WORDS", "PRONOUNS", "HONORIFICS",
            "NOT_NAME", "inflect", "ADVERBS", "AUX"]
 
 #: Lemmas of verbs of saying: each introduces reported speech (direct or indirect).
@@ -57,7 +57,29 @@ def inflect(lemma: str) -> tuple[str, ...]:
     return lemma, lemma + "s", lemma + "ed", lemma + "ing"
 
 
-SPEECH_FORMS = frozenset(f for lemma in SPEECH_LEMMAS for f in inflect(lemma))
+#: Forms that are far more often nouns (or other words) than verbs of saying.
+NOT_CUES = frozenset(("state states note notes tweet tweets judge judges signal signals "
+                      "report reports post posts comment comments claim claims charge "
+                      "charges estimate estimates forecast forecasts promise promises "
+                      "answer answers counter counters protest protests demand demands "
+                      "object objects hint hints repeat estimate remark remarks reply "
+                      "joke jokes concern summit continue").split())
+SPEECH_FORMS = frozenset(f for lemma in SPEECH_LEMMAS for f in inflect(lemma)) - NOT_CUES
+
+#: Verbs that take reported speech without "that" ("Peskov said NATO ..."); the other
+#: cues make an indirect quote only before "that" or a colon.
+BARE_LEMMAS = ("say tell add claim argue insist note stress write warn predict suggest "
+               "acknowledge admit report contend maintain allege assert declare state "
+               "announce confirm tweet post reiterate emphasise emphasize concede "
+               "explain repeat").split()
+BARE_FORMS = frozenset(f for lemma in BARE_LEMMAS for f in inflect(lemma)) & SPEECH_FORMS
+
+#: Verbs that introduce only a direct quotation ("he continued: “…”").
+DIRECT_ONLY_FORMS = frozenset(f for lemma in (
+    "continue ask describe respond reply threaten underscore underline signal hint "
+    "highlight tout judge recall recount summarise summarize opine muse chide scoff quip "
+    "joke specify clarify characterise characterize inform agree concur object protest "
+    "demand").split() for f in inflect(lemma))
 WEAK_FORMS = frozenset(f for lemma in WEAK_LEMMAS for f in inflect(lemma)) - SPEECH_FORMS
 
 #: Nouns of office and role: a speaker phrase may be built of these ("Kremlin spokesman").

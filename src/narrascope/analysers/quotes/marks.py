@@ -11,7 +11,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["QuoteMarks", "find_quoted"]
+__all__ = ["QuoteMarks", "find_quoted", "normalise_marks"]
+
+_DOUBLED = re.compile(r"''|``")
+
+
+def normalise_marks(text: str) -> str:
+    """``text`` with doubled apostrophes and backticks (the ''…'' and ``…'' of some
+    newspapers' archives) turned into a straight double quote plus a space, on the side
+    that keeps the offsets and the quote's words in place."""
+    def sub(m: re.Match) -> str:
+        i = m.start()
+        before = text[i - 1] if i else " "
+        opens = m.group() == "``" or before.isspace() or before in "([{—–-"
+        return ' "' if opens else '" '
+
+    return _DOUBLED.sub(sub, text)
 
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“”", "‘": "’", "‹": "›", "‚": "‘’", '"': '"', "'": "'"}
 #: German „…“ closes with “, so “ is an opener only when no „ is pending.

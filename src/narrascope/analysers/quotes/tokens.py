@@ -48,7 +48,10 @@ def is_cap(tok: Token) -> bool:
     return c.isupper() or (c.isdigit() is False and c.isalpha() and tok.text[:1].istitle())
 
 
-_CONNECT = {"of", "for", "to", "and", "the", "at", "in", "on", "-", "&"}
+_CONNECT = {"of", "for", "to", "and", "the", "in", "-", "&"}
+_TIME = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+         "january", "february", "march", "april", "june", "july", "august", "september",
+         "october", "november", "december", "today", "yesterday"}
 _DET = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these",
         "those", "another", "some", "several", "many", "two", "three", "four", "five",
         "one", "both", "other", "most", "all", "any"}
@@ -73,7 +76,7 @@ def _word(tok: Token) -> bool:
 
 def _fits(tok: Token) -> bool:
     """Whether ``tok`` may be part of a speaker phrase (not at its left edge)."""
-    if not _word(tok):
+    if not _word(tok) or tok.low in _TIME:
         return False
     return (is_cap(tok) and tok.low not in PRONOUNS) or tok.bare in TITLE_WORDS \
         or tok.bare in _ADJ or tok.low in HONORIFICS
