@@ -295,3 +295,25 @@ def test_unknown_suffix_is_sniffed(tmp_path):
     feed.write_bytes((INGEST / "eastern.atom").read_bytes())
     (item,), _ = _read(feed)
     assert item.authors == ("Daria Shevchuk",)
+
+
+def test_feed_with_a_garbled_encoding_declaration_is_one_error(tmp_path):
+    path = tmp_path / "garbled.atom"  # feedparser itself raises on this declaration
+    path.write_bytes(b'<?xml version="1.0" encoding="\xc1tf-8"?><feed xmlns="http://www.w3.org'
+                     b'/2005/Atom"><title>Desk</title></feed>')
+    items, (err,) = _read(path)
+    assert not items and err.reason == "not a feed"
+
+
+def test_warc_with_a_wrong_record_length_stops_there_quietly(tmp_path, capfd):
+    path = write_warc(tmp_path / "bad-length.warc", False)
+    data = path.read_bytes()
+    # shorten the declared length of the second page's response record by 40 bytes
+    second = data.index(b"WARC-Type: response", data.index(b"WARC-Type: response") + 1)
+    start = data.index(b"Content-Length: ", second) + len(b"Content-Length: ")
+    end = data.index(b"\r\n", start)
+    path.write_bytes(data[:start] + str(int(data[start:end]) - 40).encode() + data[end:])
+    items, (err,) = _read(path)
+    assert [i.url for i in items] == ["https://river-post.example/bridge"]  # not the spoilt one
+    assert err.reason == "corrupt"
+    assert "Record not followed by newline" not in capfd.readouterr().err

@@ -48,11 +48,10 @@ def _iso(parsed: Any) -> str | None:
 
 
 def _authors(entry: Any) -> tuple[str, ...]:
-    names = [a.get("name", "").strip() for a in entry.get("authors") or () if hasattr(a, "get")]
-    names = [n for n in names if n]
-    if not names and entry.get("author"):
-        names = [entry["author"].strip()]
-    return tuple(dict.fromkeys(names))
+    names = [a.get("name") for a in entry.get("authors") or () if hasattr(a, "get")]
+    names.append(entry.get("author"))
+    return tuple(dict.fromkeys(" ".join(n.split()) for n in names if isinstance(n, str)
+                               and n.strip()))
 
 
 def _content(entry: Any) -> tuple[str, str] | None:
@@ -121,7 +120,12 @@ def parse_feed(data: bytes, source: str, opts: IngestOptions, base_url: str | No
     import feedparser
 
     headers = {"content-location": base_url} if base_url else None
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except Exception as e:  # feedparser gives up on some damaged byte sequences
+        yield InputError(source, f"cannot parse as a feed ({type(e).__name__}); allowed: RSS "
+                                 "0.9x/1.0/2.0 or Atom XML", "not a feed")
+        return
     if not parsed.get("version") and not parsed.entries:
         why = parsed.get("bozo_exception")
         detail = f": {str(why).splitlines()[0]}" if why else ""

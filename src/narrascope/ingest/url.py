@@ -31,9 +31,11 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
+from .. import __version__
 from ..errors import InputError
 from ..model import RawItem
 from .base import IngestOptions, ItemOrError, decode, looks_binary
+from .html import charset_of, decode_html, html_item
 
 __all__ = ["read_url", "fetch", "Fetched", "blocked_kind", "MAX_REDIRECTS"]
 
@@ -208,8 +210,6 @@ def _hop(url: str, source: str, opts: IngestOptions, deadline: _Deadline
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     conn = _CONNECTIONS[scheme](host, port, addresses, min(opts.timeout, deadline.left()))
     try:
-        from .. import __version__
-
         conn.request("GET", target, headers={
             "User-Agent": f"narrascope/{__version__}",
             "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
@@ -223,8 +223,6 @@ def _hop(url: str, source: str, opts: IngestOptions, deadline: _Deadline
             return resp.status, None, None
         ctype = resp.getheader("Content-Type") or ""
         body = _read_body(resp, conn, source, opts, deadline)
-        from .html import charset_of
-
         media = ctype.split(";", 1)[0].strip().lower()
         return resp.status, None, Fetched(url, media, charset_of(ctype), body)
     finally:
@@ -279,8 +277,6 @@ def _sniff(body: bytes) -> str | None:
 
 
 def _as_html(f: Fetched, source: str, opts: IngestOptions) -> Iterator[ItemOrError]:
-    from .html import html_item
-
     yield html_item(f.body, source, url=f.url, declared_charset=f.charset)
 
 
@@ -291,8 +287,6 @@ def _as_feed(f: Fetched, source: str, opts: IngestOptions) -> Iterator[ItemOrErr
 
 
 def _as_text(f: Fetched, source: str, opts: IngestOptions) -> Iterator[ItemOrError]:
-    from .html import decode_html
-
     text = decode_html(f.body, source, f.charset) if f.charset else decode(f.body, source)
     if not text.strip():
         raise InputError(source, "response is blank", "empty")

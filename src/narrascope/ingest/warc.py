@@ -79,19 +79,27 @@ def read_warc(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
         fh.close()
         yield InputError(src, "file is empty", "empty")
         return
-    records = pages = 0
+    records = pages = passed = 0
+    # a page is passed on only once the next record starts cleanly: a wrong length shows
+    # at the next record's boundary, and the page it spoilt is then dropped
+    pending: ItemOrError | None = None
     with fh:
         archive = ArchiveIterator(fh)
+        archive.INC_RECORD = ""  # warcio prints a warning on a bad record boundary: we report it
         try:
             for record in archive:
-                body, ctype = _html_body(record, opts)
+                if archive.err_count:
+                    raise _Truncated()
+                if pending is not None:
+                    yield pending
+                    pending, passed = None, passed + 1
                 records += 1
-                if not ctype:
-                    continue
-                pages += 1
-                yield _page_item(record, body, ctype, f"{src}#{archive.get_record_offset()}",
-                                 opts)
-            damaged = archive.offset < size
+                body, ctype = _html_body(record, opts)
+                if ctype:
+                    pages += 1
+                    pending = _page_item(record, body, ctype,
+                                         f"{src}#{archive.get_record_offset()}", opts)
+            damaged = archive.err_count > 0 or archive.offset < size
         except _Truncated:
             damaged = True
         except Exception as e:  # warcio and gzip raise assorted errors on damaged input
@@ -101,9 +109,10 @@ def read_warc(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
                 return
             damaged = True
     if damaged:
-        yield InputError(src, f"archive is truncated or corrupt after {records} complete "
-                              f"record(s); those were read", "corrupt")
+        yield InputError(src, f"archive is truncated or corrupt; the {passed} page(s) before "
+                              "the damage were read", "corrupt")
+    elif pending is not None:
+        yield pending
     elif pages == 0:
         yield InputError(src, f"archive holds no HTML page (no status-200 text/html response "
                               f"among its {records} record(s))", "no html")
-
