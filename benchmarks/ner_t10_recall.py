@@ -1,0 +1,69 @@
+"""Recall of the entity recogniser on the mentions annotated in SemEval-2025 Task 10.
+
+The task annotates the actors an article frames (subtask 1), one line per mention with
+inclusive end offsets into the raw article file. A mention counts as found when a
+recognised mention overlaps it (``overlap``) or has exactly its offsets (``exact``).
+
+    python benchmarks/ner_t10_recall.py [--langs EN,BG,HI,PT,RU] [--misses 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "semeval2025-t10" / "train"
+
+
+def read_mentions(lang_dir: Path) -> dict[str, list[tuple[int, int, str]]]:
+    out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for line in (lang_dir / "subtask-1-annotations.txt").read_text(encoding="utf-8").splitlines():
+        f = line.split("\t")
+        if len(f) >= 4:
+            out[f[0]].append((int(f[2]), int(f[3]) + 1, f[1]))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--langs", default="EN,BG,HI,PT,RU")
+    ap.add_argument("--misses", type=int, default=0, help="print this many missed mentions")
+    args = ap.parse_args(argv)
+    if not DATA.exists():
+        print(f"{DATA} is absent: nothing to measure", file=sys.stderr)
+        return 3
+    from narrascope.analysers.entities.recogniser import Recogniser
+
+    rec = Recogniser()
+    print(f"{'lang':<5} {'mentions':>8} {'overlap':>8} {'exact':>7} {'articles/s':>10}")
+    for lang in args.langs.split(","):
+        gold = read_mentions(DATA / lang)
+        texts = [(DATA / lang / "raw-documents" / name).read_text(encoding="utf-8")
+                 for name in gold]
+        t0 = time.perf_counter()
+        preds = rec.recognise_many(texts, lang.lower())
+        secs = time.perf_counter() - t0
+        n = hit = exact = 0
+        misses = []
+        for text, (name, mentions), spans in zip(texts, gold.items(), preds):
+            got = {(s.start, s.end) for s in spans}
+            for s, e, mention in mentions:
+                n += 1
+                if (s, e) in got:
+                    exact += 1
+                if any(a < e and s < b for a, b in got):
+                    hit += 1
+                else:
+                    misses.append(f"{name}\t{mention}\t{text[max(0, s - 40):e + 40]!r}")
+        print(f"{lang:<5} {n:8d} {hit / n:8.4f} {exact / n:7.4f} {len(texts) / secs:10.1f}")
+        for m in misses[: args.misses]:
+            print("   miss:", m)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The ``entities`` analyser: people, organisations, places and groups an article names.
+
+A small spaCy model per language (trained by ``narrascope train ner``) and hand-written
+gazetteers and rules find the mentions; :mod:`.grouping` ties the mentions of one actor
+together. Other analysers can call :func:`recognise` directly, without the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Mapping, Sequence
+
+from ...model import Document, Result
+from ..base import register
+from .recogniser import SUPPORTED, Recogniser, recognise
+
+__all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
+
+
+@register("entities", "1", description="people, organisations, places and groups, grouped "
+          "into entities per article (en, bg, hi, pt, ru)")
+class EntitiesAnalyser:
+    name = "entities"
+    version = "1"
+    requires: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.recogniser = Recogniser()
+
+    def analyse(self, docs: Sequence[Document], previous: Sequence[Mapping[str, Result]]
+                ) -> list[Result]:
+        results: list[Result | None] = [None] * len(docs)
+        by_lang: dict[str | None, list[int]] = {}
+        for i, doc in enumerate(docs):
+            by_lang.setdefault(self.recogniser.language_of(doc.language), []).append(i)
+        for lang, idx in by_lang.items():
+            if lang is None:
+                for i in idx:
+                    results[i] = Result(self.name, self.version, docs[i].id, data={
+                        "skipped": f"no entity model for language {docs[i].language!r}; "
+                                   f"supported: {', '.join(SUPPORTED)}"})
+                continue
+            spans = self.recogniser.recognise_many([docs[i].text for i in idx], lang)
+            for i, s in zip(idx, spans):
+                n = len({sp.attrs["entity_id"] for sp in s})
+                results[i] = Result(self.name, self.version, docs[i].id, spans=tuple(s),
+                                    data={"language": lang, "entities": n})
+        return results  # type: ignore[return-value]
+
+    def to_json(self, doc: Document, result: Result) -> dict[str, Any]:
+        return {"entities": [
+            {"text": s.attrs["text"], "start": s.start, "end": s.end, "type": s.label,
+             "entity": s.attrs["entity"], "score": round(float(s.score), 4)}
+            for s in result.spans]}
+
+    def to_text(self, doc: Document, result: Result) -> list[str]:
+        if not result.spans:
+            return [f"  entities: {result.data.get('skipped', 'none found')}"]
+        counts: Counter = Counter()
+        first: dict[int, tuple[str, str]] = {}
+        for s in result.spans:
+            eid = s.attrs["entity_id"]
+            counts[eid] += 1
+            first.setdefault(eid, (s.attrs["entity"], s.label))
+        lines = [f"  entities ({len(first)}):"]
+        for eid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            name, kind = first[eid]
+            lines.append(f"    {kind:<4} {name}  ×{n}")
+        return lines

@@ -1,0 +1,35 @@
+"""Finding and loading the statistical NER pipelines, one per language.
+
+A user's model (``$NARRASCOPE_HOME/models/entities/<lang>``, written by ``narrascope train
+ner`` without ``-o``) takes precedence over the shipped one
+(``narrascope/models/entities/<lang>``), so retraining takes effect without reinstalling.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["SHIPPED", "model_path", "load_pipeline"]
+
+SHIPPED = Path(__file__).resolve().parents[2] / "models" / "entities"
+
+
+def model_path(lang: str) -> Path | None:
+    """The folder of the model used for ``lang``, or None when there is none."""
+    from ...settings import home
+
+    for base in (home() / "models" / "entities", SHIPPED):
+        p = base / lang
+        if (p / "config.cfg").exists():
+            return p
+    return None
+
+
+def load_pipeline(lang: str, path: str | Path | None = None):
+    """The spaCy pipeline at ``path`` (default: :func:`model_path`), or None when absent."""
+    p = Path(path) if path else model_path(lang)
+    if p is None or not (p / "config.cfg").exists():
+        return None
+    import spacy
+
+    return spacy.load(p, exclude=[])

@@ -1,0 +1,197 @@
+"""The recogniser: a statistical model and the rules, merged into non-overlapping mentions.
+
+Candidates come from four sources: the language's spaCy model (``model``), the
+gazetteer, the group rules and the title rules. Overlaps are resolved greedily, longest
+span first and, at equal length, rules before the model, so "Kyiv regime" beats "Kyiv"
+and "the Washington Post" beats "Washington". Types follow the output contract:
+
+* PER people; ORG organisations and institutions used as actors ("the Kremlin");
+* GPE countries, cities and regions, including capitals used for governments;
+* LOC other places (seas, rivers, mountains);
+* NORP nationalities and groups ("Russians", "Ukrainian soldiers"). The English model's
+  MISC spans become NORP when they look like nationality words, and are dropped otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from ...model import Span
+from ...text import paragraphs
+from .grouping import INFLECTED, group_mentions, word_key
+from .model import load_pipeline
+from .rules import Candidate, LanguageRules
+
+__all__ = ["Recogniser", "recognise", "SUPPORTED", "SOURCE_SCORES"]
+
+SUPPORTED = ("en", "bg", "hi", "pt", "ru")
+#: A fixed confidence per source: the transition-based parser gives no probabilities cheaply.
+SOURCE_SCORES = {"gazetteer": 0.95, "rule": 0.9, "title": 0.9, "role": 0.7, "model": 0.8}
+_PRIORITY = {"gazetteer": 0, "rule": 1, "title": 2, "model": 3}
+
+_NON_GPE = re.compile(r"\b(?:River|Sea|Ocean|Lake|Gulf|Strait|Bay|Mountains?|Mount|Island|"
+                      r"Islands|Peninsula|Desert|Valley|Canal|Coast|Forest)\b")
+_NORP_LIKE = re.compile(r"^(?:[A-Z][a-z]+(?:ans?|ese|ish|is|ic|ch|ss|ks|ts|ps|rs|ns)|"
+                        r"[A-Z][a-z]+s|Nazis?|Jews?|Arabs?|Kurds?|Serbs?|Poles?|Turks?)$")
+_LEADING = re.compile(r"^(?:the|The|a|A)\s+")
+
+
+class Recogniser:
+    """Finds and groups entity mentions; loads each language's resources on first use."""
+
+    def __init__(self) -> None:
+        self._pipelines: dict[str, object] = {}
+        self._rules: dict[str, LanguageRules] = {}
+
+    def pipeline(self, lang: str):
+        if lang not in self._pipelines:
+            self._pipelines[lang] = load_pipeline(lang)
+        return self._pipelines[lang]
+
+    def rules(self, lang: str) -> LanguageRules:
+        if lang not in self._rules:
+            self._rules[lang] = LanguageRules.load(lang)
+        return self._rules[lang]
+
+    @staticmethod
+    def language_of(language: str | None) -> str | None:
+        lang = (language or "en").split("-")[0].lower()
+        return lang if lang in SUPPORTED else None
+
+    # -- candidates ------------------------------------------------------------------------
+
+    def model_candidates(self, texts: Sequence[str], lang: str) -> list[list[Candidate]]:
+        """Model spans for each text (paragraph by paragraph, as the model was trained)."""
+        nlp = self.pipeline(lang)
+        out: list[list[Candidate]] = [[] for _ in texts]
+        if nlp is None:
+            return out
+        chunks = [(i, p.start, t[p.start:p.end]) for i, t in enumerate(texts)
+                  for p in paragraphs(t)]
+        for (i, offset, _), doc in zip(chunks, nlp.pipe((c[2] for c in chunks), batch_size=64)):
+            for ent in doc.ents:
+                kind = self._model_type(ent.label_, ent.text)
+                if kind:
+                    out[i].append(Candidate(offset + ent.start_char, offset + ent.end_char,
+                                            kind, "model"))
+        return out
+
+    @staticmethod
+    def _model_type(label: str, text: str) -> str | None:
+        if label == "LOC":
+            return "LOC" if _NON_GPE.search(text) else "GPE"
+        if label == "MISC":
+            return "NORP" if _NORP_LIKE.match(text) else None
+        return label if label in ("PER", "ORG") else None
+
+    def candidates(self, text: str, lang: str, model: list[Candidate]) -> list[Candidate]:
+        rules = self.rules(lang)
+        gaz = rules.find_gazetteer(text)
+        titles = rules.find_titles(text)
+        cands = gaz + rules.find_groups(text) + titles
+        by_span = {(c.start, c.end): c for c in gaz}
+        # The words before a titled name ("Russian Foreign Minister") are not a mention.
+        heads = [(t.head_start, t.start) for t in titles]
+        for c in model:
+            c = _trim_title(text, c, rules)
+            if c is None or any(s <= c.start and c.end <= e for s, e in heads):
+                continue
+            # The model agrees with the gazetteer on a span: keep the gazetteer's type and name.
+            if (c.start, c.end) in by_span:
+                continue
+            cands.append(c)
+        extra = [rules.extend_regime(text, c) for c in cands]
+        return cands + [c for c in extra if c is not None]
+
+    # -- public ----------------------------------------------------------------------------
+
+    def recognise_many(self, texts: Sequence[str], language: str | None) -> list[list[Span]]:
+        lang = self.language_of(language)
+        if lang is None:
+            return [[] for _ in texts]
+        model = self.model_candidates(texts, lang)
+        out = []
+        for text, m in zip(texts, model):
+            chosen = resolve_overlaps(self.candidates(text, lang, m))
+            chosen = resolve_overlaps(chosen + repeat_names(text, chosen, lang))
+            out.append(group_mentions(text, chosen, self.rules(lang), SOURCE_SCORES))
+        return out
+
+    def recognise(self, text: str, language: str | None = "en") -> list[Span]:
+        return self.recognise_many([text], language)[0]
+
+
+def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | None:
+    """Drop a leading article, and a title the model took into a person's name."""
+    s = text[c.start:c.end]
+    m = _LEADING.match(s)
+    start = c.start + (m.end() if m else 0)
+    if c.type == "PER" and rules.titles is not None:
+        tm = rules.titles.match(text, start)
+        if tm and tm.start("name") < c.end:
+            start = max(start, tm.start("name"))
+    if start >= c.end:
+        return None
+    return Candidate(start, c.end, c.type, c.source, c.canonical, c.role, c.qualifier)
+
+
+def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: longest first, then rules before the model; in text order."""
+    ranked = sorted(cands, key=lambda c: (-(c.end - c.start), _PRIORITY[c.source], c.start))
+    taken: list[tuple[int, int]] = []
+    chosen: list[Candidate] = []
+    for c in ranked:
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def repeat_names(text: str, chosen: list[Candidate], lang: str = "en") -> list[Candidate]:
+    """Other occurrences of the names already found, and of people's last names.
+
+    A statistical tagger misses some repetitions of a name it found elsewhere in the same
+    article; one sense per name and article is a safe assumption in news.
+    """
+    forms: dict[str, Candidate] = {}
+    inflected = lang in INFLECTED
+    for c in chosen:
+        surface = text[c.start:c.end]
+        if c.source == "model" and len(surface) >= 3 and surface[:1].isupper():
+            forms.setdefault(surface, c)
+        if c.type == "PER" and " " in surface:
+            last = surface.split()[-1]
+            if len(last) >= 3 and last[:1].isupper():
+                forms.setdefault(last, c)
+    if not forms:
+        return []
+    # In Russian and Bulgarian a name also occurs with a case ending ("Лаврова").
+    stems = {(_stem(f) if inflected else f): c for f, c in forms.items()}
+    ending = r"\w{0,3}" if inflected else ""
+    pat = re.compile(r"(?<![\w\-])(" + "|".join(map(re.escape, sorted(stems, key=len,
+                                                                        reverse=True)))
+                     + r")" + ending + r"(?![\w\-])")
+    return [Candidate(m.start(), m.end(), stems[m.group(1)].type, "model")
+            for m in pat.finditer(text)]
+
+
+def _stem(word: str) -> str:
+    key = word_key(word, "ru")
+    return word[:len(key)] if len(key) < len(word) else word
+
+
+_DEFAULT: Recogniser | None = None
+
+
+def recognise(text: str, language: str | None = "en") -> list[Span]:
+    """Entity mentions of ``text`` (offsets into it), grouped into entities.
+
+    Usable without the pipeline: each span is ``Span(start, end, TYPE, score,
+    {"entity": canonical name, "entity_id": int, "text": mention text})``.
+    """
+    global _DEFAULT
+    if _DEFAULT is None:  # lazy: the models load on first use only
+        _DEFAULT = Recogniser()
+    return _DEFAULT.recognise(text, language)

@@ -1,0 +1,210 @@
+"""``narrascope train ner`` / ``evaluate ner``: the statistical half of the entity recogniser.
+
+Trains a small spaCy pipeline (a hashed-embedding CNN ``tok2vec`` and a transition-based
+``ner``, no word vectors) on CoNLL-2003 or WikiANN files, one model per language, and
+scores a model entity by entity (exact span and type) as the CoNLL scorer does.
+
+Options (``--option KEY=VALUE``):
+
+* ``lang``: language code of the pipeline (default: guessed from a ``wikiann/<lang>/``
+  path, else ``en``);
+* ``dev``: a file to select the best checkpoint on (default: ``dev_fraction`` of the
+  training sentences, held out);
+* ``max_steps``, ``eval_frequency``, ``patience``, ``width``, ``depth``, ``rows``
+  (a multiplier of spaCy's default hash-table sizes), ``max_sentences``, ``seed``;
+* ``drop``: entity types to drop from the data (comma-separated, e.g. ``MISC``).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..analysers.entities.corpus import Sentence, data_files, entity_spans, read_sentences
+from ..errors import NarrascopeError
+from . import Trainer, register_trainer
+
+__all__ = ["train", "evaluate", "score"]
+
+_DEFAULTS = {"max_steps": 6000, "eval_frequency": 500, "patience": 2000, "width": 96,
+             "depth": 4, "rows": 1.0, "dev_fraction": 0.05, "max_sentences": 0, "seed": 0}
+
+
+def _lang_of(paths: Sequence[str], options: dict[str, Any]) -> str:
+    if options.get("lang"):
+        return str(options["lang"])
+    for p in paths:
+        m = re.search(r"wikiann/([a-z]{2})\b", str(p))
+        if m:
+            return m.group(1)
+    return "en"
+
+
+def _settings(options: dict[str, Any]) -> dict[str, Any]:
+    out = dict(_DEFAULTS)
+    for k, v in options.items():
+        if k in _DEFAULTS:
+            out[k] = type(_DEFAULTS[k])(v)
+    return out
+
+
+def _docbin(nlp, sentences: Sequence[Sentence], path: Path) -> None:
+    from spacy.tokens import Doc, DocBin
+
+    db = DocBin(store_user_data=False)
+    for s in sentences:
+        db.add(Doc(nlp.vocab, words=list(s.words), ents=list(s.tags)))
+    db.to_disk(path)
+
+
+def _config(lang: str, st: dict[str, Any], train: Path, dev: Path):
+    from spacy.cli.init_config import init_config
+
+    cfg = init_config(lang=lang, pipeline=["ner"], optimize="efficiency", gpu=False)
+    cfg["paths"]["train"] = str(train)
+    cfg["paths"]["dev"] = str(dev)
+    cfg["system"]["seed"] = st["seed"]
+    enc = cfg["components"]["tok2vec"]["model"]["encode"]
+    enc["width"] = st["width"]
+    enc["depth"] = st["depth"]
+    embed = cfg["components"]["tok2vec"]["model"]["embed"]
+    embed["rows"] = [int(r * st["rows"]) for r in (5000, 1000, 2500, 2500)]
+    tr = cfg["training"]
+    tr["max_steps"] = st["max_steps"]
+    tr["eval_frequency"] = st["eval_frequency"]
+    tr["patience"] = st["patience"]
+    tr["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
+    return cfg
+
+
+def _read(paths: Sequence[str | Path], options: dict[str, Any], split: str) -> list[Sentence]:
+    drop = {t for t in str(options.get("drop", "")).split(",") if t}
+    label_map = {t: "" for t in drop} or None
+    files = data_files(paths, split)
+    out = [s for f in files for s in read_sentences(f, label_map)]
+    if not out:
+        raise NarrascopeError(f"no sentences in {', '.join(map(str, paths))}; give CoNLL or "
+                              "WikiANN files with one `token ... TAG` per line")
+    return out
+
+
+def default_output(lang: str) -> Path:
+    from ..settings import home
+
+    return home() / "models" / "entities" / lang
+
+
+def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]) -> str:
+    """Train a spaCy NER pipeline on ``data_paths``; write it (spaCy's format) to ``output``."""
+    import spacy
+    from spacy.cli.train import train as spacy_train
+
+    lang = _lang_of(data_paths, options)
+    st = _settings(options)
+    sents = _read(data_paths, options, "train")
+    rng = random.Random(st["seed"])
+    if st["max_sentences"]:
+        rng.shuffle(sents)
+        sents = sents[: st["max_sentences"]]
+    if options.get("dev"):
+        dev = _read([options["dev"]], options, "dev")
+    else:
+        sents = sents[:]
+        rng.shuffle(sents)
+        n_dev = max(1, int(len(sents) * st["dev_fraction"]))
+        dev, sents = sents[:n_dev], sents[n_dev:]
+    out = Path(output) if output else default_output(lang)
+    nlp = spacy.blank(lang)
+    with tempfile.TemporaryDirectory(prefix="narrascope-ner-") as tmp:
+        tmpdir = Path(tmp)
+        _docbin(nlp, sents, tmpdir / "train.spacy")
+        _docbin(nlp, dev, tmpdir / "dev.spacy")
+        cfg = _config(lang, st, tmpdir / "train.spacy", tmpdir / "dev.spacy")
+        cfg.to_disk(tmpdir / "config.cfg")
+        spacy_train(tmpdir / "config.cfg", tmpdir / "out", use_gpu=-1)
+        best = tmpdir / "out" / "model-best"
+        if out.exists():
+            shutil.rmtree(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(best, out)
+    _prune_strings(out)
+    return str(out)
+
+
+def _prune_strings(model_dir: Path) -> None:
+    """Keep only the label names in the model's string table.
+
+    spaCy stores every word it saw in training in ``vocab/strings.json``; the model does not
+    need them (its embeddings hash the words at run time), and the training text must not
+    ship, so the table is cut down to the entity labels.
+    """
+    import json
+
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    labels = sorted({lab for labs in meta.get("labels", {}).values() for lab in labs})
+    path = model_dir / "vocab" / "strings.json"
+    if path.exists():
+        path.write_text(json.dumps(labels), encoding="utf-8")
+
+
+def score(gold: Sequence[set[tuple[int, int, str]]], pred: Sequence[set[tuple[int, int, str]]]
+          ) -> dict[str, Any]:
+    """Entity-level precision, recall and F1, overall (micro) and per type."""
+    counts: dict[str, list[int]] = {}
+    for g, p in zip(gold, pred):
+        for kind in {k for *_, k in g | p}:
+            c = counts.setdefault(kind, [0, 0, 0])
+            gk = {x for x in g if x[2] == kind}
+            pk = {x for x in p if x[2] == kind}
+            c[0] += len(gk & pk)
+            c[1] += len(pk)
+            c[2] += len(gk)
+
+    def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
+        prec = tp / npred if npred else 0.0
+        rec = tp / ngold if ngold else 0.0
+        return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+
+    tot = [sum(c[i] for c in counts.values()) for i in range(3)]
+    p, r, f = prf(*tot)
+    rows = [f"{'type':<6} {'P':>7} {'R':>7} {'F1':>7} {'gold':>7}"]
+    per_type = {}
+    for kind in sorted(counts):
+        kp, kr, kf = prf(*counts[kind])
+        per_type[kind] = {"precision": kp, "recall": kr, "f1": kf, "support": counts[kind][2]}
+        rows.append(f"{kind:<6} {kp:7.4f} {kr:7.4f} {kf:7.4f} {counts[kind][2]:7d}")
+    return {"precision": p, "recall": r, "f1": f, "entities": tot[2], "per_type": per_type,
+            "table": "\n".join(rows)}
+
+
+def evaluate(data_path: str, model_path: str | None, options: dict[str, Any]) -> dict[str, Any]:
+    """Entity-level P/R/F1 of a model on gold-tokenised sentences."""
+    from ..analysers.entities.model import load_pipeline
+
+    lang = _lang_of([data_path], options)
+    nlp = load_pipeline(lang, model_path)
+    if nlp is None:
+        raise NarrascopeError(f"no NER model for language {lang!r}; train one with "
+                              "`narrascope train ner DATA --option lang=...` or pass --model")
+    sents = _read([data_path], options, "dev")
+    from spacy.tokens import Doc
+
+    docs = (Doc(nlp.vocab, words=list(s.words)) for s in sents)
+    pred = []
+    for doc in nlp.pipe(docs, batch_size=256):
+        pred.append({(e.start, e.end, e.label_) for e in doc.ents})
+    gold = [entity_spans(s.tags) for s in sents]
+    metrics = score(gold, pred)
+    per_type = metrics.pop("per_type")
+    out = {"language": lang, "sentences": len(sents), **metrics}
+    if options.get("json_per_type"):
+        out["per_type"] = per_type
+    return out
+
+
+register_trainer(Trainer("ner", "entity recogniser (spaCy CNN) from CoNLL/WikiANN files",
+                         train, evaluate))

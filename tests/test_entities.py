@@ -1,0 +1,145 @@
+"""The entity recogniser: rules, grouping, languages, the output contract, training."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from narrascope.analysers import load_analyser
+from narrascope.analysers.entities import recognise
+from narrascope.analysers.entities.corpus import entity_spans, read_sentences
+from narrascope.analysers.entities.recogniser import Recogniser
+from narrascope.model import Document, Result, doc_id_for
+
+
+TYPES = {"PER", "ORG", "LOC", "GPE", "NORP"}
+
+EN = ("Russian Foreign Minister Sergey Lavrov said on Monday that Washington was escalating "
+      "the conflict. Lavrov added that the Kremlin would answer. Russia's foreign minister "
+      "also blamed the White House.\n\nKremlin spokesman Dmitry Peskov said Russians would "
+      "not accept the Kiev regime, and Ukrainian soldiers left Kyiv.")
+
+
+@pytest.fixture(scope="module")
+def rec() -> Recogniser:
+    """One recogniser (and so one load of each model) for the whole module."""
+    return Recogniser()
+
+
+@pytest.fixture(scope="module")
+def en_spans(rec):
+    return rec.recognise(EN, "en")
+
+
+def _find(spans, text):
+    return [s for s in spans if s.attrs["text"] == text]
+
+
+def test_titles_and_multiword_names(en_spans):
+    lavrov = _find(en_spans, "Sergey Lavrov")
+    peskov = _find(en_spans, "Dmitry Peskov")
+    assert lavrov and lavrov[0].label == "PER"
+    assert peskov and peskov[0].label == "PER"
+    # the title is not part of the name, nor a mention of its own
+    assert not any("Minister" in s.attrs["text"] for s in en_spans if s.label == "PER"
+                   and s.attrs["text"] != "Russia's foreign minister")
+
+
+def test_metonyms_and_demonyms(en_spans):
+    kinds = {s.attrs["text"]: s.label for s in en_spans}
+    assert kinds["Washington"] == "GPE"
+    assert kinds["the Kremlin"] == "ORG"
+    assert kinds["the White House"] == "ORG"
+    assert kinds["Russians"] == "NORP"
+    assert kinds["Ukrainian soldiers"] == "NORP"
+    assert kinds["Kiev regime"] == "ORG"
+
+
+def test_lavrov_grouping(en_spans):
+    ids = {s.attrs["entity_id"] for s in en_spans
+           if s.attrs["text"] in ("Sergey Lavrov", "Lavrov", "Russia's foreign minister")}
+    assert len(ids) == 1
+    names = {s.attrs["entity"] for s in en_spans if s.attrs["entity_id"] in ids}
+    assert names == {"Sergey Lavrov"}
+    assert len([s for s in en_spans if s.attrs["entity_id"] in ids]) == 3
+
+
+def test_kiev_kyiv_grouping(rec):
+    spans = rec.recognise("Kiev denied it. Officials in Kyiv said the report was false.", "en")
+    places = [s for s in spans if s.attrs["text"] in ("Kiev", "Kyiv")]
+    assert len(places) == 2
+    assert places[0].attrs["entity_id"] == places[1].attrs["entity_id"]
+    assert places[0].attrs["entity"] == "Kyiv"
+
+
+def test_kremlin_and_kiev_regime_are_distinct_entities(en_spans):
+    ids = {s.attrs["text"]: s.attrs["entity_id"] for s in en_spans}
+    assert ids["Kremlin"] == ids["the Kremlin"]
+    assert ids["Kiev regime"] != ids["Kyiv"]
+
+
+def test_offsets_round_trip(en_spans):
+    assert en_spans
+    for s in en_spans:
+        assert EN[s.start:s.end] == s.attrs["text"]
+        assert s.label in TYPES
+        assert 0 < s.score <= 1
+    starts = [s.start for s in en_spans]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in zip(en_spans, en_spans[1:]))  # no overlaps
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "NATO troops arrived in Poland, Americans said.", {"NATO troops", "Poland", "Americans"}),
+    ("ru", "Президент России Владимир Путин прибыл в Москву, сообщил Кремль.",
+     {"Владимир Путин", "Москву", "Кремль"}),
+    ("bg", "Президентът на Русия Владимир Путин пристигна в Москва, съобщи Кремъл.",
+     {"Владимир Путин", "Москва", "Кремъл"}),
+    ("pt", "O porta-voz do Kremlin Dmitri Peskov disse que a NATO ameaça a Rússia.",
+     {"Dmitri Peskov", "NATO", "Rússia"}),
+    ("hi", "रूस और यूक्रेन के बीच युद्ध पर नाटो ने बयान दिया।", {"रूस", "यूक्रेन", "नाटो"}),
+])
+def test_each_language(rec, lang, text, expected):
+    spans = rec.recognise(text, lang)
+    found = {s.attrs["text"] for s in spans}
+    assert expected <= found, (lang, found)
+    for s in spans:
+        assert text[s.start:s.end] == s.attrs["text"]
+
+
+def test_russian_case_forms_group(rec):
+    spans = rec.recognise("Глава МИД Сергей Лавров прибыл в Анкару. Лаврова встретили "
+                          "в аэропорту. Москва и Москве.", "ru")
+    lav = [s for s in spans if s.attrs["text"] in ("Сергей Лавров", "Лаврова")]
+    assert len(lav) == 2 and len({s.attrs["entity_id"] for s in lav}) == 1
+    mos = [s for s in spans if s.attrs["text"].startswith("Москв")]
+    assert len(mos) == 2 and {s.attrs["entity"] for s in mos} == {"Москва"}
+
+
+def test_recognise_function_without_pipeline():
+    spans = recognise("The Pentagon and NATO met in Brussels.", "en")
+    assert {"The Pentagon", "NATO", "Brussels"} <= {s.attrs["text"] for s in spans}
+
+
+def test_analyser_contract_shape():
+    a = load_analyser("entities")
+    docs = [Document(doc_id_for(EN), EN, language="en"),
+            Document(doc_id_for("Bonjour"), "Le Kremlin a répondu.", language="fr")]
+    res = a.analyse(docs, [{}, {}])
+    assert [r.doc_id for r in res] == [d.id for d in docs]
+    r = res[0]
+    assert r.analyser == "entities" and r.version == "1"
+    assert Result.from_dict(json.loads(json.dumps(r.to_dict()))) == r
+    for s in r.spans:
+        assert set(s.attrs) == {"entity", "entity_id", "text"}
+        assert isinstance(s.attrs["entity_id"], int)
+    out = a.to_json(docs[0], r)
+    assert list(out) == ["entities"]
+    assert out["entities"] and all(set(m) == {"text", "start", "end", "type", "entity", "score"}
+                                   for m in out["entities"])
+    m = out["entities"][0]
+    assert EN[m["start"]:m["end"]] == m["text"]
+    lines = a.to_text(docs[0], r)
+    assert any("Sergey Lavrov" in line and "×3" in line for line in lines)
+    assert res[1].spans == () and "fr" in res[1].data["skipped"]

@@ -1,0 +1,57 @@
+"""Reading NER corpora, the entity-level scorer, and a tiny training run."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrascope.analysers.entities.corpus import entity_spans, read_sentences
+from narrascope.train import get_trainer
+from narrascope.train.ner import score
+
+from conftest import FIXTURES
+
+TINY = FIXTURES / "entities"
+
+
+def test_read_conll_and_wikiann():
+    conll = list(read_sentences(TINY / "tiny.conll"))
+    assert len(conll) == 5
+    assert conll[0].words[:2] == ("Maria", "Okafor")
+    assert entity_spans(conll[0].tags) == {(0, 2, "PER"), (3, 4, "LOC"), (6, 8, "ORG")}
+    wiki = list(read_sentences(TINY / "tiny.wikiann"))
+    assert [s.words[0] for s in wiki] == ["Anna", "Nordic"]  # the xx: prefix is gone
+    dropped = list(read_sentences(TINY / "tiny.conll", {"MISC": ""}))
+    assert all("MISC" not in t for s in dropped for t in s.tags)
+
+
+def test_bio_repair_and_spans():
+    from narrascope.analysers.entities.corpus import _repair
+
+    assert _repair(["O", "I-PER", "I-PER", "I-LOC"]) == ["O", "B-PER", "I-PER", "B-LOC"]
+    assert entity_spans(["B-PER", "B-PER", "O", "B-ORG", "I-ORG"]) == {
+        (0, 1, "PER"), (1, 2, "PER"), (3, 5, "ORG")}
+
+
+def test_scorer():
+    gold = [{(0, 2, "PER"), (3, 4, "LOC")}, {(1, 2, "ORG")}]
+    pred = [{(0, 2, "PER"), (3, 4, "ORG")}, {(1, 2, "ORG")}]
+    m = score(gold, pred)
+    assert m["precision"] == pytest.approx(2 / 3)
+    assert m["recall"] == pytest.approx(2 / 3)
+    assert m["per_type"]["LOC"]["recall"] == 0.0
+    assert m["per_type"]["PER"]["f1"] == 1.0
+    assert "PER" in m["table"]
+
+
+def test_tiny_training_run(tmp_path):
+    t = get_trainer("ner")
+    out = t.train([str(TINY / "tiny.conll")], str(tmp_path / "m"),
+                  {"max_steps": "12", "eval_frequency": "6", "dev": str(TINY / "tiny.conll"),
+                   "width": "32", "depth": "1", "rows": "0.1"})
+    assert (tmp_path / "m" / "config.cfg").exists() and out == str(tmp_path / "m")
+    m = t.evaluate(str(TINY / "tiny.conll"), out, {})
+    assert m["language"] == "en" and m["sentences"] == 5 and m["entities"] == 13
+    assert 0.0 <= m["f1"] <= 1.0
+    # the vocabulary of the training text is not shipped with the model
+    strings = (tmp_path / "m" / "vocab" / "strings.json").read_text(encoding="utf-8")
+    assert "Okafor" not in strings
