@@ -29,18 +29,28 @@ __all__ = ["Passage", "Match", "classify", "verbatim_passages", "aligned_sentenc
 class Thresholds:
     """The decision thresholds (tuned on the benchmark in ``benchmarks/copies_bench.py``)."""
 
-    #: tokens a verbatim passage needs to count (stock phrases are shorter)
+    #: tokens a verbatim passage needs to make a partial copy (stock phrases are shorter)
     min_passage: int = 15
+    #: tokens a shared run needs to count towards coverage (short paragraphs of a
+    #: duplicate are shorter than ``min_passage``)
+    min_run: int = 8
     #: tokens a passage may skip on either side and still be one passage
     gap: int = 6
-    #: verbatim coverage both articles need to be duplicates
-    duplicate: float = 0.8
+    #: verbatim coverage both articles need to be duplicates (boilerplate and a new
+    #: headline can take a quarter of a short article)
+    duplicate: float = 0.72
     #: content-word Jaccard for two sentences to align
     sentence: float = 0.35
+    #: share of an article in reworded (aligned, not verbatim) sentences that makes a
+    #: mostly verbatim copy a rewrite rather than a duplicate
+    reworded: float = 0.1
     #: aligned share both articles need to be rewrites
     rewrite: float = 0.5
-    #: a rewrite may not be more verbatim than this (else it is a partial copy)
-    rewrite_max_verbatim: float = 0.5
+    #: an article this much inside the other is an excerpt (partial), not a rewrite
+    rewrite_max_verbatim: float = 0.8
+    #: content-word overlap (of the smaller vocabulary) below which sentences are not
+    #: even aligned: same-topic articles stay well below it
+    rewrite_words: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -69,27 +79,32 @@ def verbatim_passages(fa: Features, fb: Features, th: Thresholds = Thresholds()
     sa, sb = fa.shingles, fb.shingles
     if not len(sa) or not len(sb):
         return []
-    hit = np.flatnonzero(np.isin(sa, sb))
+    # a shingle that straddles a paragraph break matches nothing
+    ok_a = fa.para[:len(sa)] == fa.para[SHINGLE - 1:]
+    ok_b = fb.para[:len(sb)] == fb.para[SHINGLE - 1:]
+    hit = np.flatnonzero(np.isin(sa, sb[ok_b]) & ok_a)
     if not len(hit):
         return []
     first_b: dict[int, int] = {}
-    for j, h in enumerate(sb.tolist()):
-        first_b.setdefault(h, j)
+    for j in np.flatnonzero(ok_b).tolist():
+        first_b.setdefault(int(sb[j]), j)
     runs: list[list[int]] = []  # [i0, i_last, j0, j_last]
     sa_list = sa.tolist()
+    pa, pb = fa.para, fb.para
     for i in hit.tolist():
         j = first_b[sa_list[i]]
         if runs:
             r = runs[-1]
             di, dj = i - r[1], j - r[3]
-            if 0 < di <= th.gap + 1 and 0 < dj <= th.gap + 1:
+            if (0 < di <= th.gap + 1 and 0 < dj <= th.gap + 1
+                    and pa[i] == pa[r[1]] and pb[j] == pb[r[3]]):
                 r[1], r[3] = i, j
                 continue
         runs.append([i, i, j, j])
     out = []
     for i0, i1, j0, j1 in runs:
         a0, a1, b0, b1 = i0, i1 + SHINGLE, j0, j1 + SHINGLE
-        if min(a1 - a0, b1 - b0) >= th.min_passage:
+        if min(a1 - a0, b1 - b0) >= th.min_run:
             out.append((a0, a1, b0, b1))
     return out
 
@@ -130,6 +145,30 @@ def _sentence_share(f: Features, idx: set[int]) -> float:
     return got / total if total else 0.0
 
 
+def _overlap(fa: Features, fb: Features) -> float:
+    wa, wb = fa.words, fb.words
+    return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
+
+
+def _reworded(fa: Features, fb: Features, runs, th: Thresholds) -> bool:
+    """Whether the words A does not share verbatim are mostly B's sentences reworded
+    (a light rewrite) rather than a headline and boilerplate (a duplicate)."""
+    mask = np.zeros(len(fa.tokens), dtype=bool)
+    for a0, a1, _, _ in runs:
+        mask[a0:a1] = True
+    if mask.mean() >= 0.95:
+        return False
+    loose = set()
+    for i, (s, e) in enumerate(fa.sent_spans):
+        lo, hi = np.searchsorted(fa.starts, s), np.searchsorted(fa.starts, e)
+        if hi > lo and mask[lo:hi].mean() < 0.5:
+            loose.add(i)
+    if not loose:
+        return False
+    pairs = [p for p in aligned_sentences(fa, fb, th) if p[0] in loose]
+    return _sentence_share(fa, {i for i, _, _ in pairs}) >= th.reworded
+
+
 def classify(fa: Features, fb: Features, th: Thresholds = Thresholds()) -> Match | None:
     """How A and B are related, or None when they merely share a topic."""
     na, nb = len(fa.tokens), len(fb.tokens)
@@ -141,9 +180,9 @@ def classify(fa: Features, fb: Features, th: Thresholds = Thresholds()) -> Match
     passages = tuple(Passage(int(fa.starts[a0]), int(fa.ends[a1 - 1]),
                              int(fb.starts[b0]), int(fb.ends[b1 - 1]))
                      for a0, a1, b0, b1 in runs)
-    if min(cov_a, cov_b) >= th.duplicate:
+    if min(cov_a, cov_b) >= th.duplicate and not _reworded(fa, fb, runs, th):
         return Match("duplicate", round(min(cov_a, cov_b), 4), passages, cov_a, cov_b)
-    if max(cov_a, cov_b) < th.rewrite_max_verbatim:
+    if max(cov_a, cov_b) < th.rewrite_max_verbatim and _overlap(fa, fb) >= th.rewrite_words:
         pairs = aligned_sentences(fa, fb, th)
         share_a = _sentence_share(fa, {i for i, _, _ in pairs})
         share_b = _sentence_share(fb, {j for _, j, _ in pairs})
@@ -152,6 +191,7 @@ def classify(fa: Features, fb: Features, th: Thresholds = Thresholds()) -> Match
             spans = tuple(Passage(*fa.sent_spans[i], *fb.sent_spans[j]) for i, j, _ in pairs)
             score = min(share_a, share_b) * min(1.0, 0.5 + mean_j)
             return Match("rewrite", round(score, 4), spans, share_a, share_b)
-    if passages:
-        return Match("partial", round(max(cov_a, cov_b), 4), passages, cov_a, cov_b)
+    long = tuple(p for p, r in zip(passages, runs) if min(r[1] - r[0], r[3] - r[2]) >= th.min_passage)
+    if long:
+        return Match("partial", round(max(cov_a, cov_b), 4), long, cov_a, cov_b)
     return None

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ...text import sentences
+from ...text import paragraphs, sentences
 
 __all__ = ["Features", "features", "SHINGLE", "STOPWORDS", "content_form"]
 
@@ -75,6 +75,13 @@ class Features:
     #: sentence spans as (start, end) and, per sentence, its content-word set
     sent_spans: list[tuple[int, int]]
     sent_words: list[frozenset[str]]
+    #: the paragraph of each token (passages never cross a paragraph break)
+    para: np.ndarray
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every content word of the text."""
+        return frozenset().union(*self.sent_words) if self.sent_words else frozenset()
 
     @cached_property
     def shingles(self) -> np.ndarray:
@@ -124,4 +131,7 @@ def features(text: str) -> Features:
                           if len(t) > 2 and t not in STOPWORDS and not t.isdigit())
         sent_spans.append((sp.start, sp.end))
         sent_words.append(words)
-    return Features(text, st, np.array(ends, dtype=np.int64), tokens, sent_spans, sent_words)
+    para_starts = np.array([p.start for p in paragraphs(text)], dtype=np.int64)
+    para = np.searchsorted(para_starts, st, side="right")
+    return Features(text, st, np.array(ends, dtype=np.int64), tokens, sent_spans, sent_words,
+                    para)

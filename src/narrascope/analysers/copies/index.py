@@ -3,7 +3,7 @@
 
 Each indexed sentence contributes six MinHash band keys over its content words; a stored
 article becomes a candidate for a new one when keys of at least two of the new article's
-sentences point at it. A lookup is a handful of B-tree seeks, so its cost grows with the
+sentences point at it, or most keys of one sentence do. A lookup is a handful of B-tree seeks, so its cost grows with the
 log of the corpus, not with its size.
 """
 
@@ -22,11 +22,12 @@ _CHUNK = 500  # SQLite host parameters per IN (...) query
 
 class CopyIndex:
     def __init__(self, db: sqlite3.Connection, *, max_posting: int = 500,
-                 min_sentences: int = 2, max_candidates: int = 50):
+                 min_sentences: int = 2, strong: int = 4, max_candidates: int = 50):
         self.db = db
         #: keys shared by more articles than this are stock phrases; they are ignored
         self.max_posting = max_posting
         self.min_sentences = min_sentences
+        self.strong = strong
         self.max_candidates = max_candidates
 
     def seq_of(self, doc_id: str) -> int | None:
@@ -66,13 +67,15 @@ class CopyIndex:
             q = "SELECT key, seq FROM copies_keys WHERE key IN (%s)" % ",".join("?" * len(part))
             for k, seq in self.db.execute(q, part):
                 postings[k].append(seq)
-        hits: dict[int, set[int]] = defaultdict(set)
+        hits: dict[int, Counter] = defaultdict(Counter)
         for k, seqs in postings.items():
             if len(seqs) > self.max_posting:
                 continue
             for seq in seqs:
-                hits[seq] |= by_key[k]
-        scored = Counter({seq: len(s) for seq, s in hits.items() if len(s) >= self.min_sentences})
+                hits[seq].update(by_key[k])
+        # enough sentences hit, or one sentence hit by most of its keys (a copied sentence)
+        scored = Counter({seq: len(c) for seq, c in hits.items()
+                          if len(c) >= self.min_sentences or max(c.values()) >= self.strong})
         return scored.most_common(self.max_candidates)
 
     def set_story(self, seq: int, story: int) -> None:
