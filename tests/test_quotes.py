@@ -7,8 +7,8 @@ import pytest
 from narrascope.analysers.quotes import quotes_of
 
 
-def _one(text: str, **want):
-    quotes = quotes_of(text)
+def _one(source: str, **want):
+    quotes = quotes_of(source)
     assert len(quotes) == 1, quotes
     q = quotes[0]
     for k, v in want.items():
@@ -36,3 +36,94 @@ def test_offsets_round_trip():
         assert text[s:e] == q["speaker_text"]
         s, e = q["cue_span"]
         assert text[s:e] == q["cue"]
+
+
+def test_cross_paragraph_quote():
+    text = ("The envoy spoke after the talks.\n\n“We made progress on the first file.\n\n"
+            "“But the rest will take time,” Stefan Lorenz said.")
+    q = _one(text, kind="direct", speaker="Stefan Lorenz")
+    assert "first file" in q["text"] and "take time" in q["text"]
+
+
+def test_cross_sentence_quote_and_continuation():
+    text = ("Minister Anna Kovac opened the plant. “It is a good day. Jobs are coming back,” "
+            "Kovac said. “We will build a second line.”")
+    quotes = quotes_of(text)
+    assert [q["speaker"] for q in quotes] == ["Anna Kovac", "Anna Kovac"]
+    assert quotes[0]["text"].startswith("It is a good day. Jobs")
+    assert quotes[1]["cue_span"] == quotes[0]["cue_span"]
+
+
+def test_partial_quote_inside_indirect_speech():
+    text = "Ambassador Ivan Petrov said the alliance was “playing with fire” in the region."
+    q = _one(text, kind="indirect", speaker="Ivan Petrov")
+    (s, e), = q["partial"]
+    assert text[s:e] == "playing with fire"
+
+
+def test_partial_quote_after_weaker_cue():
+    text = "Ambassador Ivan Petrov accused Washington of “priming” public opinion."
+    q = _one(text, kind="direct", speaker="Ivan Petrov", text="priming")
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    ("Kremlin aide Boris Lenkov said that the talks had stalled.", "Boris Lenkov",
+     "the talks had stalled"),
+    ("The talks had stalled, Boris Lenkov told reporters on Monday.", "Boris Lenkov",
+     "The talks had stalled"),
+    ("The talks had stalled, said Boris Lenkov.", "Boris Lenkov", "The talks had stalled"),
+    ("Boris Lenkov warned on Friday that the talks had stalled.", "Boris Lenkov",
+     "the talks had stalled"),
+])
+def test_indirect_speech(text, speaker, content):
+    _one(text, kind="indirect", speaker=speaker, text=content)
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    ("According to Boris Lenkov, the talks had stalled.", "Boris Lenkov",
+     "the talks had stalled"),
+    ("The talks had stalled, according to Boris Lenkov.", "Boris Lenkov",
+     "The talks had stalled"),
+])
+def test_according_to(text, speaker, content):
+    q = _one(text, kind="indirect", speaker=speaker, text=content)
+    assert text[slice(*q["cue_span"])].lower() == "according to"
+
+
+def test_pronoun_surname_and_title_resolution():
+    text = ("Kremlin spokesman Dmitry Peskov spoke to reporters. “The door is open,” he said.\n\n"
+            "Later, Peskov said that no meeting was planned. “We see no reason,” the Kremlin "
+            "spokesman added.")
+    quotes = quotes_of(text)
+    assert [q["speaker"] for q in quotes] == ["Dmitry Peskov"] * 3
+    assert all(q["speaker_title"] == "Kremlin spokesman" for q in quotes)
+    assert [q["speaker_text"] for q in quotes] == ["he", "Peskov", "the Kremlin spokesman"]
+
+
+def test_pronoun_skips_names_inside_quotes_and_after_prepositions():
+    text = ("NATO Secretary General Jens Holm met the Turkish President Erdan Kaya. "
+            "Holm said: “Mr. Kaya was helpful.” Talks with Erdan Kaya went on.\n\n"
+            "“This is a historic step,” he said.")
+    assert quotes_of(text)[-1]["speaker"] == "Jens Holm"
+
+
+def test_apposition_title():
+    text = ("Konstantin Orlov, a Russian diplomat serving in Vienna, told RIA that the West "
+            "was losing.")
+    q = _one(text, speaker="Konstantin Orlov")
+    assert q["speaker_title"] == "Russian diplomat serving in Vienna"
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Officials met. “Nothing is decided,” they said.", "plural pronoun"),
+    ("The meeting ended. “Nothing is decided,” a senior official said.", "unnamed person"),
+    ("“Nothing is decided,” he said.", "no earlier person to refer to"),
+])
+def test_unresolved_speakers_say_why(text, reason):
+    q = _one(text, speaker=None)
+    assert q["unresolved"] == reason
+    assert q["speaker_span"] is not None
+
+
+def test_scare_quotes_are_not_quotes():
+    assert quotes_of("The so-called “peace plan” was published on Monday.") == []

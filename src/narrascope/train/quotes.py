@@ -225,7 +225,7 @@ def locate(item: dict[str, Any]) -> list[dict[str, Any]]:
         content = (start, start + len(q["content"]))
         speaker = None
         if q.get("speaker"):
-            occ = [m.start() for m in re.finditer(re.escape(q["speaker"]), text)]
+            occ = [m.start() for m in re.finditer(r"\b" + re.escape(q["speaker"]) + r"\b", text)]
             if not occ:
                 raise NarrascopeError(f"fixture {item.get('id')}: speaker {q['speaker']!r} "
                                       "is not in the text")

@@ -34,7 +34,7 @@ def is_cue(toks: list[Token], i: int, weak: bool = False) -> int:
     """Number of tokens of the cue starting at ``i`` (0 when there is none)."""
     t = toks[i]
     low = t.text
-    if low == "according" and i + 1 < len(toks) and toks[i + 1].text == "to":
+    if t.low == "according" and i + 1 < len(toks) and toks[i + 1].text == "to":
         return 2
     if low in ("pointed", "point", "points", "pointing") and i + 1 < len(toks) \
             and toks[i + 1].text == "out":

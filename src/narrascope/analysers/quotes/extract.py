@@ -154,7 +154,7 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
         if k >= floor and d.toks[k].text == ",":
             inner = scan_left(d.toks, k, floor)
             if inner and d.toks[inner[0]].text[0].isupper():
-                return inner
+                return (inner[0], j - 1)  # NAME, apposition  /  TITLE, NAME
     return span
 
 
@@ -187,7 +187,7 @@ def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], t
         cue = cue_at(d.toks, c)
         if not cue:
             continue
-        if d.toks[c].text == "according":
+        if d.toks[c].low == "according":
             sp = scan_right(d.toks, cue[1], pend) if c <= k + 1 else None
             return (cue, sp) if sp else None
         if c == k:  # said X
@@ -234,7 +234,7 @@ def _direct_before(d: _Doc, q: QuoteMarks, pstart: int) -> tuple[tuple[int, int]
         cue = cue_at(d.toks, c)
         if not cue:
             continue
-        if d.toks[c].text == "according":
+        if d.toks[c].low == "according":
             return None
         gap = d.toks[cue[1]:i]
         sp = _speaker_before(d, c, floor)
@@ -369,8 +369,8 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
     end = s1
     while end > s0 and d.text[end - 1] in ".!?\"”’»' ":
         end -= 1
-    if toks[c].text == "according":
-        sp = scan_right(toks, cue[1], b)
+    if toks[c].low == "according":
+        sp = scan_right(toks, cue[1], b) or _np_to_comma(d, cue[1], b)
         if not sp:
             return None
         after = sp[1]
@@ -403,7 +403,9 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
         first = d.tok_index(s0)
         if sp[0] > first and toks[sp[0] - 1].text == ",":
             tail = d.tok_index(rest_start)
-            if rest_start >= end or _time_tokens(d, tail, b):
+            if rest_start >= end or _time_tokens(d, tail, b) or (
+                    len(d.text[rest_start:end].split()) <= 3 and "that" not in
+                    d.text[rest_start:end].split()):
                 # content, X said.
                 e = _rtrim(d.text, s0, toks[sp[0] - 1].start)
                 return _mk(d, before_start, e, cue, sp)
@@ -425,6 +427,14 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
 def _comma_content(d: _Doc, sp: tuple[int, int], a: int) -> bool:
     """Whether the speaker phrase follows a comma (``content, X warned.``)."""
     return sp[0] > a and d.toks[sp[0] - 1].text == ","
+
+
+def _np_to_comma(d: _Doc, i: int, b: int) -> tuple[int, int] | None:
+    """The words after "according to" up to a comma or the sentence end (at most 12)."""
+    k = i
+    while k < b and d.toks[k].text not in {",", ";", ":"} | _STOP and k - i < 12:
+        k += 1
+    return (i, k) if k > i and (k >= b or d.toks[k].text in {",", ";", ":"} | _STOP) else None
 
 
 def _subject_start(d: _Doc, first: int, sp0: int) -> bool:
@@ -483,7 +493,8 @@ def _resolve(d: _Doc, people: People, quotes: list[Quote]) -> None:
     contents = [(q.start, q.end) for q in quotes]
     events: list[tuple[int, Person]] = [
         (off, people.people[name]) for off, name in people.mentions
-        if not _inside(contents, off, off + 1) and name in people.people]
+        if not _inside(contents, off, off + 1) and name in people.people
+        and off not in people.oblique]
     for q in sorted(quotes, key=lambda x: x.speaker[0] if x.speaker else x.start):
         if q.speaker is None:
             q.resolution = Resolution(None, None, "unknown", "no speaker given")

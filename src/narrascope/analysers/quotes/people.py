@@ -27,7 +27,7 @@ _ORG_WORDS = frozenset((
     "tribune herald telegraph gazette reuters tass ria novosti interfax afp ap bloomberg "
     "cnn bbc fox msnbc nbc abc cbs twitter facebook telegram street square city county "
     "river sea ocean island islands peninsula region oblast airport station bridge "
-    "summit conference treaty act plan war day week times"
+    "summit conference treaty act plan war day week times affairs"
 ).split())
 _FEMALE = frozenset("she her spokeswoman chairwoman congresswoman mrs ms miss madam "
                     "lady queen businesswoman stateswoman".split())
@@ -41,6 +41,26 @@ _FEMALE_FIRST = frozenset((
     "haley nikki sanna marine giorgia emmanuelle margaret condoleezza madeleine "
     "samantha michelle melania ivanka kellyanne sarah-huckabee dana heather"
 ).split())
+
+
+#: Roles an article may use for a person it introduced under another title.
+_SYNONYMS = {"ambassador": ("diplomat", "envoy"), "envoy": ("diplomat",),
+             "representative": ("diplomat",), "spokeswoman": ("spokesperson", "diplomat"),
+             "spokesman": ("spokesperson",), "minister": ("official",),
+             "secretary-general": ("secretary", "general"), "consul": ("diplomat",)}
+
+
+def _role(word: str) -> str | None:
+    """``word`` as a role noun (plural folded), or None."""
+    if word in TITLE_WORDS:
+        return word
+    if word.endswith("s") and word[:-1] in TITLE_WORDS:
+        return word
+    return None
+
+
+_PREPOSITIONS = frozenset("with to for from about against on at of into onto toward towards "
+                          "between among than like via".split())
 
 
 @dataclass
@@ -97,6 +117,8 @@ class People:
         self.people: dict[str, Person] = {}
         self._by_surname: dict[str, str] = {}
         self.mentions: list[tuple[int, str]] = []  # (offset, full name), in order
+        #: offsets of mentions after a preposition ("talks with X"): seldom the next "he"
+        self.oblique: set[int] = set()
         for toks in sentences:
             self._read(toks)
         self.mentions.sort()
@@ -122,12 +144,22 @@ class People:
         words = [_strip_poss(t.text) for t in toks[i:j] if t.text != "-"]
         if i > 0 and toks[i - 1].low in ("of", "to", "the") and len(words) >= 3:
             words = words[1:]  # "ambassador to the US Anatoly Antonov": US is the title's
-        low_words = {w.lower() for w in words}
+        orgs = [k for k, w in enumerate(words) if w.lower() in _ORG_WORDS]
         start = toks[i].start
-        if low_words & _ORG_WORDS:
-            return
+        if orgs:
+            # "United Nations Vasily Kornev": the name is what follows the institution
+            rest = len(words) - orgs[-1] - 1
+            if rest < 2:
+                return
+            i = j - rest
+            words = words[-rest:]
+            start = toks[i].start
         honorific = i > 0 and (toks[i - 1].low in HONORIFICS or (
             toks[i - 1].text == "." and i > 1 and toks[i - 2].low in HONORIFICS))
+        lead = scan_left(toks, i)
+        a0 = lead[0] if lead else i
+        if a0 > 0 and toks[a0 - 1].low in _PREPOSITIONS:
+            self.oblique.add(start)
         if len(words) == 1:
             known = self._by_surname.get(words[0])
             if known:
@@ -229,7 +261,11 @@ class People:
             if off >= before:
                 continue
             p = self.people[name]
-            if p.title and want <= {w.lower().rstrip("’s") for w in p.title.split()}:
+            if not p.title:
+                continue
+            have = {w.lower().rstrip("’s") for w in p.title.split()}
+            have |= {syn for w in have for syn in _SYNONYMS.get(w, ())}
+            if want <= have:
                 return p
         return None
 
@@ -241,9 +277,10 @@ class People:
             return self._pronoun(phrase[0], recent)
         person = self.find([w for w in words if w.lower() not in NOT_NAME])
         if person is not None:
-            title = self._title_in(phrase) or person.title
+            title = person.title if any(t.text == "," for t in phrase) else (
+                self._title_in(phrase) or person.title)
             return Resolution(person.name, title, "person")
-        roles = [t.bare for t in phrase if t.bare in TITLE_WORDS]
+        roles = [_role(t.bare) for t in phrase if _role(t.bare)]
         names = [w for w in words if w[0].isupper() and w.lower() not in NOT_NAME
                  and w.lower().rstrip("’s") not in TITLE_WORDS]
         det = phrase[0].low
