@@ -317,3 +317,21 @@ def test_warc_with_a_wrong_record_length_stops_there_quietly(tmp_path, capfd):
     assert [i.url for i in items] == ["https://river-post.example/bridge"]  # not the spoilt one
     assert err.reason == "corrupt"
     assert "Record not followed by newline" not in capfd.readouterr().err
+
+
+def test_rows_over_the_cap_are_skipped_alone(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    long_text = "Convoys of aid reached the front-line villages. " * 400  # ~19 KB
+    path.write_text('{"text": "Short report: shelling resumed near Bakhmut at dawn, '
+                    'officials said."}\n' + '{"text": "%s"}\n' % long_text
+                    + '{"text": "Another short report: power returned to Mykolaiv."}\n')
+    items, (err,) = _read(path, IngestOptions(max_bytes=10_000))
+    assert len(items) == 2 and err.reason == "too large" and "line 2" in str(err)
+
+
+def test_csv_fields_longer_than_the_csv_module_default(tmp_path):
+    path = tmp_path / "long.csv"
+    body = "Engineers inspected the dam again on Friday. " * 4000  # ~180 KB, over 128 KiB
+    path.write_text(f'title,text\nDam inspection,"{body}"\n')
+    (item,), errors = _read(path)
+    assert not errors and len(item.text) > 150_000

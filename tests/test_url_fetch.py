@@ -231,3 +231,23 @@ def test_blocked_addresses(address, kind):
                                      "::ffff:93.184.215.14"])
 def test_public_addresses_pass(address):
     assert blocked_kind(address) is None
+
+
+def test_non_ascii_path_is_percent_encoded(server):
+    err = _one(f"{server}/новини/статья?q=мир")
+    assert isinstance(err, InputError) and err.reason == "http 404"  # sent, and answered
+
+
+def test_internationalised_host_name_goes_out_as_punycode(monkeypatch):
+    import narrascope.ingest.url as url_mod
+
+    asked = []
+
+    def fake_getaddrinfo(host, port, **kw):
+        asked.append(host)
+        return [(None, None, None, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(url_mod.socket, "getaddrinfo", fake_getaddrinfo)
+    err = _one("http://пример.испытание/", IngestOptions())
+    assert asked == ["xn--e1afmkfd.xn--80akhbyknj4f"]
+    assert err.reason == "blocked address"

@@ -29,7 +29,7 @@ import time
 import zlib
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from .. import __version__
 from ..errors import InputError
@@ -42,6 +42,8 @@ __all__ = ["read_url", "fetch", "Fetched", "blocked_kind", "MAX_REDIRECTS"]
 MAX_REDIRECTS = 5
 _CHUNK = 65_536
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# what stays as it is in a request target: reserved characters and existing %-escapes
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 # The properties that make an address unfit to fetch, in the order they are reported.
 _BLOCKED_KINDS: tuple[tuple[str, str], ...] = (
@@ -152,6 +154,10 @@ def _resolve(url: str, source: str, opts: IngestOptions) -> tuple[str, str, int,
         raise InputError(source, f"bad port in {url!r}", "bad url") from None
     if not host:
         raise InputError(source, f"no host in {url!r}", "bad url")
+    try:  # an internationalised name goes on the wire (and to the resolver) as punycode
+        host = host if host.isascii() else host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InputError(source, f"bad host name in {url!r}", "bad url") from None
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as e:
@@ -207,7 +213,8 @@ def _hop(url: str, source: str, opts: IngestOptions, deadline: _Deadline
     """One request: ``(status, redirect location, result)``."""
     scheme, host, port, addresses = _resolve(url, source, opts)
     parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                   safe=_URL_SAFE)
     conn = _CONNECTIONS[scheme](host, port, addresses, min(opts.timeout, deadline.left()))
     try:
         conn.request("GET", target, headers={

@@ -57,7 +57,8 @@ def _page_item(record: Any, body: bytes | None, ctype: str, source: str,
         return InputError(source, f"record body is over the {opts.max_bytes:,}-byte limit "
                                   "(set NARRASCOPE_MAX_BYTES to raise it)", "too large")
     try:
-        return html_item(body, source, url=record.rec_headers.get_header("WARC-Target-URI"),
+        uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ") or None
+        return html_item(body, source, url=uri,
                          declared_charset=charset_of(ctype),
                          published=record.rec_headers.get_header("WARC-Date"))
     except InputError as e:
