@@ -91,7 +91,7 @@ def _role(m: Mapping[str, Any]) -> str:
 
 
 @register_view("entities", title="Entities and roles", css="hl-entity", order=20,
-               legend="entity (border: role)",
+               legend="entity",
                extra_legend=(("role-protagonist", "protagonist"),
                              ("role-antagonist", "antagonist"),
                              ("role-innocent", "innocent")))

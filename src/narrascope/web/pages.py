@@ -98,8 +98,11 @@ def article_page(request: Request, doc_id: str, db: DbDep):
     art = load_article(db, doc_id)
     if art is None:
         raise HTTPException(404, f"no stored article with id {doc_id!r}")
-    view = article_view(art)
     docs = db.index.docs
+    for c in as_list(art.get("copies")):  # name the copies by their titles
+        if isinstance(c, dict) and c.get("id") in docs and not c.get("title"):
+            c["title"] = docs[c["id"]].title
+    view = article_view(art)
     related = []
     for r in as_list(art.get("relations")):
         other = r["b"] if r["a"] == art["id"] else r["a"]

@@ -81,9 +81,10 @@ def article_view(article: Mapping[str, Any]) -> ArticleView:
     for spec, value in specs:
         hs = spec.highlights(text, value)
         highlights.extend(hs)
-        if hs and spec.legend:
-            legend.setdefault(spec.css, spec.legend)
-            for css, words in spec.extra_legend:
+        used = {c for h in hs for c in h.css.split()}
+        # the legend names only the kinds this article's text shows
+        for css, words in ((spec.css, spec.legend), *spec.extra_legend):
+            if words and css and set(css.split()) <= used:
                 legend.setdefault(css, words)
         items = spec.items(text, value)
         panels.append(Panel(spec.key, spec.title, tuple(items)))
