@@ -30,10 +30,15 @@ _DET_BEFORE = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "t
 _MODAL_OK = {"to"}
 
 
+_FIRST = SPEECH_FORMS | WEAK_FORMS | {"pointed", "point", "points", "pointing"}
+
+
 def is_cue(toks: list[Token], i: int, weak: bool = False) -> int:
     """Number of tokens of the cue starting at ``i`` (0 when there is none)."""
     t = toks[i]
     low = t.text
+    if low not in _FIRST and t.low != "according":
+        return 0
     if t.low == "according" and i + 1 < len(toks) and toks[i + 1].text == "to":
         return 2
     if low in ("pointed", "point", "points", "pointing") and i + 1 < len(toks) \

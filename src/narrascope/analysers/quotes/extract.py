@@ -21,6 +21,7 @@ from .cues import cue_at, nounish, skip_back, skip_forward
 from .lexicon import BARE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, TITLE_WORDS
 from .marks import QuoteMarks, find_quoted, normalise_marks
 from .people import People, Person, Resolution
+from .lexicon import NOT_NAME
 from .tokens import Token, scan_left, scan_right, tokenise
 
 __all__ = ["Quote", "find_quotes"]
@@ -78,7 +79,7 @@ class _Doc:
 _CLAUSE_LINK = {"and", "but", "while", "as", "when", "so", "because", "though", "although",
                 "after", "before", "since", "where", "yet", "that", "meanwhile", "however",
                 "then", "now", "if", "which", "in", "whom", "of", "also"}
-_CLAUSE_PUNCT = {",", ";", ":", "—", "–", "(", ")", "--", "<", ">", "[", "]"} | _MARKS
+_CLAUSE_PUNCT = {",", ";", ":", "—", "–", "-", "(", ")", "--", "<", ">", "[", "]"} | _MARKS
 _NOT_SUBJECT = {"is", "are", "was", "were", "has", "have", "had", "do", "does", "did",
                 "be", "been", "will", "would", "can", "could", "should", "may", "might",
                 "must", "it", "there", "this", "to", "not", "than", "by", "with", "from"}
@@ -120,14 +121,16 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
     """Speaker phrase ending just before cue token ``c`` (adverbs and auxiliaries skipped),
     or the name before an apposition (``Gavrilov, a Russian diplomat, told``)."""
     j = skip_back(d.toks, c, floor)
-    if j - 1 >= floor and d.toks[j - 1].text == ")":
-        k = j - 1
-        while k > floor and d.toks[k].text != "(" and j - k < 8:
+    close = d.toks[j - 1].text if j - 1 >= floor else ""
+    if close in (")", "—", "–", "--", "-"):
+        opener = "(" if close == ")" else close
+        k = j - 2
+        while k > floor and d.toks[k].text != opener and j - k < 30:
             k -= 1
-        if d.toks[k].text == "(":
-            sp = scan_left(d.toks, k, floor)
+        if d.toks[k].text == opener:
+            sp = scan_left(d.toks, k, floor) or _clause_subject(d, k, floor)
             if sp:
-                return (sp[0], j)
+                return (sp[0], j - 1)
     if j - 1 >= floor and d.toks[j - 1].text == "," and d.toks[c].low.endswith("ing"):
         first = _sentence_start(d, j - 1, floor)
         sp = scan_right(d.toks, first, j - 1) or _clause_subject(d, _first_verbish(d, first, j - 1), floor)
@@ -139,7 +142,8 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
         sp = scan_right(d.toks, first, j - 1)
         return sp if sp and d.toks[sp[0]].text[0].isupper() else None
     span = scan_left(d.toks, j, floor)
-    clause = _clause_subject(d, j, floor)
+    pronoun = span is not None and span[1] - span[0] == 1 and d.toks[span[0]].low in PRONOUNS
+    clause = None if pronoun else _clause_subject(d, j, floor)
     if clause and (span is None or clause[0] < span[0]):
         span = clause
     if span and d.toks[span[0]].text[0].isupper() or span and any(
@@ -153,8 +157,12 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
             k -= 1
         if k >= floor and d.toks[k].text == ",":
             inner = scan_left(d.toks, k, floor)
-            if inner and d.toks[inner[0]].text[0].isupper():
+            middle = d.toks[k + 1:j - 1]
+            named = any(t.cap and t.low not in NOT_NAME for t in middle)
+            if inner and (d.toks[inner[0]].cap or named):
                 return (inner[0], j - 1)  # NAME, apposition  /  TITLE, NAME
+            if named and len(middle) <= 4:
+                return (k + 1, j - 1)  # Her rival, Jonas Keller, said
     return span
 
 
@@ -280,7 +288,15 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
                 continue
         if after:
             cue, sp = after
-            quotes.append(Quote(*inner, "direct", _span(d, cue), _span(d, sp), group=group))
+            s0 = d.sents[d.sent_of(q.start)].start
+            lead = d.text[s0:q.start]
+            if len(lead.split()) >= 2 and lead.rstrip()[-1:] not in ":,.!?…":
+                # Nancy's "single most defining role was ...," Anthony says: a mixed quote
+                quotes.append(Quote(s0, inner[1], "indirect", _span(d, cue), _span(d, sp),
+                                    partial=[inner], group=group))
+            else:
+                quotes.append(Quote(*inner, "direct", _span(d, cue), _span(d, sp),
+                                    group=group))
             used_cues.add(cue)
             group += 1
             continue

@@ -92,7 +92,7 @@ def _strip_poss(word: str) -> str:
 
 
 def _is_name_token(t: Token) -> bool:
-    return (is_cap(t) and t.text[0].isalpha() and t.bare not in TITLE_WORDS
+    return (t.cap and t.text[0].isalpha() and t.bare not in TITLE_WORDS
             and t.low not in NOT_NAME and t.low not in HONORIFICS
             and not (t.text.isupper() and len(t.text) > 1))
 
@@ -126,9 +126,9 @@ class People:
     # -- reading the article -------------------------------------------------------
     def _read(self, toks: list[Token]) -> None:
         i = 0
-        while i < len(toks):
-            if not _is_name_token(toks[i]) or (i > 0 and toks[i - 1].low in HONORIFICS
-                                               and False):
+        n = len(toks)
+        while i < n:
+            if not toks[i].cap or not _is_name_token(toks[i]):
                 i += 1
                 continue
             j = i
@@ -181,6 +181,11 @@ class People:
             while title_words and title_words[0].lower() in HONORIFICS:
                 title_words = title_words[1:]
         appos = self._apposition(toks, j)
+        if not title_words and i > 1 and toks[i - 1].text == ",":
+            before = scan_left(toks, i - 1)  # "Britain's defence secretary, Margaret Holloway"
+            if before:
+                title_words = [t.text for t in toks[before[0]:i - 1]
+                               if t.low not in ("the", "a", "an")]
         title = " ".join(title_words) if any(
             w.lower().rstrip("’s") in TITLE_WORDS for w in title_words) else None
         if title is None and appos:

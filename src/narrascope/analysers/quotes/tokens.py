@@ -9,7 +9,6 @@ walk outwards from the cue over tokens that can belong to such a phrase.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .lexicon import HONORIFICS, NOT_NAME, PRONOUNS, TITLE_WORDS
 
@@ -18,24 +17,31 @@ __all__ = ["Token", "tokenise", "scan_left", "scan_right", "is_cap"]
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[’'\-]\w+)*(?:[’']s?)?|[^\w\s]", re.UNICODE)
 
 
-@dataclass(frozen=True)
+_POSSESSIVE = ("’s", "'s", "’", "'")
+
+
 class Token:
-    text: str
-    start: int
-    end: int
+    """A word or punctuation mark with its offsets, lower-cased and possessive-free forms
+    computed once (the finder looks at each token many times)."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    __slots__ = ("text", "start", "end", "low", "bare", "cap")
 
-    @property
-    def bare(self) -> str:
-        """Lower-cased, without a possessive ending."""
-        t = self.low
-        for suf in ("’s", "'s", "’", "'"):
-            if t.endswith(suf) and len(t) > len(suf):
-                return t[: -len(suf)]
-        return t
+    def __init__(self, text: str, start: int, end: int):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.low = low = text.lower()
+        bare = low
+        if low.endswith(_POSSESSIVE):
+            for suf in _POSSESSIVE:
+                if low.endswith(suf) and len(low) > len(suf):
+                    bare = low[: -len(suf)]
+                    break
+        self.bare = bare
+        self.cap = text[0].isupper()
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
 
 
 def tokenise(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -44,11 +50,10 @@ def tokenise(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 
 def is_cap(tok: Token) -> bool:
-    c = tok.text[0]
-    return c.isupper() or (c.isdigit() is False and c.isalpha() and tok.text[:1].istitle())
+    return tok.cap
 
 
-_CONNECT = {"of", "for", "to", "and", "the", "in", "-", "&"}
+_CONNECT = {"of", "for", "to", "and", "the", "in", "from", "-", "&"}
 _TIME = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
          "january", "february", "march", "april", "june", "july", "august", "september",
          "october", "november", "december", "today", "yesterday"}
@@ -103,6 +108,10 @@ def scan_left(toks: list[Token], i: int, floor: int = 0) -> tuple[int, int] | No
             a = k
         elif t.low in _CONNECT and k - 1 >= floor and _fits(toks[k - 1]) and a < b:
             a = k
+        elif t.low in ("the", "a") and a < b and k - 2 >= floor and \
+                toks[k - 1].low in ("of", "to", "for", "from", "in") and _fits(toks[k - 2]):
+            a = k - 1  # "Secretary of the Security Council"
+            k -= 1
         elif t.low in _DET and a < b:
             a = k
             break
