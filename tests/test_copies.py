@@ -223,3 +223,39 @@ def test_cli_lists_pairs_and_csv(store, original, capsys):
     assert main(["copies", "--db", db, "--clusters"]) == 0
     assert "story #" in capsys.readouterr().out
     assert main(["copies", "--db", db, "--kind", "rewrite", "-q"]) == 3
+
+
+def test_seed_articles_relaying_the_same_statement_share_a_story(store):
+    from conftest import SEEDS, need_shared
+
+    from narrascope.pipeline import ingest
+
+    need_shared(SEEDS)
+    files = sorted(SEEDS.glob("*.txt"))
+    sightings = ingest([str(p) for p in files], store, quiet=True)
+    by_name = {p.name[:3]: s.doc_id for p, s in zip(files, sightings)}
+    analyse(store, list(by_name.values()), ["copies"], quiet=True)
+    story = {k: (store.get_result(d, "copies", "1").data["story"] or {}).get("id")
+             for k, d in by_name.items()}
+    assert story["000"] is not None and story["000"] == story["002"]
+    others = [story[k] for k in ("001", "003", "004")]
+    assert all(s is None or s != story["000"] for s in others)
+    assert len({s for s in others if s is not None}) == len([s for s in others if s is not None])
+
+
+def test_background_table_is_trained_and_evaluated(tmp_path):
+    from narrascope.analysers.copies.background import load_background
+    from narrascope.train import get_trainer
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, text in enumerate((HARBOUR, REWRITE, BRIDGE, SAME_TOPIC)):
+        (corpus / f"{i}.txt").write_text(text, encoding="utf-8")
+    trainer = get_trainer("copies")
+    path = trainer.train([str(corpus)], str(tmp_path / "model"), {})
+    bg = load_background(tmp_path / "model")
+    assert bg.docs == 4 and bg.df["ferry"] == 4 and bg.df["alvor"] == 3
+    assert "the" not in bg.df and "kronor" in bg.df and "causeway" not in bg.df  # min_df 2
+    assert path.endswith("df.json")
+    metrics = trainer.evaluate(str(corpus), str(tmp_path / "model"), {})
+    assert metrics["articles"] == 4 and 0.3 < metrics["term_coverage"] < 1.0

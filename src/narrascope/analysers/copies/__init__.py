@@ -15,6 +15,7 @@ from typing import Any, Sequence
 from ...model import Document, Relation, Result
 from ..base import register
 from .align import Match, Thresholds, classify
+from .background import Background, load_background
 from .features import Features, features
 from .index import CopyIndex
 from .stories import StoryIndex, salient_terms
@@ -54,9 +55,19 @@ class CopiesAnalyser:
     version = "1"
     requires: tuple[str, ...] = ()
 
-    def __init__(self, thresholds: Thresholds | None = None, story_threshold: float = 0.3):
+    def __init__(self, thresholds: Thresholds | None = None, story_threshold: float = 0.2,
+                 background: str | None = None):
         self.thresholds = thresholds or Thresholds()
         self.story_threshold = story_threshold
+        self._background_path = background
+        self._background: Background | None = None
+
+    @property
+    def background(self) -> Background:
+        """The background term table, loaded on first use."""
+        if self._background is None:
+            self._background = load_background(self._background_path)
+        return self._background
 
     def update(self, store, doc_ids: Sequence[str], quiet: bool = False
                ) -> tuple[list[Result], list[Relation]]:
@@ -67,7 +78,7 @@ class CopiesAnalyser:
 
         db = store.db
         index = CopyIndex(db)
-        stories = StoryIndex(db, threshold=self.story_threshold)
+        stories = StoryIndex(db, background=self.background, threshold=self.story_threshold)
         pending: dict[str, dict[str, Any]] = {}
         relations: list[Relation] = []
         cache: dict[str, Features] = {}

@@ -3,7 +3,8 @@
 An article is described by its salient terms: content words weighted by how early they
 come (the headline and lead name the event; a name in paragraph twenty rarely does), by
 capitalisation inside a sentence (a cheap stand-in for named entities) and by inverse
-document frequency over the indexed corpus. A new article joins the closest existing
+document frequency over the indexed corpus plus a background table counted on a large
+news corpus (:mod:`.background`). A new article joins the closest existing
 cluster whose centroid is similar enough (and whose dates are within a window, when both
 are known), or one it copies, else it starts its own. Clusters keep their centroid and
 top terms in the store, so nothing is recomputed when articles arrive.
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
 
-from .features import STOPWORDS, Features
+from .background import Background
+from .features import _WORD, STOPWORDS, Features
 
 __all__ = ["StoryIndex", "Story", "salient_terms"]
 
@@ -33,27 +35,49 @@ class Story:
     size: int
 
 
-def salient_terms(f: Features) -> tuple[dict[str, float], dict[str, str]]:
+def story_term(token: str) -> str | None:
+    """The story term of a lower-cased token (possessive dropped), or None for stopwords,
+    numbers and words of two letters or fewer."""
+    if token.endswith(("'s", "’s")):
+        token = token[:-2]
+    if len(token) <= 2 or token in STOPWORDS or token.isdigit():
+        return None
+    return token
+
+
+def document_terms(text: str) -> set[str]:
+    """The distinct story terms of a text (what the background table counts)."""
+    out = set()
+    for m in _WORD.finditer(text):
+        t = story_term(m.group().lower())
+        if t:
+            out.add(t)
+    return out
+
+
+def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float = 3.0
+                  ) -> tuple[dict[str, float], dict[str, str]]:
     """Position- and case-weighted term frequencies (log-scaled) and each term's display
     form (its first capitalised spelling, else the lower-case one)."""
+    cap_w = cap
     tf: dict[str, float] = defaultdict(float)
     display: dict[str, str] = {}
     text = f.text
     starts = f.starts.tolist()
     k = 0
     for si, (s, e) in enumerate(f.sent_spans):
-        pos_w = 1.0 + 3.0 / (1.0 + si / 2.0)
+        pos_w = 1.0 + lead / (1.0 + si / decay)
         first = True
         while k < len(starts) and starts[k] < s:
             k += 1
         while k < len(starts) and starts[k] < e:
-            tok = f.tokens[k]
-            if len(tok) > 2 and tok not in STOPWORDS and not tok.isdigit():
+            tok = story_term(f.tokens[k])
+            if tok:
                 raw = text[starts[k]]
-                cap = raw.isupper() and not first
-                tf[tok] += pos_w * (1.6 if cap else 1.0)
-                if tok not in display or (cap and display[tok].islower()):
-                    display[tok] = text[starts[k]:int(f.ends[k])]
+                capital = raw.isupper() and not first
+                tf[tok] += pos_w * (cap_w if capital else 1.0)
+                if tok not in display or (capital and display[tok].islower()):
+                    display[tok] = text[starts[k]:starts[k] + len(tok)]
             first = False
             k += 1
     return {t: 1.0 + math.log(v) if v >= 1 else v for t, v in tf.items()}, display
@@ -70,9 +94,11 @@ class StoryIndex:
     """Clusters and document frequencies in the store (tables ``copies_stories``,
     ``copies_story_terms``, ``copies_df``)."""
 
-    def __init__(self, db: sqlite3.Connection, *, threshold: float = 0.3, top: int = 40,
-                 window_days: int = 7, label_terms: int = 4):
+    def __init__(self, db: sqlite3.Connection, *, background: Background | None = None,
+                 threshold: float = 0.2, top: int = 20, window_days: int = 7,
+                 label_terms: int = 4):
         self.db = db
+        self.background = background or Background()
         self.threshold = threshold
         self.top = top
         self.window_days = window_days
@@ -94,7 +120,9 @@ class StoryIndex:
     def vector(self, tf: Mapping[str, float], n_docs: int) -> dict[str, float]:
         """The article's top terms, tf × idf, L2-normalised."""
         df = self._df(list(tf))
-        w = {t: v * (math.log((n_docs + 1) / (df.get(t, 0) + 1)) + 1.0) for t, v in tf.items()}
+        bg, n = self.background.df, n_docs + self.background.docs
+        w = {t: v * (math.log((n + 1) / (df.get(t, 0) + bg.get(t, 0) + 1)) + 1.0)
+             for t, v in tf.items()}
         top = dict(sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:self.top])
         norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
         return {t: v / norm for t, v in top.items()}
