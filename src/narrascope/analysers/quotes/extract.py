@@ -20,7 +20,7 @@ from ...text import paragraphs, sentences
 from .cues import cue_at, nounish, skip_back, skip_forward
 from .lexicon import BARE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, TITLE_WORDS
 from .marks import QuoteMarks, find_quoted, normalise_marks
-from .people import People, Person, Resolution
+from .people import _ORG_WORDS, People, Person, Resolution
 from .lexicon import NOT_NAME
 from .tokens import Token, scan_left, scan_right, tokenise
 
@@ -76,6 +76,7 @@ class _Doc:
         return self.tok_index(p.start), self.tok_index(p.end)
 
 
+_TELL = {"told", "tells", "tell", "telling"}
 _CLAUSE_LINK = {"and", "but", "while", "as", "when", "so", "because", "though", "although",
                 "after", "before", "since", "where", "yet", "that", "meanwhile", "however",
                 "then", "now", "if", "which", "in", "whom", "of", "also"}
@@ -100,9 +101,24 @@ def _clause_subject(d: _Doc, j: int, floor: int) -> tuple[int, int] | None:
     if k >= j or j - k > 7:
         return None
     words = d.toks[k:j]
-    if any(t.low in _NOT_SUBJECT or t.text in _MARKS for t in words):
+    if any(t.low in _NOT_SUBJECT or t.text in _MARKS or cue_at(d.toks, x)
+           for x, t in zip(range(k, j), words)):
+        return None
+    if len(words) > 4 and any(not _subjectish(t) for t in words):
         return None
     return (k, j)
+
+
+def _subjectish(t: Token) -> bool:
+    """Whether a word may sit in a subject phrase without a capital: determiners, numbers,
+    modifiers, roles, and plural or participle forms ("those surveyed", "tech executives")."""
+    from .tokens import _ADJ, _CONNECT, _DET
+
+    low = t.low
+    return (t.cap or not low[0].isalpha() or low in _DET or low in _CONNECT or low in _ADJ
+            or t.bare in TITLE_WORDS or low.endswith(("s", "ed")) or "-" in low
+            or low in _ORG_WORDS
+            or low in ("but", "percent", "in", "who", "new"))
 
 
 def _first_verbish(d: _Doc, a: int, b: int) -> int:
@@ -132,6 +148,8 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
             if sp:
                 return (sp[0], j - 1)
     if j - 1 >= floor and d.toks[j - 1].text == "," and d.toks[c].low.endswith("ing"):
+        if j - 2 >= floor and cue_at(d.toks, j - 2):  # Putin said, describing ...
+            return _speaker_before(d, j - 2, floor)
         first = _sentence_start(d, j - 1, floor)
         sp = scan_right(d.toks, first, j - 1) or _clause_subject(d, _first_verbish(d, first, j - 1), floor)
         return sp if sp and (d.toks[sp[0]].text[0].isupper()) else None
@@ -419,9 +437,11 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
         first = d.tok_index(s0)
         if sp[0] > first and toks[sp[0] - 1].text == ",":
             tail = d.tok_index(rest_start)
+            rest = d.text[rest_start:end].split()
             if rest_start >= end or _time_tokens(d, tail, b) or (
-                    len(d.text[rest_start:end].split()) <= 3 and "that" not in
-                    d.text[rest_start:end].split()):
+                    len(rest) <= 3 and "that" not in rest) or (
+                    len(rest) <= 8 and "that" not in rest and toks[c].low in _TELL
+                    and (rest[0][0].isupper() or rest[0] in ("a", "the", "reporters"))):
                 # content, X said.
                 e = _rtrim(d.text, s0, toks[sp[0] - 1].start)
                 return _mk(d, before_start, e, cue, sp)

@@ -63,14 +63,14 @@ NOT_CUES = frozenset(("state states note notes tweet tweets judge judges signal 
                       "charges estimate estimates forecast forecasts promise promises "
                       "answer answers counter counters protest protests demand demands "
                       "object objects hint hints repeat estimate remark remarks reply "
-                      "joke jokes concern summit continue").split())
+                      "joke jokes concern summit continue warning judging").split())
 SPEECH_FORMS = frozenset(f for lemma in SPEECH_LEMMAS for f in inflect(lemma)) - NOT_CUES
 
 #: Verbs that take reported speech without "that" ("Peskov said NATO ..."); the other
 #: cues make an indirect quote only before "that" or a colon.
 BARE_LEMMAS = ("say tell add claim argue insist note stress write warn predict suggest "
                "acknowledge admit report contend maintain allege assert declare state "
-               "announce confirm tweet post reiterate emphasise emphasize concede "
+               "announce confirm tweet post reiterate emphasise emphasize "
                "explain repeat").split()
 BARE_FORMS = frozenset(f for lemma in BARE_LEMMAS for f in inflect(lemma)) & SPEECH_FORMS
 
@@ -107,7 +107,7 @@ PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": "p", "we": "p
             "i": "1", "you": "2", "it": "n"}
 
 #: Adverbs and auxiliaries allowed between a speaker and the cue ("has also said").
-ADVERBS = frozenset(("also later previously repeatedly reportedly earlier again then "
+ADVERBS = frozenset(("also just later previously repeatedly reportedly earlier again then "
                      "recently once further separately publicly privately flatly "
                      "bluntly openly firmly angrily sharply simply even only never "
                      "often frequently subsequently initially originally "
@@ -124,5 +124,7 @@ NOT_NAME = frozenset((
     "monday tuesday wednesday thursday friday saturday sunday today yesterday "
     "tomorrow earlier later last next according speaking asked during under over "
     "despite amid among between both each every other such only just even still "
-    "now thus hence instead indeed asked mr mrs ms"
+    "now thus hence instead indeed asked mr mrs ms neither nor either so well with "
+    "russia ukraine america china europe nato britain france germany israel iran "
+    "turkey poland india japan syria moscow kyiv kiev washington london beijing"
 ).split())

@@ -59,6 +59,7 @@ def _role(word: str) -> str | None:
     return None
 
 
+_LINKS = frozenset("of for to and in from".split())
 _PREPOSITIONS = frozenset("with to for from about against on at of into onto toward towards "
                           "between among than like via".split())
 
@@ -144,6 +145,7 @@ class People:
         words = [_strip_poss(t.text) for t in toks[i:j] if t.text != "-"]
         if i > 0 and toks[i - 1].low in ("of", "to", "the") and len(words) >= 3:
             words = words[1:]  # "ambassador to the US Anatoly Antonov": US is the title's
+            i += 1
         orgs = [k for k, w in enumerate(words) if w.lower() in _ORG_WORDS]
         start = toks[i].start
         if orgs:
@@ -178,7 +180,8 @@ class People:
         if span:
             title_words = [t.text for t in toks[span[0]:i]
                            if t.low not in ("the", "a", "an") and t.text != "."]
-            while title_words and title_words[0].lower() in HONORIFICS:
+            while title_words and (title_words[0].lower() in HONORIFICS or title_words[0].lower()
+                                   in NOT_NAME or title_words[0].lower() in _LINKS):
                 title_words = title_words[1:]
         appos = self._apposition(toks, j)
         if not title_words and i > 1 and toks[i - 1].text == ",":
@@ -304,7 +307,10 @@ class People:
                       else "role not tied to a name in the article")
             return Resolution(None, title, "group" if plural else "unknown", reason)
         if names:
-            text = " ".join(_strip_poss(w) for w in words if w.lower() not in ("the",))
+            kept = [w for w in words]
+            while kept and (kept[0].lower() in NOT_NAME or not kept[0][0].isalnum()):
+                kept = kept[1:]
+            text = " ".join(_strip_poss(w) for w in kept) or " ".join(words)
             return Resolution(text, None, "organisation" if len(names) != 1 or
                               names[0].lower() in _ORG_WORDS or names[0].isupper()
                               else "name")
