@@ -335,3 +335,22 @@ def test_csv_fields_longer_than_the_csv_module_default(tmp_path):
     path.write_text(f'title,text\nDam inspection,"{body}"\n')
     (item,), errors = _read(path)
     assert not errors and len(item.text) > 150_000
+
+
+def test_feed_entry_with_a_short_body_and_no_link_is_used(tmp_path):
+    path = tmp_path / "brief.rss"
+    path.write_text("<?xml version='1.0'?><rss version='2.0'><channel><title>Briefs</title>"
+                    "<item><title>Curfew eased in Kherson</title><description>The evening "
+                    "curfew in Kherson now starts an hour later, officials said."
+                    "</description></item></channel></rss>")
+    (item,), errors = _read(path)
+    assert not errors and "starts an hour later" in clean(item).doc.text
+
+
+def test_plain_dates_in_tables_become_iso(tmp_path):
+    path = tmp_path / "dates.csv"
+    path.write_text("title,text,date\nA,Trains to Odesa run on time again after repairs.,"
+                    "4 April 2024\nB,Sirens in Lviv for the second night in a row.,"
+                    "2024-04-05T06:00:00Z\n")
+    items, _ = _read(path)
+    assert [i.published for i in items] == ["2024-04-04", "2024-04-05T06:00:00Z"]

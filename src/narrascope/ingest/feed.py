@@ -5,8 +5,9 @@ Atom ``content``, or a ``description``/``summary`` of at least
 :data:`CONTENT_MIN_CHARS` characters of text) is used as it is: an HTML item with the
 entry's title, link, date (ISO 8601, UTC) and authors, the feed's title as outlet. An
 entry with only a teaser is fetched from its link with :func:`.url.read_url` (under the
-same URL guard, and only when ``opts.fetch``); ``opts.follow_feed_links`` fetches the
-link even when the content is there, falling back to the content if the fetch fails.
+same URL guard, and only when ``opts.fetch``); an entry with a short body and no link
+is used as it is. ``opts.follow_feed_links`` fetches the link even when the content is
+there, falling back to the content if the fetch fails.
 """
 
 from __future__ import annotations
@@ -54,16 +55,15 @@ def _authors(entry: Any) -> tuple[str, ...]:
                                and n.strip()))
 
 
-def _content(entry: Any) -> tuple[str, str] | None:
-    """The entry's longest body, ``(value, mime type)``, if it is long enough."""
-    bodies = [(c.get("value", ""), c.get("type", "text/html")) for c in entry.get("content") or ()]
+def _body(entry: Any) -> tuple[str, str] | None:
+    """The entry's longest body with any text, ``(value, mime type)``."""
+    bodies = [(c.get("value") or "", c.get("type") or "text/html")
+              for c in entry.get("content") or ()]
     if entry.get("summary"):
         detail = entry.get("summary_detail") or {}
-        bodies.append((entry["summary"], detail.get("type", "text/html")))
-    if not bodies:
-        return None
-    value, mime = max(bodies, key=lambda b: _text_length(b[0]))
-    return (value, mime) if _text_length(value) >= CONTENT_MIN_CHARS else None
+        bodies.append((entry["summary"], detail.get("type") or "text/html"))
+    best = max(bodies, key=lambda b: _text_length(b[0]), default=None)
+    return best if best is not None and _text_length(best[0]) else None
 
 
 def _content_item(source: str, value: str, mime: str, meta: dict) -> RawItem:
@@ -81,14 +81,15 @@ def _entry_items(entry: Any, source: str, opts: IngestOptions, outlet: str | Non
     link = (entry.get("link") or "").strip() or None
     meta = dict(title=title, url=link, outlet=outlet, authors=_authors(entry),
                 published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")))
-    content = _content(entry)
-    if link and (content is None or opts.follow_feed_links):
-        fetched = list(_fetch_link(link, opts, meta, fallback=content is not None))
+    body = _body(entry)
+    full = body is not None and _text_length(body[0]) >= CONTENT_MIN_CHARS
+    if link and (not full or opts.follow_feed_links):
+        fetched = list(_fetch_link(link, opts, meta, fallback=full))
         if fetched:
             yield from fetched
             return
-    if content is not None:
-        yield _content_item(source, *content, meta)
+    if body is not None:  # the article, or all there is of it when the entry has no link
+        yield _content_item(source, *body, meta)
     else:
         yield InputError(source, "feed entry has no content and no link", "no text")
 

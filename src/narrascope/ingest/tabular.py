@@ -10,7 +10,7 @@ text       text, body, content         the article text
 html       html                        page markup, extracted like an HTML file
 title      title, headline             the title, put first in the text
 url        url, link                   the article's URL
-published  published, date            the publication date, as written
+published  published, date            the date: ISO 8601 if a plain date, else as is
 outlet     outlet, site                the outlet's name
 authors    authors, author             names; a string is split at ";"
 language   language, lang              an ISO 639-1 code (else it is detected)
@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
+from ..clean.meta import parse_date_line
 from ..errors import InputError
 from ..model import RawItem
 from .base import IngestOptions, ItemOrError, decode, looks_binary, register_reader
@@ -54,6 +56,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "language": ("language", "lang"),
     "id": ("id",),
 }
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 # other names a user may give a field in a mapping (``--column author=byline``)
 _FIELD_ALIASES = {"author": "authors", "body": "text", "date": "published", "link": "url"}
 
@@ -93,6 +96,15 @@ def _scalar(value: Any) -> str | None:
     return text or None
 
 
+def _date(value: Any) -> str | None:
+    """A date as ISO 8601 when it is a plain date in a known form ("29 November 2023",
+    "29.11.2023"), else as written (timestamps are kept whole)."""
+    text = _scalar(value)
+    if not text or _ISO_START.match(text):
+        return text
+    return parse_date_line(text) or text
+
+
 def _authors(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
         names = [_scalar(v) for v in value]
@@ -122,7 +134,7 @@ def row_item(row: Mapping[str, Any], path: Path, where: str, number: int,
                          "too large")
     title = _scalar(get["title"])
     meta = dict(source=f"{path}#{row_id or number}", title=title, url=_scalar(get["url"]),
-                published=_scalar(get["published"]), outlet=_scalar(get["outlet"]),
+                published=_date(get["published"]), outlet=_scalar(get["outlet"]),
                 authors=_authors(get["authors"]),
                 language=(_scalar(get["language"]) or "").lower() or None)
     if text is None:
