@@ -251,3 +251,15 @@ def test_internationalised_host_name_goes_out_as_punycode(monkeypatch):
     err = _one("http://пример.испытание/", IngestOptions())
     assert asked == ["xn--e1afmkfd.xn--80akhbyknj4f"]
     assert err.reason == "blocked address"
+
+
+def test_hanging_host_lookup_times_out(monkeypatch):
+    import narrascope.ingest.url as url_mod
+
+    def slow_getaddrinfo(host, port, **kw):
+        time.sleep(2)
+        return [(None, None, None, "", ("93.184.215.14", port))]
+
+    monkeypatch.setattr(url_mod.socket, "getaddrinfo", slow_getaddrinfo)
+    err = _one("http://slow-dns.example/", IngestOptions(timeout=0.3))
+    assert isinstance(err, InputError) and err.reason == "timeout" and "looking up" in str(err)

@@ -10,7 +10,8 @@ own machine or network, so every hop is checked before it is requested:
   ``opts.allow_private``; the connection then goes to the address that was checked, so a
   second lookup cannot swap it (DNS rebinding);
 * redirects are followed by hand (at most :data:`MAX_REDIRECTS`), each hop checked again;
-* ``opts.timeout`` bounds the connect, every read, and the whole fetch;
+* ``opts.timeout`` bounds the host name lookup, the connect, every read, and the whole
+  fetch;
 * the body is streamed and dropped once it passes ``opts.max_bytes`` (after
   decompression, so a small gzip bomb is no way round the cap).
 
@@ -25,10 +26,11 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import quote, urljoin, urlsplit
 
 from .. import __version__
@@ -141,7 +143,29 @@ class _Deadline:
         return left
 
 
-def _resolve(url: str, source: str, opts: IngestOptions) -> tuple[str, str, int, list[str]]:
+def _lookup(host: str, port: int, seconds: float) -> list:
+    """``socket.getaddrinfo`` within ``seconds`` (the resolver has no timeout of its own; a
+    lookup that hangs is left to finish in a daemon thread)."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except Exception as e:  # handed to the caller's thread
+            box["error"] = e
+
+    thread = threading.Thread(target=run, name="narrascope-dns", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError(f"lookup of {host} still running")
+    if "error" in box:
+        raise box["error"]
+    return box["infos"]
+
+
+def _resolve(url: str, source: str, opts: IngestOptions, deadline: _Deadline
+             ) -> tuple[str, str, int, list[str]]:
     """Scheme, host, port and the checked addresses of one hop."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -159,7 +183,10 @@ def _resolve(url: str, source: str, opts: IngestOptions) -> tuple[str, str, int,
     except UnicodeError:
         raise InputError(source, f"bad host name in {url!r}", "bad url") from None
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _lookup(host, port, deadline.left())
+    except TimeoutError:
+        raise InputError(source, f"looking up host {host!r} took over {opts.timeout:g} s",
+                         "timeout") from None
     except (socket.gaierror, UnicodeError) as e:
         raise InputError(source, f"cannot resolve host {host!r} ({e})", "dns") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -211,7 +238,7 @@ def _read_body(resp: http.client.HTTPResponse, conn: _PinnedHTTP, source: str,
 def _hop(url: str, source: str, opts: IngestOptions, deadline: _Deadline
          ) -> tuple[int, str | None, Fetched | None]:
     """One request: ``(status, redirect location, result)``."""
-    scheme, host, port, addresses = _resolve(url, source, opts)
+    scheme, host, port, addresses = _resolve(url, source, opts, deadline)
     parts = urlsplit(url)
     target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
                    safe=_URL_SAFE)
