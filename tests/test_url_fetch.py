@@ -263,3 +263,49 @@ def test_hanging_host_lookup_times_out(monkeypatch):
     monkeypatch.setattr(url_mod.socket, "getaddrinfo", slow_getaddrinfo)
     err = _one("http://slow-dns.example/", IngestOptions(timeout=0.3))
     assert isinstance(err, InputError) and err.reason == "timeout" and "looking up" in str(err)
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate for ``localhost``."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("the openssl command is needed to make a test certificate")
+    d = tmp_path_factory.mktemp("tls")
+    cert, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=localhost", "-addext",
+                    "subjectAltName=DNS:localhost"], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_address[1], cert
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_with_an_untrusted_certificate_fails_as_tls(tls_server):
+    port, _ = tls_server
+    err = _one(f"https://localhost:{port}/page")
+    assert isinstance(err, InputError) and err.reason == "tls"
+
+
+def test_https_checks_the_host_name_while_connecting_to_the_checked_address(tls_server,
+                                                                           monkeypatch):
+    import ssl
+
+    port, cert = tls_server
+    trusting = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **kw: trusting)
+    item = _one(f"https://localhost:{port}/page")
+    assert isinstance(item, RawItem) and "Istanbul" in item.html
+    # the certificate names localhost, not the address: a URL by address must fail
+    err = _one(f"https://127.0.0.1:{port}/page")
+    assert isinstance(err, InputError) and err.reason == "tls"

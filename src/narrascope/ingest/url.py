@@ -193,7 +193,8 @@ def _resolve(url: str, source: str, opts: IngestOptions, deadline: _Deadline
     if not opts.allow_private:
         for addr in addresses:
             if kind := blocked_kind(addr):
-                raise InputError(source, f"{host} resolves to {addr}, a {kind} address "
+                via = f"redirected to {url}: " if url != source else ""
+                raise InputError(source, f"{via}{host} resolves to {addr}, a {kind} address "
                                          "(allowed: public addresses; --allow-private lifts "
                                          "this)", "blocked address")
     return scheme, host, port, addresses
@@ -248,7 +249,7 @@ def _hop(url: str, source: str, opts: IngestOptions, deadline: _Deadline
             "User-Agent": f"narrascope/{__version__}",
             "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
                       "application/atom+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.1",
-            "Accept-Encoding": "gzip, deflate",
+            "Accept-Encoding": "gzip",
         })
         resp = conn.getresponse()
         if resp.status in _REDIRECTS:
