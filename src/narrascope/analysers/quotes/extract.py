@@ -21,7 +21,7 @@ from .cues import cue_at, nounish, skip_back, skip_forward
 from .lexicon import BARE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, TITLE_WORDS
 from .marks import QuoteMarks, find_quoted, normalise_marks
 from .people import _ORG_WORDS, People, Person, Resolution
-from .lexicon import NOT_NAME
+from .lexicon import ADVERBS, NOT_NAME
 from .tokens import Token, scan_left, scan_right, tokenise
 
 __all__ = ["Quote", "find_quotes"]
@@ -104,7 +104,10 @@ def _clause_subject(d: _Doc, j: int, floor: int) -> tuple[int, int] | None:
     if any(t.low in _NOT_SUBJECT or t.text in _MARKS or cue_at(d.toks, x)
            for x, t in zip(range(k, j), words)):
         return None
-    if len(words) > 4 and any(not _subjectish(t) for t in words):
+    if all(t.low in ADVERBS or t.low in NOT_NAME or t.low.endswith("ly") for t in words):
+        return None  # "finally", "at once": no subject
+    if len(words) > 4 and any(not _subjectish(t) for t in words) and not (
+            words[-1].cap and any(t.bare in TITLE_WORDS for t in words)):
         return None
     return (k, j)
 

@@ -21,7 +21,8 @@ SPEECH_LEMMAS = (
     "underline underscore specify clarify disclose reveal inform estimate conclude "
     "continue judge summarise summarize opine speculate muse chide scoff insist "
     "recount describe characterise characterize stipulate signal hint forecast "
-    "acknowledge affirm concur agree object protest demand tout highlight"
+    "acknowledge affirm concur agree object protest demand tout highlight shout yell "
+    "exclaim whisper mutter"
 ).split()
 
 #: Lemmas that introduce a quotation only when quote marks are present
@@ -107,7 +108,7 @@ PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": "p", "we": "p
             "i": "1", "you": "2", "it": "n"}
 
 #: Adverbs and auxiliaries allowed between a speaker and the cue ("has also said").
-ADVERBS = frozenset(("also just later previously repeatedly reportedly earlier again then "
+ADVERBS = frozenset(("also just finally later previously repeatedly reportedly earlier again then "
                      "recently once further separately publicly privately flatly "
                      "bluntly openly firmly angrily sharply simply even only never "
                      "often frequently subsequently initially originally "

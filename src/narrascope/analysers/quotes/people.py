@@ -170,8 +170,14 @@ class People:
             elif honorific or (i > 0 and toks[i - 1].bare in TITLE_WORDS):
                 self._add(words[0], toks, i, j, start)
             return
-        if len(words) > 4:
-            return
+        if len(words) > 3:
+            # "Far Eastern Federal District Viktor Osipenko": a name is its last two words,
+            # three with a patronymic or an initial
+            keep = 3 if (words[-2].endswith(("ovich", "evich", "ovna", "evna", "ich"))
+                         or (len(words[-2]) <= 2 and words[-2][0].isupper())) else 2
+            i += len(words) - keep
+            words = words[-keep:]
+            start = toks[i].start
         self._add(" ".join(words), toks, i, j, start)
 
     def _add(self, name: str, toks: list[Token], i: int, j: int, start: int) -> None:
