@@ -354,3 +354,13 @@ def test_plain_dates_in_tables_become_iso(tmp_path):
                     "2024-04-05T06:00:00Z\n")
     items, _ = _read(path)
     assert [i.published for i in items] == ["2024-04-04", "2024-04-05T06:00:00Z"]
+
+
+def test_csv_row_over_the_cap_is_skipped_and_the_next_row_read(tmp_path):
+    path = tmp_path / "big-row.csv"
+    para = "Shelling damaged the water tower in the village again. " * 40  # ~2.2 KB a line
+    path.write_text('title,text\nFirst,"' + "\n".join([para] * 5) + '"\n'
+                    "Second,Power lines near Izium were repaired on Sunday evening.\n")
+    items, (err,) = _read(path, IngestOptions(max_bytes=5_000))
+    assert [i.title for i in items] == ["Second"]
+    assert "row 1" in str(err) and err.reason in ("bad csv", "too large")

@@ -35,7 +35,7 @@ import csv
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from ..clean.meta import parse_date_line
 from ..errors import InputError
@@ -221,22 +221,33 @@ def read_jsonl(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
         yield InputError(str(path), "file holds no JSON lines", "empty")
 
 
-def _delimiter(path: Path, header: str) -> str:
+def _delimiter(path: Path, fh) -> str:
+    """Tab for ``.tsv``; for ``.csv`` whichever of ``,`` ``;`` tab the header uses most."""
     if path.name.lower().endswith(".tsv"):
         return "\t"
+    header = fh.readline(65_536).decode("utf-8", "replace")
+    fh.seek(0)
     return max(",;\t", key=header.count)
 
 
-def _csv_records(lines: Iterable[tuple[int, str | None]], state: dict) -> Iterator[str]:
-    """Feed decoded lines to the csv module, noting the current line number in ``state``
-    (lines over the size cap become empty lines, reported by the caller)."""
-    for number, line in lines:
-        state["line"] = number
-        if line is None:
-            state["oversized"].append(number)
-            yield "\n"
-        else:
-            yield line
+class _LineFeed:
+    """Decoded lines for the csv module, remembering which line of the file it is on
+    (a line over the size cap is fed as an empty line and noted in ``oversized``)."""
+
+    def __init__(self, lines: Iterator[tuple[int, str | None]]):
+        self._lines = lines
+        self.line = 0
+        self.oversized: list[int] = []
+
+    def __iter__(self) -> "_LineFeed":
+        return self
+
+    def __next__(self) -> str:
+        self.line, text = next(self._lines)
+        if text is None:
+            self.oversized.append(self.line)
+            return "\n"
+        return text
 
 
 @register_reader("csv", (".csv", ".tsv"))
@@ -249,31 +260,20 @@ def read_csv(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
         return
     if csv.field_size_limit() < opts.max_bytes:  # articles outgrow the default 128 KiB
         csv.field_size_limit(opts.max_bytes)
-    state: dict[str, Any] = {"line": 0, "oversized": []}
     with fh:
-        lines = _lines(fh, path, opts.max_bytes)
-        first = next(lines, (0, None))
-        header_line = first[1] or ""
-        records = _csv_records(_chain_first(first, lines), state)
-        reader = csv.reader(records, delimiter=_delimiter(path, header_line))
+        feed = _LineFeed(_lines(fh, path, opts.max_bytes))
+        reader = csv.reader(feed, delimiter=_delimiter(path, fh))
         try:
             header = [h.strip() for h in next(reader)]
+            _check_header(path, header, cols)
         except (StopIteration, csv.Error):
             yield InputError(str(path), "no header row (allowed: CSV/TSV whose first row "
                                         "names the columns)", "bad csv")
             return
-        try:
-            _check_header(path, header, cols)
         except InputError as e:
             yield e
             return
-        yield from _csv_rows(reader, header, path, cols, opts, state)
-
-
-def _chain_first(first, rest):
-    if first[0]:
-        yield first
-    yield from rest
+        yield from _csv_rows(reader, header, path, cols, opts, feed)
 
 
 def _check_header(path: Path, header: list[str], cols: Mapping[str, tuple[str, ...]]) -> None:
@@ -289,8 +289,8 @@ def _check_header(path: Path, header: list[str], cols: Mapping[str, tuple[str, .
                                     "--column text=COLUMN)", "bad column")
 
 
-def _csv_rows(reader, header: list[str], path: Path, cols, opts: IngestOptions, state: dict
-              ) -> Iterator[ItemOrError]:
+def _csv_rows(reader, header: list[str], path: Path, cols: Mapping[str, tuple[str, ...]],
+              opts: IngestOptions, feed: _LineFeed) -> Iterator[ItemOrError]:
     number = 0
     while True:
         try:
@@ -299,18 +299,18 @@ def _csv_rows(reader, header: list[str], path: Path, cols, opts: IngestOptions, 
             break
         except csv.Error as e:
             number += 1
-            yield InputError(str(path), f"row {number} (line {state['line']}) is malformed "
-                                        f"CSV ({e})", "bad csv")
+            yield InputError(str(path), f"row {number} (line {feed.line}) is malformed CSV "
+                                        f"({e})", "bad csv")
             continue
-        while state["oversized"]:
-            yield InputError(str(path), f"line {state['oversized'].pop(0)} is over the "
+        while feed.oversized:
+            yield InputError(str(path), f"line {feed.oversized.pop(0)} is over the "
                                         f"{opts.max_bytes:,}-byte limit", "too large")
         if not any(v.strip() for v in values):
             continue
         number += 1
-        row = dict(zip(header, values))
         try:
-            yield row_item(row, path, f"row {number}", number, cols, opts.max_bytes)
+            yield row_item(dict(zip(header, values)), path, f"row {number}", number, cols,
+                           opts.max_bytes)
         except InputError as e:
             yield e
     if number == 0:
