@@ -151,8 +151,11 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
             if sp:
                 return (sp[0], j - 1)
     if j - 1 >= floor and d.toks[j - 1].text == "," and d.toks[c].low.endswith("ing"):
-        if j - 2 >= floor and cue_at(d.toks, j - 2):  # Putin said, describing ...
-            return _speaker_before(d, j - 2, floor)
+        for c2 in range(j - 2, max(floor, j - 22) - 1, -1):  # Putin said (...), describing
+            if d.toks[c2].text in _STOP:
+                break
+            if cue_at(d.toks, c2) and d.toks[c2].low != "according":
+                return _speaker_before(d, c2, floor) or scan_right(d.toks, c2 + 1, j - 1)
         first = _sentence_start(d, j - 1, floor)
         sp = scan_right(d.toks, first, j - 1) or _clause_subject(d, _first_verbish(d, first, j - 1), floor)
         return sp if sp and (d.toks[sp[0]].text[0].isupper()) else None
@@ -180,7 +183,8 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
             inner = scan_left(d.toks, k, floor)
             middle = d.toks[k + 1:j - 1]
             named = any(t.cap and t.low not in NOT_NAME for t in middle)
-            if inner and (d.toks[inner[0]].cap or named):
+            if inner and (d.toks[inner[0]].cap or named or any(
+                    d.toks[x].bare in TITLE_WORDS for x in range(*inner))):
                 return (inner[0], j - 1)  # NAME, apposition  /  TITLE, NAME
             if named and len(middle) <= 4:
                 return (k + 1, j - 1)  # Her rival, Jonas Keller, said
@@ -303,7 +307,19 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
                                       or not after)):
             cue, sp, whole = before
             if whole:
-                quotes.append(Quote(*inner, "direct", _span(d, cue), _span(d, sp), group=group))
+                s1 = d.sents[d.sent_of(max(q.start, q.end - 1))].end
+                tail = d.text[q.end:s1]
+                if len(tail.split()) >= 3 and "\n\n" not in tail and not _cue_between(
+                        d, q.end, s1, cue):
+                    # Tyler said, “We have three weeks to go” until the caucuses.
+                    end = _rtrim(d.text, q.end, s1)
+                    while end > q.end and d.text[end - 1] in ".!?":
+                        end -= 1
+                    quotes.append(Quote(inner[0], end, "indirect", _span(d, cue),
+                                        _span(d, sp), partial=[inner], group=group))
+                else:
+                    quotes.append(Quote(*inner, "direct", _span(d, cue), _span(d, sp),
+                                        group=group))
                 used_cues.add(cue)
                 group += 1
                 continue
@@ -328,9 +344,9 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
             group += 1
             continue
         prev = quotes[-1] if quotes else None
-        if prev and prev.kind == "direct" and _opens_sentence(d, q) and \
-                d.para_of(prev.end) >= p - 1 and not _cue_between(d, prev.end, q.start,
-                                                                   prev.cue):
+        if prev and prev.kind == "direct" and (_opens_sentence(d, q) or _resumes(d, prev, q)) \
+                and d.para_of(prev.end) >= p - 1 and not _cue_between(d, prev.end, q.start,
+                                                                       prev.cue):
             quotes.append(Quote(*inner, "direct", prev.cue, prev.speaker, group=prev.group))
             continue
         pending.append(q)
@@ -338,6 +354,14 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
     quotes.sort(key=lambda x: x.start)
     _resolve(d, people, quotes)
     return quotes, people
+
+
+def _resumes(d: _Doc, prev: Quote, q: QuoteMarks) -> bool:
+    """“The risk,” said X, a professor, “is that ...”: a quote interrupted by its own
+    attribution resumes after a comma."""
+    gap = d.text[prev.end:q.start]
+    return prev.cue[0] >= prev.end and prev.cue[1] <= q.start and gap.rstrip()[-1:] == "," \
+        and len(gap.split()) <= 30 and "\n\n" not in gap
 
 
 def _opens_sentence(d: _Doc, q: QuoteMarks) -> bool:
@@ -450,7 +474,8 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
                 return _mk(d, before_start, e, cue, sp)
             if d.text[rest_start:rest_start + 1] == ",":
                 return _mk(d, s0, end, cue, sp)  # content, X said, content.
-        if sp[0] > first and not _subject_start(d, first, sp[0]):
+        pronoun = sp[1] - sp[0] == 1 and toks[sp[0]].low in PRONOUNS
+        if sp[0] > first and not pronoun and not _subject_start(d, first, sp[0]):
             return None
         if rest_start < end and len(d.text[rest_start:end].split()) >= 3:
             return _mk(d, rest_start, end, cue, sp)

@@ -104,8 +104,9 @@ def scan_left(toks: list[Token], i: int, floor: int = 0) -> tuple[int, int] | No
         t = toks[k]
         if _fits(t):
             a = k
-        elif t.text == "." and k - 1 >= floor and toks[k - 1].low in HONORIFICS:
-            a = k
+        elif t.text == "." and k - 1 >= floor and (toks[k - 1].low in HONORIFICS or (
+                len(toks[k - 1].text) == 1 and toks[k - 1].cap)):
+            a = k  # Mr. / John F. Kerry
         elif t.low in _CONNECT and k - 1 >= floor and _fits(toks[k - 1]) and a < b:
             a = k
         elif t.low in ("the", "a") and a < b and k - 2 >= floor and \
@@ -150,7 +151,8 @@ def scan_right(toks: list[Token], i: int, ceil: int | None = None) -> tuple[int,
         t = toks[k]
         if _fits(t):
             b = k + 1
-        elif t.text == "." and toks[k - 1].low in HONORIFICS:
+        elif t.text == "." and (toks[k - 1].low in HONORIFICS or (
+                len(toks[k - 1].text) == 1 and toks[k - 1].cap)):
             b = k + 1
         elif t.low in _CONNECT and k + 1 < ceil and _fits(toks[k + 1]) and b > a:
             pass
