@@ -364,3 +364,21 @@ def test_csv_row_over_the_cap_is_skipped_and_the_next_row_read(tmp_path):
     items, (err,) = _read(path, IngestOptions(max_bytes=5_000))
     assert [i.title for i in items] == ["Second"]
     assert "row 1" in str(err) and err.reason in ("bad csv", "too large")
+
+
+def test_cli_column_mapping_and_row_sources(tmp_path, capsys):
+    from narrascope.cli import main
+    from narrascope.store import Store
+
+    db = str(tmp_path / "m.db")
+    code = main(["ingest", str(INGEST / "mapped.csv"), "--db", db, "--column", "text=body",
+                 "--column", "published=pub_date"])
+    assert code == 1 and "row 2 has no text" in capsys.readouterr().err  # the empty row
+    with Store(db) as store:
+        docs = sorted(store.iter_documents(), key=lambda d: d.source)
+    assert [d.source for d in docs] == [f"{INGEST / 'mapped.csv'}#1",
+                                        f"{INGEST / 'mapped.csv'}#3"]
+    assert docs[0].published == "2024-04-02" and docs[0].title.startswith("Farmers")
+    code = main(["ingest", str(INGEST / "mapped.csv"), "--db", str(tmp_path / "m.db"),
+                 "--column", "nonsense"])
+    assert code == 2 and "FIELD=COLUMN" in capsys.readouterr().err
