@@ -28,6 +28,12 @@ ARTICLE = ("Kharkiv tram service resumes\n\nTrams returned to the streets of Kha
            "engineers repaired overhead lines damaged in recent strikes.\n")
 
 
+#: what the one-line error for each reason says, in words
+SAYS = {"empty": "file is empty", "binary": "binary file", "too large": "-byte limit",
+        "no text": "no article text", "not a feed": "not an RSS or Atom feed",
+        "corrupt": "truncated or corrupt", "timeout": "no complete answer within 0.5 s"}
+
+
 class _Stall(BaseHTTPRequestHandler):
     """Accepts a request and answers nothing for ``server.stall`` seconds."""
 
@@ -55,7 +61,8 @@ def stalling_server():
 
 
 def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
-    """Each bad input: its path and the reason it should be skipped for."""
+    """Each bad input: its path and the reason it should be skipped for (the summary's
+    word for it; :data:`SAYS` has the words its error line uses)."""
     empty = tmp / "empty.txt"
     empty.write_bytes(b"")
     binary = tmp / "photo.txt"
@@ -99,9 +106,10 @@ def test_bad_inputs_are_skipped_one_line_each(tmp_path, capsys, monkeypatch, sta
 
     assert code == 1  # some skipped, some stored
     expected = {str(p): reason for p, reason in bad.values()} | {slow_url: "timeout"}
-    for source in expected:
-        mentions = [ln for ln in lines if ln.startswith(f"narrascope: {source}")]
-        assert mentions, f"no error line for {source}:\n{err}"
+    for source, reason in expected.items():
+        mentions = [ln for ln in lines if ln.startswith(f"narrascope: {source}: ")]
+        assert len(mentions) == 1, f"not one error line for {source}:\n{err}"
+        assert SAYS[reason] in mentions[0], mentions[0]
     summary = next(ln for ln in lines if "input(s) skipped" in ln)
     assert summary.startswith(f"narrascope: {len(expected)} input(s) skipped: ")
     for reason in set(expected.values()):
