@@ -43,7 +43,7 @@ class Thresholds:
     sentence: float = 0.35
     #: share of an article in reworded (aligned, not verbatim) sentences that makes a
     #: mostly verbatim copy a rewrite rather than a duplicate
-    reworded: float = 0.1
+    reworded: float = 0.05
     #: aligned share both articles need to be rewrites
     rewrite: float = 0.5
     #: an article this much inside the other is an excerpt (partial), not a rewrite
@@ -77,22 +77,27 @@ def verbatim_passages(fa: Features, fb: Features, th: Thresholds = Thresholds()
                       ) -> list[tuple[int, int, int, int]]:
     """Shared passages as token ranges ``(a0, a1, b0, b1)`` (end-exclusive)."""
     sa, sb = fa.shingles, fb.shingles
-    if not len(sa) or not len(sb):
+    common = fa.shingle_set & fb.shingle_set
+    if len(common) < th.min_run - SHINGLE + 1:
         return []
+    common_arr = np.fromiter(common, dtype=np.uint64, count=len(common))
     # a shingle that straddles a paragraph break matches nothing
     ok_a = fa.para[:len(sa)] == fa.para[SHINGLE - 1:]
     ok_b = fb.para[:len(sb)] == fb.para[SHINGLE - 1:]
-    hit = np.flatnonzero(np.isin(sa, sb[ok_b]) & ok_a)
+    hit = np.flatnonzero(np.isin(sa, common_arr) & ok_a)
     if not len(hit):
         return []
     first_b: dict[int, int] = {}
-    for j in np.flatnonzero(ok_b).tolist():
-        first_b.setdefault(int(sb[j]), j)
+    in_b = np.flatnonzero(np.isin(sb, common_arr) & ok_b)
+    for j, h in zip(in_b.tolist(), sb[in_b].tolist()):
+        first_b.setdefault(h, j)
     runs: list[list[int]] = []  # [i0, i_last, j0, j_last]
     sa_list = sa.tolist()
     pa, pb = fa.para, fb.para
     for i in hit.tolist():
-        j = first_b[sa_list[i]]
+        j = first_b.get(sa_list[i])
+        if j is None:  # shared only where it straddles a break in B
+            continue
         if runs:
             r = runs[-1]
             di, dj = i - r[1], j - r[3]
@@ -151,22 +156,23 @@ def _overlap(fa: Features, fb: Features) -> float:
 
 
 def _reworded(fa: Features, fb: Features, runs, th: Thresholds) -> bool:
-    """Whether the words A does not share verbatim are mostly B's sentences reworded
-    (a light rewrite) rather than a headline and boilerplate (a duplicate)."""
+    """Whether the words A does not share verbatim are B's sentences reworded (a light
+    rewrite) rather than a new headline and boilerplate (a duplicate)."""
     mask = np.zeros(len(fa.tokens), dtype=bool)
     for a0, a1, _, _ in runs:
         mask[a0:a1] = True
     if mask.mean() >= 0.95:
         return False
     loose = set()
-    for i, (s, e) in enumerate(fa.sent_spans):
-        lo, hi = np.searchsorted(fa.starts, s), np.searchsorted(fa.starts, e)
-        if hi > lo and mask[lo:hi].mean() < 0.5:
+    for i, (lo, hi) in enumerate(fa.sent_tokens):
+        # the headline (first paragraph) may be reworded in a duplicate
+        if hi > lo and fa.para[lo] != fa.para[0] and mask[lo:hi].mean() < 0.5:
             loose.add(i)
     if not loose:
         return False
+    # two sentences at least: a new headline alone does not make a rewrite
     pairs = [p for p in aligned_sentences(fa, fb, th) if p[0] in loose]
-    return _sentence_share(fa, {i for i, _, _ in pairs}) >= th.reworded
+    return len(pairs) >= 2 and _sentence_share(fa, {i for i, _, _ in pairs}) >= th.reworded
 
 
 def classify(fa: Features, fb: Features, th: Thresholds = Thresholds()) -> Match | None:

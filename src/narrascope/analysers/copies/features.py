@@ -77,6 +77,8 @@ class Features:
     sent_words: list[frozenset[str]]
     #: the paragraph of each token (passages never cross a paragraph break)
     para: np.ndarray
+    #: per sentence, its first token and the token after its last
+    sent_tokens: list[tuple[int, int]]
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -94,6 +96,11 @@ class Features:
         for k in range(SHINGLE):
             out += h[k:k + n] * _SH_MUL[k]
         return out
+
+    @cached_property
+    def shingle_set(self) -> frozenset[int]:
+        """The shingle hashes as a set, for a quick test of whether two texts share any."""
+        return frozenset(self.shingles.tolist())
 
     def band_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """Index keys (int64, 4 per indexed sentence) and the sentence each key comes from."""
@@ -116,22 +123,31 @@ class Features:
 
 
 def features(text: str) -> Features:
-    """Tokens, sentences and content words of ``text``."""
-    starts, ends, tokens = [], [], []
-    for m in _WORD.finditer(text):
-        starts.append(m.start())
-        ends.append(m.end())
-        tokens.append(m.group().lower())
-    st = np.array(starts, dtype=np.int64)
-    sent_spans: list[tuple[int, int]] = []
+    """Tokens, sentences and content words of ``text`` (a few list comprehensions and
+    numpy calls: this runs once per article and bounds the indexing speed)."""
+    raw = _WORD.findall(text)
+    # offsets without a Python step per match: the separators between tokens and the
+    # tokens alternate, so cumulative lengths give every start
+    gaps = np.fromiter(map(len, _WORD.split(text)), dtype=np.int64, count=len(raw) + 1)
+    lens = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
+    st = np.cumsum(gaps[:-1]) + np.r_[0, np.cumsum(lens)[:-1]] if len(raw) else lens
+    en = st + lens
+    tokens = " ".join(raw).lower().split(" ") if raw else []
+    if len(tokens) != len(raw):  # a character whose lower case is longer; rare
+        tokens = [t.lower() for t in raw]
+    content = [t[:6] if len(t) > 2 and t not in STOPWORDS and not t.isdigit() else ""
+               for t in tokens]
+    spans = sentences(text)
+    sent_spans = [(sp.start, sp.end) for sp in spans]
+    bounds = np.array(sent_spans, dtype=np.int64).reshape(-1, 2)
+    los = np.searchsorted(st, bounds[:, 0]).tolist()
+    his = np.searchsorted(st, bounds[:, 1]).tolist()
     sent_words: list[frozenset[str]] = []
-    for sp in sentences(text):
-        lo, hi = np.searchsorted(st, sp.start), np.searchsorted(st, sp.end)
-        words = frozenset(content_form(t) for t in tokens[lo:hi]
-                          if len(t) > 2 and t not in STOPWORDS and not t.isdigit())
-        sent_spans.append((sp.start, sp.end))
-        sent_words.append(words)
+    for lo, hi in zip(los, his):
+        ws = set(content[lo:hi])
+        ws.discard("")
+        sent_words.append(frozenset(ws))
     para_starts = np.array([p.start for p in paragraphs(text)], dtype=np.int64)
     para = np.searchsorted(para_starts, st, side="right")
-    return Features(text, st, np.array(ends, dtype=np.int64), tokens, sent_spans, sent_words,
-                    para)
+    return Features(text, st, en, tokens, sent_spans, sent_words, para,
+                    list(zip(los, his)))

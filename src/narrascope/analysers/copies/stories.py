@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
 
+import numpy as np
+
 from .background import Background
 from .features import _WORD, STOPWORDS, Features
 
@@ -58,28 +60,34 @@ def document_terms(text: str) -> set[str]:
 def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float = 3.0
                   ) -> tuple[dict[str, float], dict[str, str]]:
     """Position- and case-weighted term frequencies (log-scaled) and each term's display
-    form (its first capitalised spelling, else the lower-case one)."""
-    cap_w = cap
+    form (its first capitalised spelling, else the lower-case one).
+
+    A token in sentence ``i`` weighs ``1 + lead / (1 + i / decay)``; capitalised inside
+    a sentence, ``cap`` times that."""
+    n = len(f.tokens)
+    if not n:
+        return {}, {}
+    sent = np.full(n, len(f.sent_tokens), dtype=np.float64)
+    first = np.zeros(n, dtype=bool)
+    for i, (lo, hi) in enumerate(f.sent_tokens):
+        sent[lo:hi] = i
+        if hi > lo:
+            first[lo] = True
+    text = f.text
+    upper = np.fromiter((text[s].isupper() for s in f.starts.tolist()), dtype=bool, count=n)
+    capital = upper & ~first
+    weight = ((1.0 + lead / (1.0 + sent / decay)) * np.where(capital, cap, 1.0)).tolist()
     tf: dict[str, float] = defaultdict(float)
     display: dict[str, str] = {}
-    text = f.text
-    starts = f.starts.tolist()
-    k = 0
-    for si, (s, e) in enumerate(f.sent_spans):
-        pos_w = 1.0 + lead / (1.0 + si / decay)
-        first = True
-        while k < len(starts) and starts[k] < s:
-            k += 1
-        while k < len(starts) and starts[k] < e:
-            tok = story_term(f.tokens[k])
-            if tok:
-                raw = text[starts[k]]
-                capital = raw.isupper() and not first
-                tf[tok] += pos_w * (cap_w if capital else 1.0)
-                if tok not in display or (capital and display[tok].islower()):
-                    display[tok] = text[starts[k]:starts[k] + len(tok)]
-            first = False
-            k += 1
+    memo: dict[str, str | None] = {}
+    for k, (tok, w, c) in enumerate(zip(f.tokens, weight, capital.tolist())):
+        term = memo[tok] if tok in memo else memo.setdefault(tok, story_term(tok))
+        if term is None:
+            continue
+        tf[term] += w
+        if term not in display or (c and display[term].islower()):
+            s = int(f.starts[k])
+            display[term] = text[s:s + len(term)]
     return {t: 1.0 + math.log(v) if v >= 1 else v for t, v in tf.items()}, display
 
 
