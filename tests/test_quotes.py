@@ -127,3 +127,11 @@ def test_unresolved_speakers_say_why(text, reason):
 
 def test_scare_quotes_are_not_quotes():
     assert quotes_of("The so-called “peace plan” was published on Monday.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Olga Sarina did not say that the plant would close.",
+    "Olga Sarina declined to comment on whether the plant would close.",
+])
+def test_negated_speech_is_no_quote(text):
+    assert quotes_of(text) == []

@@ -52,7 +52,16 @@ def is_speech_cue(cue: str) -> bool:
     low = cue.lower()
     if "according to" in low or "pointed out" in low:
         return True
-    return any(w in SPEECH_FORMS for w in re.findall(r"[a-z]+", low))
+    words = re.findall(r"[a-z]+", low.replace("n’t", " not").replace("n't", " not"))
+    if any(w in _NEGATION for w in words):
+        return False  # "did not say", "declined to comment": no words were reported
+    return any(w in SPEECH_FORMS and (k == 0 or words[k - 1] != "to")
+               for k, w in enumerate(words))
+
+
+#: Cues that report that something was *not* said are not quotes.
+_NEGATION = frozenset("not never declined refused declines refuses declining refusing "
+                      "without".split())
 
 
 def _spans(field: str) -> Spans:

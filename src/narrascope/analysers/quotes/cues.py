@@ -49,7 +49,18 @@ def is_cue(toks: list[Token], i: int, weak: bool = False) -> int:
     if i > 0 and toks[i - 1].low in _DET_BEFORE and low not in ("say", "tell", "write") \
             and toks[i - 1].low not in _MODAL_OK:
         return 0
+    # "did not say", "declined to comment": reports that nothing was said
+    k = i - 1
+    while k >= 0 and k >= i - 4 and (toks[k].low in ADVERBS or toks[k].low in AUX
+                                     or toks[k].low in _NEG or toks[k].low == "to"):
+        if toks[k].low in _NEG or (toks[k].low == "to" and k == i - 1):
+            return 0
+        k -= 1
     return 1
+
+
+_NEG = {"not", "n't", "never", "declined", "refused", "cannot", "didn’t", "didn't",
+        "doesn’t", "doesn't", "won’t", "won't", "wouldn’t", "wouldn't", "hasn’t", "hasn't"}
 
 
 def cue_at(toks: list[Token], i: int, weak: bool = False) -> tuple[int, int] | None:
