@@ -96,8 +96,9 @@ def _entry_items(entry: Any, source: str, opts: IngestOptions, outlet: str | Non
 
 def _fetch_link(link: str, opts: IngestOptions, meta: dict, fallback: bool
                 ) -> Iterator[ItemOrError]:
-    """The article at an entry's link, with the entry's metadata where the page lacks it;
-    nothing when the fetch failed (or is off) and the entry's own content can stand in."""
+    """The article at an entry's link, with the entry's title, date and authors (cleaner
+    than a page's, which carry site suffixes); the outlet is left to the page's own site
+    name. Nothing when the fetch failed (or is off) and the entry's content can stand in."""
     if not opts.fetch and fallback:
         return
     from .url import read_url
@@ -107,7 +108,7 @@ def _fetch_link(link: str, opts: IngestOptions, meta: dict, fallback: bool
         return
     for item in items:
         if isinstance(item, RawItem):
-            item = replace(item, title=meta["title"] or item.title, outlet=item.outlet or meta["outlet"],
+            item = replace(item, title=meta["title"] or item.title,
                            published=meta["published"] or item.published,
                            authors=meta["authors"] or item.authors)
         yield item
