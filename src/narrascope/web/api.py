@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from collections import Counter
 from datetime import date
 from typing import Annotated, Any, Iterator
 
@@ -14,7 +13,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from .app import COOKIE, bearer, token_ok
-from .queries import (Database, Filters, _fts_ids, copy_clusters, facet_counts, filter_ids,
+from .queries import (Database, Filters, copy_clusters, facet_counts, field_counts,
+                      matching_ids,
                       load_article,
                       narrative_volume, narratives_by_outlet, outlet_counts, search,
                       top_entities, top_speakers)
@@ -218,8 +218,7 @@ def api_search(db: DbDep, f: FiltersDep,
 
 @router.get("/stats/overview", summary="Counts of articles, outlets, languages, facets")
 def stats_overview(db: DbDep, f: FiltersDep):
-    page = search(db, None, f, 1, 1)
-    return {"articles": page.total,
+    return {"articles": sum(n for _, n in field_counts(db, f, "outlet")),
             "outlets": dict(outlet_counts(db, f)),
             "languages": dict(facet_counts_lang(db, f)),
             "narratives": dict(facet_counts(db, f, "narrative", 1000)),
@@ -228,9 +227,7 @@ def stats_overview(db: DbDep, f: FiltersDep):
 
 
 def facet_counts_lang(db: Database, f: Filters) -> list[tuple[str, int]]:
-    db.reader()
-    c = Counter(db.index.docs[i].language or "(unknown)" for i in filter_ids(db, db.index.order, f))
-    return sorted(c.items(), key=lambda x: (-x[1], x[0]))
+    return field_counts(db, f, "language")
 
 
 @router.get("/stats/narratives", summary="Narratives by day, week, month or outlet")
@@ -268,8 +265,7 @@ def export(db: DbDep, f: FiltersDep,
            q: Annotated[str | None, Query(max_length=500)] = None,
            limit: Annotated[int, Query(ge=1, le=1_000_000)] = 100_000):
     """Every matching article with every finding, in the order search gives."""
-    conn = db.reader()
-    ids = filter_ids(db, _fts_ids(conn, q) if q else db.index.order, f)[:limit]
+    ids = matching_ids(db, q, f)[:limit]
     media = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}[format]
     name = f"narrascope-export.{format}"
     return StreamingResponse(_export_lines(db, ids, format), media_type=media,

@@ -22,7 +22,7 @@ def page_url(kind: str, value: str) -> str:
 def _label_name(obj: Any) -> str:
     if isinstance(obj, str):
         return obj
-    if isinstance(obj, Mapping):
+    if isinstance(obj, dict):
         return first_str(obj, "name", "label", "narrative")
     return ""
 
@@ -38,7 +38,7 @@ class _Labels:
         out = []
         for obj in as_list(value):
             name = _label_name(obj)
-            if isinstance(obj, Mapping) and name:
+            if isinstance(obj, dict) and name:
                 for s, e in spans_in(obj, len(text), "evidence", "spans"):
                     out.append(Highlight(s, e, cls.css, f"{cls.facet}: {name}"))
         return out
@@ -50,8 +50,8 @@ class _Labels:
             name = _label_name(obj)
             if not name:
                 continue
-            ev = list(spans_in(obj, len(text), "evidence", "spans")) if isinstance(obj, Mapping) else []
-            detail = score_text(obj) if isinstance(obj, Mapping) else ""
+            ev = list(spans_in(obj, len(text), "evidence", "spans")) if isinstance(obj, dict) else []
+            detail = score_text(obj) if isinstance(obj, dict) else ""
             if ev:
                 detail += f" · {len(ev)} evidence sentence(s)"
             out.append(Item(name, detail.strip(" ·"), page_url("narratives", name),
@@ -81,7 +81,7 @@ _ROLE_CSS = {"protagonist": "role-protagonist", "antagonist": "role-antagonist",
 
 def _entity_name(m: Mapping[str, Any]) -> str:
     ent = m.get("entity")
-    if isinstance(ent, Mapping):
+    if isinstance(ent, dict):
         return first_str(ent, "name", "label", "id")
     return first_str(m, "entity", "name", "canonical", "text")
 
@@ -115,7 +115,7 @@ class EntitiesView:
     def items(text: str, value: Any) -> list[Item]:
         seen: dict[tuple[str, str], Item] = {}
         for m in as_list(value):
-            if not isinstance(m, Mapping):
+            if not isinstance(m, dict):
                 continue
             name, role = _entity_name(m), _role(m)
             if not name or (name, role) in seen:
@@ -129,7 +129,7 @@ class EntitiesView:
 
     @staticmethod
     def facets(value: Any) -> list[Facet]:
-        return [("entity", n, _role(m)) for m in as_list(value) if isinstance(m, Mapping)
+        return [("entity", n, _role(m)) for m in as_list(value) if isinstance(m, dict)
                 for n in [_entity_name(m)] if n]
 
 
@@ -139,14 +139,14 @@ class ActorsView:
     def items(text: str, value: Any) -> list[Item]:
         out = []
         for a in as_list(value):
-            if not isinstance(a, Mapping):
+            if not isinstance(a, dict):
                 continue
             name = _entity_name(a)
             if not name:
                 continue
             roles = a.get("roles") or a.get("main_role") or a.get("role") or ""
             roles_text = (", ".join(f"{k} {v}" if not isinstance(v, (list, dict)) else str(k)
-                                    for k, v in roles.items()) if isinstance(roles, Mapping)
+                                    for k, v in roles.items()) if isinstance(roles, dict)
                           else ", ".join(map(str, as_list(roles))))
             out.append(Item(name, roles_text, page_url("entities", name)))
         return out
@@ -155,7 +155,7 @@ class ActorsView:
     def facets(value: Any) -> list[Facet]:
         out = []
         for a in as_list(value):
-            if isinstance(a, Mapping) and _entity_name(a):
+            if isinstance(a, dict) and _entity_name(a):
                 role = first_str(a, "main_role", "role").lower()
                 out.append(("actor", _entity_name(a), role))
         return out
@@ -163,7 +163,7 @@ class ActorsView:
 
 def _speaker(q: Mapping[str, Any]) -> str:
     sp = q.get("speaker")
-    if isinstance(sp, Mapping):
+    if isinstance(sp, dict):
         return first_str(sp, "name", "text", "entity")
     return sp if isinstance(sp, str) else ""
 
@@ -205,7 +205,7 @@ class QuotesView:
     @staticmethod
     def facets(value: Any) -> list[Facet]:
         return [("speaker", s, "") for s in (_speaker(q) for q in as_list(value)
-                                             if isinstance(q, Mapping)) if s]
+                                             if isinstance(q, dict)) if s]
 
 
 def _span_offsets(sp: Any, text_len: int) -> tuple[int, int] | None:
@@ -245,14 +245,14 @@ class TechniquesView:
     @staticmethod
     def facets(value: Any) -> list[Facet]:
         return [("technique", first_str(t, "label", "name", "technique"), "")
-                for t in as_list(value) if isinstance(t, Mapping)
+                for t in as_list(value) if isinstance(t, dict)
                 and first_str(t, "label", "name", "technique")]
 
 
 def _doc_ref(obj: Any) -> str:
     if isinstance(obj, str):
         return obj
-    if isinstance(obj, Mapping):
+    if isinstance(obj, dict):
         return first_str(obj, "id", "doc_id", "other", "b")
     return ""
 
@@ -264,7 +264,7 @@ class CopiesView:
     def highlights(text: str, value: Any) -> list[Highlight]:
         out = []
         for c in as_list(value):
-            if isinstance(c, Mapping):
+            if isinstance(c, dict):
                 rel = "copied from" if c.get("role") != "source" else "source of"
                 for s, e in spans_in(c, len(text), "spans"):
                     out.append(Highlight(s, e, "hl-copy", f"{first_str(c, 'kind')}: {rel} "
@@ -279,13 +279,13 @@ class CopiesView:
             if not ref:
                 continue
             detail = ""
-            if isinstance(c, Mapping):
+            if isinstance(c, dict):
                 role = {"source": "source of this", "copy": "copy of this"}.get(
                     first_str(c, "role"), first_str(c, "role"))
                 detail = " · ".join(x for x in (first_str(c, "kind", "relation"), role,
                                                 score_text(c),
                                                 first_str(c, "title", "outlet")) if x)
-            out.append(Item(first_str(c, "title", default=ref) if isinstance(c, Mapping) else ref,
+            out.append(Item(first_str(c, "title", default=ref) if isinstance(c, dict) else ref,
                             detail, f"/articles/{quote(ref, safe='')}"))
         return out
 
@@ -294,7 +294,7 @@ class CopiesView:
 class StoryView:
     @staticmethod
     def items(text: str, value: Any) -> list[Item]:
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             sid = first_str(value, "id", "story_id", "cluster")
             if not sid and isinstance(value.get("id"), int):
                 sid = str(value["id"])
@@ -305,7 +305,7 @@ class StoryView:
             for m in members[:20]:
                 ref = _doc_ref(m)
                 if ref:
-                    out.append(Item(first_str(m, "title", default=ref) if isinstance(m, Mapping)
+                    out.append(Item(first_str(m, "title", default=ref) if isinstance(m, dict)
                                     else ref, "", f"/articles/{quote(ref, safe='')}"))
             return out
         if isinstance(value, (str, int)):
@@ -314,7 +314,7 @@ class StoryView:
 
     @staticmethod
     def facets(value: Any) -> list[Facet]:
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             sid = value.get("id", value.get("story_id"))
             return [("story", str(sid), "")] if sid is not None else []
         return [("story", str(value), "")] if isinstance(value, (str, int)) else []
@@ -324,7 +324,7 @@ class StoryView:
 class StatsView:
     @staticmethod
     def items(text: str, value: Any) -> list[Item]:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             return []
         return [Item(str(k).replace("_", " "), str(v)) for k, v in value.items()
                 if isinstance(v, (int, float, str))]

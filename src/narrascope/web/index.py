@@ -16,8 +16,11 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+
+import numpy as np
+
 from ..model import Document, Result
-from .views import Facet, view_for
+from .views import Facet
 
 __all__ = ["DocMeta", "Cluster", "FacetIndex", "week_of", "article_results"]
 
@@ -59,31 +62,118 @@ def week_of(day: str) -> str:
 def article_results(conn: sqlite3.Connection, doc_id: str,
                     versions: dict[str, str]) -> dict[str, Result]:
     """The stored results of ``doc_id`` for the registered analysers' current versions."""
-    out: dict[str, Result] = {}
-    for analyser, version, payload in conn.execute(
-            "SELECT analyser, version, payload FROM results WHERE doc_id = ?", (doc_id,)):
+    return many_results(conn, [doc_id], versions).get(doc_id, {})
+
+
+def many_results(conn: sqlite3.Connection, doc_ids: list[str], versions: dict[str, str]
+                 ) -> dict[str, dict[str, Result]]:
+    """``article_results`` for many articles in one query."""
+    out: dict[str, dict[str, Result]] = {}
+    marks = ",".join("?" * len(doc_ids))
+    for doc_id, analyser, version, payload in conn.execute(
+            f"SELECT doc_id, analyser, version, payload FROM results WHERE doc_id IN ({marks})",
+            doc_ids):
         if versions.get(analyser) == version:
-            out[analyser] = Result.from_dict(json.loads(payload))
+            out.setdefault(doc_id, {})[analyser] = Result.from_dict(json.loads(payload))
     return out
+
+
+def many_docs(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, Document]:
+    marks = ",".join("?" * len(doc_ids))
+    return {r[0]: _row_doc(r) for r in conn.execute(
+        f"SELECT id, text, title, url, outlet, published, authors, language, source "
+        f"FROM documents WHERE id IN ({marks})", doc_ids)}
+
+
+def _row_doc(row) -> Document:
+    return Document(row[0], row[1], row[2], row[3], row[4], row[5],
+                    tuple(json.loads(row[6] or "[]")), row[7], row[8])
+
+
+class Arrays:
+    """The snapshot's articles and facets as integer arrays, so that filters are masks
+    and statistics are counts over arrays rather than Python loops over every article.
+
+    Articles are numbered by their place in :attr:`order` (newest first); facets are rows
+    ``(article, kind, value, role)`` of interned strings.
+    """
+
+    def __init__(self, order: list[str], docs: dict[str, DocMeta],
+                 facets: dict[str, tuple[Facet, ...]]) -> None:
+        self.ids = order
+        self.pos = {d: i for i, d in enumerate(order)}
+        self.strings: list[str] = []
+        self.code: dict[str, int] = {}
+        metas = [docs[i] for i in order]
+        self.day = np.array([_days(m.day) for m in metas], dtype=np.int32)
+        self.outlet = np.array([self.intern(m.outlet) for m in metas], dtype=np.int32)
+        self.language = np.array([self.intern(m.language) for m in metas], dtype=np.int32)
+        rows = [(i, self.intern(k), self.intern(v), self.intern(r))
+                for i, d in enumerate(order) for k, v, r in facets.get(d, ())]
+        table = np.array(rows, dtype=np.int32).reshape(-1, 4)
+        self.f_doc, self.f_kind, self.f_value, self.f_role = table.T
+
+    def intern(self, s: str | None) -> int:
+        if s is None:
+            return -1
+        c = self.code.get(s)
+        if c is None:
+            c = self.code[s] = len(self.strings)
+            self.strings.append(s)
+        return c
+
+    def lookup(self, s: str | None) -> int:
+        """The code of ``s``; -2 (matching nothing) when it never occurs."""
+        return -2 if s is None else self.code.get(s, -2)
+
+    def rows(self, kind: str, docs: np.ndarray | None = None) -> np.ndarray:
+        """Indices of the facet rows of ``kind`` (of the articles in mask ``docs``)."""
+        sel = self.f_kind == self.lookup(kind)
+        if docs is not None:
+            sel &= docs[self.f_doc]
+        return np.flatnonzero(sel)
+
+    def with_facet(self, kind: str, value: str) -> np.ndarray:
+        """Mask of the articles with facet ``(kind, value)``."""
+        m = np.zeros(len(self.ids), dtype=bool)
+        sel = (self.f_kind == self.lookup(kind)) & (self.f_value == self.lookup(value))
+        m[self.f_doc[sel]] = True
+        return m
+
+
+def _days(day: str | None) -> int:
+    """Days since 1970-01-01, or -1 for an unknown date."""
+    if day is None:
+        return -1
+    try:
+        return date.fromisoformat(day).toordinal() - _EPOCH
+    except ValueError:
+        return -1
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 @dataclass
 class _Snapshot:
     docs: dict[str, DocMeta] = field(default_factory=dict)
     facets: dict[str, tuple[Facet, ...]] = field(default_factory=dict)
-    #: (kind, value) -> ids of the articles with that facet
-    inverted: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     order: list[str] = field(default_factory=list)
     clusters: list[Cluster] = field(default_factory=list)
     cluster_of: dict[str, str] = field(default_factory=dict)
+    arrays: Arrays = field(default_factory=lambda: Arrays([], {}, {}))
+    #: statistics computed on this snapshot, by call; dropped with the snapshot
+    memo: dict = field(default_factory=dict)
 
 
 class FacetIndex:
     """Facets of every stored article; call :meth:`refresh` before reading."""
 
-    def __init__(self, facets_of) -> None:
-        #: ``facets_of(conn, doc) -> list[Facet]``: how an article's facets are computed
+    def __init__(self, facets_of, chunk: int = 500) -> None:
+        #: ``facets_of(conn, doc_ids) -> {doc_id: [Facet, ...]}``: how articles' facets
+        #: are computed, a chunk at a time
         self._facets_of = facets_of
+        self._chunk = chunk
         self._lock = threading.Lock()
         self._seen = (0, 0, 0)
         self._snap = _Snapshot()
@@ -99,6 +189,10 @@ class FacetIndex:
         return self._snap.order
 
     @property
+    def arrays(self) -> Arrays:
+        return self._snap.arrays
+
+    @property
     def clusters(self) -> list[Cluster]:
         """Copy clusters, newest first."""
         return self._snap.clusters
@@ -107,15 +201,26 @@ class FacetIndex:
         cid = self._snap.cluster_of.get(doc_id)
         return next((c for c in self._snap.clusters if c.id == cid), None) if cid else None
 
+    def memo(self, key, compute):
+        """``compute()``, remembered until the store changes (at most 512 entries)."""
+        memo = self._snap.memo
+        if key not in memo:
+            if len(memo) >= 512:
+                memo.clear()
+            memo[key] = compute()
+        return memo[key]
+
     def facets(self, doc_id: str) -> tuple[Facet, ...]:
         return self._snap.facets.get(doc_id, ())
 
     def with_facet(self, kind: str, value: str) -> set[str]:
-        return self._snap.inverted.get((kind, value), set())
+        a = self._snap.arrays
+        return {a.ids[i] for i in np.flatnonzero(a.with_facet(kind, value))}
 
     def values(self, kind: str) -> list[str]:
         """Every value of facet ``kind`` present in the store, sorted."""
-        return sorted({v for (k, v), ids in self._snap.inverted.items() if k == kind and ids})
+        a = self._snap.arrays
+        return sorted({a.strings[c] for c in a.f_value[a.rows(kind)].tolist()})
 
     # -- following the store ---------------------------------------------------------
     def refresh(self, conn: sqlite3.Connection) -> None:
@@ -137,39 +242,28 @@ class FacetIndex:
                 "WHERE rowid > ? AND rowid <= ?", (seen_docs, mark[0]))]
             for m in new_docs:
                 docs[m.id] = m
-            touched = {r[0] for r in conn.execute(
+            touched = sorted({r[0] for r in conn.execute(
                 "SELECT DISTINCT doc_id FROM results WHERE rowid > ? AND rowid <= ?",
-                (seen_results, mark[1]))}
+                (seen_results, mark[1]))} & docs.keys())
             facets = dict(snap.facets)
-            inverted: dict[tuple[str, str], set[str]] = defaultdict(set, {
-                k: set(v) for k, v in snap.inverted.items()}) if touched else snap.inverted
-            for doc_id in touched & docs.keys():
-                for f in facets.get(doc_id, ()):
-                    inverted[(f[0], f[1])].discard(doc_id)
-                doc = _load_doc(conn, doc_id)
-                if doc is None:
-                    continue
-                fs = tuple(dict.fromkeys(self._facets_of(conn, doc)))
-                facets[doc_id] = fs
-                for f in fs:
-                    inverted[(f[0], f[1])].add(doc_id)
+            for n in range(0, len(touched), self._chunk):
+                for doc_id, fs in self._facets_of(conn, touched[n:n + self._chunk]).items():
+                    facets[doc_id] = tuple(dict.fromkeys(fs))
             order = snap.order
             if new_docs:
                 order = sorted(docs, key=lambda i: _order_key(docs[i]))
             clusters, cluster_of = snap.clusters, snap.cluster_of
             if mark[2] != seen_rel or new_docs:
                 clusters, cluster_of = _clusters(conn, docs)
-            self._snap = _Snapshot(docs, facets, inverted, order, clusters, cluster_of)
+            arrays = Arrays(order, docs, facets) if (new_docs or touched) else snap.arrays
+            self._snap = _Snapshot(docs, facets, order, clusters, cluster_of, arrays)
             self._seen = mark
 
 
 def _load_doc(conn: sqlite3.Connection, doc_id: str) -> Document | None:
     row = conn.execute("SELECT id, text, title, url, outlet, published, authors, language, "
                        "source FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    if row is None:
-        return None
-    return Document(row[0], row[1], row[2], row[3], row[4], row[5],
-                    tuple(json.loads(row[6] or "[]")), row[7], row[8])
+    return _row_doc(row) if row is not None else None
 
 
 def _order_key(m: DocMeta) -> tuple:
@@ -181,11 +275,13 @@ def _order_key(m: DocMeta) -> tuple:
 def facets_from_json(article: dict) -> list[Facet]:
     """The facets every view yields for one article's JSON."""
     from .render import BASE_KEYS
+    from .views import generic_view, views
 
+    known = views()
     out: list[Facet] = []
     for key, value in article.items():
         if key not in BASE_KEYS:
-            out.extend(view_for(key).facets(value))
+            out.extend((known.get(key) or generic_view(key)).facets(value))
     return out
 
 

@@ -8,20 +8,24 @@ of the app. Counting uses the :class:`~.index.FacetIndex`.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
+
+import numpy as np
 
 from ..analysers import registry
 from ..errors import NarrascopeError
 from ..model import Relation
 from ..report import Article
 from ..store import Store
-from .index import DocMeta, FacetIndex, _load_doc, article_results, facets_from_json, week_of
+from .index import (DocMeta, FacetIndex, _days, _load_doc, article_results,
+                    facets_from_json, many_docs, many_results)
 
 __all__ = ["Database", "Filters", "SearchPage", "Hit", "search", "narrative_volume",
            "narratives_by_outlet", "top_entities", "top_speakers", "copy_clusters",
@@ -60,9 +64,11 @@ class Database:
         self.index.refresh(conn)
         return conn
 
-    def _facets_of(self, conn: sqlite3.Connection, doc) -> list:
-        art = Article(doc, article_results(conn, doc.id, self.versions))
-        return facets_from_json(article_dict(art))
+    def _facets_of(self, conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, list]:
+        docs = many_docs(conn, doc_ids)
+        results = many_results(conn, doc_ids, self.versions)
+        return {i: facets_from_json(article_dict(Article(doc, results.get(i, {}))))
+                for i, doc in docs.items()}
 
     def close(self) -> None:
         with self._readers_lock:
@@ -134,17 +140,6 @@ class Filters:
 
     FACETS = ("narrative", "entity", "speaker", "technique")
 
-    def matches(self, m: DocMeta) -> bool:
-        if self.outlet and m.outlet != self.outlet:
-            return False
-        if self.language and m.language != self.language:
-            return False
-        if self.since or self.until:
-            day = m.day
-            if day is None or (self.since and day < self.since) or (self.until and day > self.until):
-                return False
-        return True
-
     def as_params(self) -> dict[str, str]:
         return {k: v for k in (*self.FACETS, "outlet", "language", "since", "until")
                 if (v := getattr(self, k))}
@@ -213,27 +208,50 @@ def split_marks(snippet: str) -> tuple[tuple[str, bool], ...]:
     return tuple((t.replace(MARK_CLOSE, ""), m) for t, m in out if t)
 
 
-def filter_ids(db: Database, ids: Iterable[str], f: Filters) -> list[str]:
-    idx = db.index
-    allowed: set[str] | None = None
+def mask(db: Database, f: Filters) -> np.ndarray:
+    """Which articles (by place in the index's order) pass every filter."""
+    a = db.index.arrays
+    m = np.ones(len(a.ids), dtype=bool)
+    if f.outlet:
+        m &= a.outlet == a.lookup(f.outlet)
+    if f.language:
+        m &= a.language == a.lookup(f.language)
+    if f.since:
+        m &= a.day >= _days(f.since)
+    if f.until:
+        m &= (a.day <= _days(f.until)) & (a.day >= 0)
     for kind in Filters.FACETS:
         value = getattr(f, kind)
         if value:
-            s = idx.with_facet(kind, value)
-            allowed = s if allowed is None else allowed & s
-    docs = idx.docs
-    return [i for i in ids if (allowed is None or i in allowed) and i in docs
-            and f.matches(docs[i])]
+            m &= a.with_facet(kind, value)
+    return m
+
+
+def filter_ids(db: Database, ids: Iterable[str], f: Filters) -> list[str]:
+    """``ids``, in their order, that pass every filter."""
+    a = db.index.arrays
+    m = mask(db, f)
+    pos = a.pos
+    return [i for i in ids if i in pos and m[pos[i]]]
+
+
+def matching_ids(db: Database, q: str | None, f: Filters) -> list[str]:
+    """Ids of every article matching ``q`` and the filters, in search order."""
+    conn = db.reader()
+    q = (q or "").strip() or None
+    if q:
+        return filter_ids(db, db.index.memo(("fts", q), lambda: _fts_ids(conn, q)), f)
+    a = db.index.arrays
+    return [a.ids[i] for i in np.flatnonzero(mask(db, f))]
 
 
 def search(db: Database, q: str | None, f: Filters, page: int = 1, per_page: int = 20
            ) -> SearchPage:
     """Articles matching the full-text query ``q`` (FTS5 syntax; best first) and every
     filter; with no query, newest first. Ties break on the id, so pages are stable."""
-    conn = db.reader()
     q = (q or "").strip() or None
-    ids = _fts_ids(conn, q) if q else db.index.order
-    ids = filter_ids(db, ids, f)
+    ids = matching_ids(db, q, f)
+    conn = db.reader()
     start = (page - 1) * per_page
     window = ids[start:start + per_page]
     snips = _snippets(conn, q, window)
@@ -246,87 +264,154 @@ def search(db: Database, q: str | None, f: Filters, page: int = 1, per_page: int
 
 # -- statistics --------------------------------------------------------------------------
 
-def _docs(db: Database, f: Filters) -> list[DocMeta]:
-    db.reader()
-    return [db.index.docs[i] for i in filter_ids(db, db.index.order, f)]
+def memoized(fn):
+    """Statistics are remembered per index snapshot: the dashboard's second view, and
+    every view until the next article arrives, costs a dictionary lookup. Callers must
+    not modify what they get."""
+
+    @functools.wraps(fn)
+    def wrapper(db: Database, *args):
+        db.reader()
+        return db.index.memo((fn.__name__, args), lambda: fn(db, *args))
+
+    return wrapper
 
 
+def _periods(days: np.ndarray, by: str) -> tuple[np.ndarray, list[str]]:
+    """Each day's period code and the periods' labels (``YYYY-MM-DD`` or ``YYYY-MM``)."""
+    d = days.astype("datetime64[D]")
+    if by == "week":  # the Monday of the ISO week (1970-01-01 was a Thursday)
+        d = (days - (days + 3) % 7).astype("datetime64[D]")
+    elif by == "month":
+        d = d.astype("datetime64[M]")
+    codes, _, inverse = unique_counts(d, inverse=True)
+    return inverse, [str(c) for c in codes]
+
+
+@memoized
 def narrative_volume(db: Database, f: Filters, by: str = "week") -> dict[str, Any]:
-    """Articles per narrative per day or week: ``{"periods": [...], "series": {name: [...]}}``."""
-    bucket = _BUCKETS.get(by)
-    if bucket is None:
-        raise NarrascopeError(f"unknown period {by!r}; allowed: {', '.join(sorted(_BUCKETS))}")
-    counts: dict[str, Counter] = defaultdict(Counter)
-    periods: set[str] = set()
-    undated = Counter()
-    for m in _docs(db, f):
-        names = [v for k, v, _ in db.index.facets(m.id) if k == "narrative"]
-        day = m.day
-        if day is None:
-            undated.update(names)
-            continue
-        p = bucket(day)
-        periods.add(p)
-        counts[p].update(names)
-    order = sorted(periods)
-    names = sorted({n for c in counts.values() for n in c})
-    return {"by": by, "periods": order,
-            "series": {n: [counts[p][n] for p in order] for n in names},
+    """Articles per narrative per day, week or month:
+    ``{"periods": [...], "series": {name: [count per period]}, "undated": {...}}``.
+    Every period with a (filtered) article is listed, so quiet periods show as gaps."""
+    if by not in _BUCKETS:
+        raise NarrascopeError(f"unknown period {by!r}; allowed: {', '.join(_BUCKETS)}")
+    db.reader()
+    a = db.index.arrays
+    m = mask(db, f)
+    dated = m & (a.day >= 0)
+    period_of = np.full(len(a.ids), -1)
+    period_of[dated], labels = _periods(a.day[dated], by)
+    rows = a.rows("narrative", m)
+    docs, values = a.f_doc[rows], a.f_value[rows]
+    series: dict[str, list[int]] = {}
+    undated: dict[str, int] = {}
+    for v in unique_counts(values)[0]:
+        sel = docs[values == v]
+        p = period_of[sel]
+        name = a.strings[v]
+        series[name] = np.bincount(p[p >= 0], minlength=len(labels)).tolist()
+        if (p < 0).any():
+            undated[name] = int((p < 0).sum())
+    return {"by": by, "periods": labels, "series": dict(sorted(series.items())),
             "undated": dict(sorted(undated.items()))}
 
 
-_BUCKETS = {"day": lambda d: d, "week": week_of, "month": lambda d: d[:7]}
+_BUCKETS = ("day", "week", "month")
 
 
+@memoized
 def narratives_by_outlet(db: Database, f: Filters) -> dict[str, Any]:
     """A narratives × outlets table of article counts."""
-    table: dict[str, Counter] = defaultdict(Counter)
-    for m in _docs(db, f):
-        for k, v, _ in db.index.facets(m.id):
-            if k == "narrative":
-                table[v][m.outlet or "(unknown)"] += 1
-    outlets = sorted({o for c in table.values() for o in c})
-    narratives = sorted(table)
-    return {"narratives": narratives, "outlets": outlets,
-            "counts": [[table[n][o] for o in outlets] for n in narratives]}
+    db.reader()
+    a = db.index.arrays
+    rows = a.rows("narrative", mask(db, f))
+    outlet = a.outlet[a.f_doc[rows]]
+    values = a.f_value[rows]
+    names = sorted({a.strings[v] for v in unique_counts(values)[0]})
+    outlets = sorted({a.strings[o] if o >= 0 else "(unknown)" for o in unique_counts(outlet)[0]})
+    counts = Counter(zip(values.tolist(), outlet.tolist()))
+    table = {(a.strings[v], a.strings[o] if o >= 0 else "(unknown)"): n
+             for (v, o), n in counts.items()}
+    return {"narratives": names, "outlets": outlets,
+            "counts": [[table.get((n, o), 0) for o in outlets] for n in names]}
 
 
+def unique_counts(x: np.ndarray, inverse: bool = False):
+    """Sorted distinct values of ``x`` with their counts (and, with ``inverse``, each
+    element's place among them). By sorting: numpy's hash-based ``unique`` is several
+    times slower on these arrays."""
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    starts = np.flatnonzero(np.concatenate(([True], xs[1:] != xs[:-1]))) if len(xs) else \
+        np.zeros(0, dtype=np.intp)
+    counts = np.diff(np.append(starts, len(xs)))
+    if not inverse:
+        return xs[starts], counts
+    inv = np.empty(len(x), dtype=np.intp)
+    inv[order] = np.repeat(np.arange(len(starts)), counts)
+    return xs[starts], counts, inv
+
+
+def _ranked(a, rows: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """``(value code, articles)`` of facet rows, most articles first, then by name."""
+    n = max(1, len(a.ids))
+    pairs, _ = unique_counts(a.f_value[rows].astype(np.int64) * n + a.f_doc[rows])
+    values, counts = unique_counts(pairs // n)
+    top = np.argsort(-counts, kind="stable")
+    # enough candidates to break ties at the cut by name
+    if len(top) > limit:
+        cut = counts[top[limit - 1]]
+        top = top[counts[top] >= cut]
+    order = sorted(((int(values[i]), int(counts[i])) for i in top),
+                   key=lambda x: (-x[1], a.strings[x[0]]))
+    return order[:limit]
+
+
+@memoized
 def top_entities(db: Database, f: Filters, role: str | None = None, limit: int = 20
                  ) -> list[dict[str, Any]]:
-    """Entities by the number of articles that cast them, with their roles' counts."""
-    per: dict[str, Counter] = defaultdict(Counter)
-    articles: Counter = Counter()
-    for m in _docs(db, f):
-        seen = set()
-        for k, v, r in db.index.facets(m.id):
-            if k in ("entity", "actor") and (role is None or r == role):
-                per[v][r or "none"] += 1
-                if v not in seen:
-                    articles[v] += 1
-                    seen.add(v)
-    return [{"entity": e, "articles": n, "roles": dict(per[e].most_common())}
-            for e, n in sorted(articles.items(), key=lambda x: (-x[1], x[0]))[:limit]]
+    """Entities by the number of articles that mention them (with ``role``, if given),
+    with how often each role was given to them."""
+    db.reader()
+    a = db.index.arrays
+    m = mask(db, f)
+    rows = np.concatenate([a.rows("entity", m), a.rows("actor", m)])
+    if role is not None:
+        rows = rows[a.f_role[rows] == a.lookup(role)]
+    out = []
+    for v, n in _ranked(a, rows, limit):
+        sel = rows[a.f_value[rows] == v]
+        roles = Counter(a.strings[r] if r >= 0 and a.strings[r] else "none"
+                        for r in a.f_role[sel].tolist())
+        out.append({"entity": a.strings[v], "articles": n, "roles": dict(roles.most_common())})
+    return out
 
 
 def top_speakers(db: Database, f: Filters, limit: int = 20) -> list[dict[str, Any]]:
     """Speakers by the number of articles quoting them."""
-    c: Counter = Counter()
-    for m in _docs(db, f):
-        c.update({v for k, v, _ in db.index.facets(m.id) if k == "speaker"})
-    return [{"speaker": s, "articles": n}
-            for s, n in sorted(c.items(), key=lambda x: (-x[1], x[0]))[:limit]]
+    return [{"speaker": s, "articles": n} for s, n in facet_counts(db, f, "speaker", limit)]
 
 
+@memoized
 def facet_counts(db: Database, f: Filters, kind: str, limit: int = 50) -> list[tuple[str, int]]:
-    c: Counter = Counter()
-    for m in _docs(db, f):
-        c.update({v for k, v, _ in db.index.facets(m.id) if k == kind})
-    return sorted(c.items(), key=lambda x: (-x[1], x[0]))[:limit]
+    """Values of facet ``kind`` by the number of articles that have them."""
+    db.reader()
+    a = db.index.arrays
+    return [(a.strings[v], n) for v, n in _ranked(a, a.rows(kind, mask(db, f)), limit)]
+
+
+@memoized
+def field_counts(db: Database, f: Filters, field: str) -> list[tuple[str, int]]:
+    """Articles per outlet or language."""
+    db.reader()
+    a = db.index.arrays
+    codes, counts = unique_counts(getattr(a, field)[mask(db, f)])
+    pairs = [(a.strings[c] if c >= 0 else "(unknown)", int(n)) for c, n in zip(codes, counts)]
+    return sorted(pairs, key=lambda x: (-x[1], x[0]))
 
 
 def outlet_counts(db: Database, f: Filters) -> list[tuple[str, int]]:
-    c = Counter(m.outlet or "(unknown)" for m in _docs(db, f))
-    return sorted(c.items(), key=lambda x: (-x[1], x[0]))
+    return field_counts(db, f, "outlet")
 
 
 def copy_clusters(db: Database, limit: int = 20, offset: int = 0) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def as_list(value: Any) -> list[Any]:
         return []
     if isinstance(value, list):
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         out: list[Any] = []
         for v in value.values():
             out.extend(v if isinstance(v, list) else [v])
@@ -113,7 +113,7 @@ def as_list(value: Any) -> list[Any]:
 
 def offsets(obj: Any, text_len: int) -> tuple[int, int] | None:
     """``(start, end)`` of ``obj`` when it carries valid offsets into the text."""
-    if not isinstance(obj, Mapping):
+    if not isinstance(obj, dict):
         return None
     s, e = obj.get("start"), obj.get("end")
     if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= text_len:
@@ -157,7 +157,7 @@ def generic_view(key: str) -> ViewSpec:
     def items(text: str, value: Any) -> list[Item]:
         out = []
         for obj in as_list(value)[:200]:
-            if isinstance(obj, Mapping):
+            if isinstance(obj, dict):
                 o = offsets(obj, len(text))
                 label = first_str(obj, "label", "name", "text", "kind", default=key)
                 detail = ", ".join(f"{k}: {v}" for k, v in obj.items()
