@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -382,3 +383,25 @@ def test_cli_column_mapping_and_row_sources(tmp_path, capsys):
     code = main(["ingest", str(INGEST / "mapped.csv"), "--db", str(tmp_path / "m.db"),
                  "--column", "nonsense"])
     assert code == 2 and "FIELD=COLUMN" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["articles.jsonl.gz", "rows.csv.gz"])
+def test_gzipped_tables(tmp_path, name):
+    source = INGEST / ("articles.jsonl" if "jsonl" in name else "mapped.csv")
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(source.read_bytes()))
+    items, _ = _read(path)
+    plain, _ = _read(source)
+    assert [i.text for i in items] == [i.text for i in plain] and items
+
+
+def test_truncated_gzipped_table_keeps_the_rows_before(tmp_path):
+    rows = "".join(json.dumps({"title": f"Report {i}", "text": f"Sappers cleared {i} fields "
+                                                                 "near Kharkiv this week."}) + "\n"
+                   for i in range(2000))
+    data = gzip.compress(rows.encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    items, (err,) = _read(path)
+    assert 0 < len(items) < 2000 and err.reason == "corrupt"
+    assert [i.title for i in items] == [f"Report {i}" for i in range(len(items))]

@@ -23,17 +23,21 @@ the text is ``title + "\\n\\n" + text`` so the title is analysed too; without on
 first line of the text is the title, as in plain-text files. A row with both ``text`` and
 ``html`` uses the text.
 
-Files are streamed, so their size is not capped; each row is (at ``opts.max_bytes``). A
-row with no text, a line that is not JSON, or a malformed CSV record is one
-:class:`InputError` naming the line or row, and the rest of the file goes on. Rows count
-from 1, not counting a CSV header; JSON Lines errors name the line.
+Files may be gzipped (``.jsonl.gz``, ``.csv.gz``...). They are streamed, so their size is
+not capped; each row is (at ``opts.max_bytes``). A row with no text, a line that is not
+JSON, or a malformed CSV record is one :class:`InputError` naming the line or row, and
+the rest of the file goes on; a truncated gzip file yields the rows before the damage,
+then one error. Rows count from 1, not counting a CSV header; JSON Lines errors name the
+line.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
+import zlib
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -145,20 +149,29 @@ def row_item(row: Mapping[str, Any], path: Path, where: str, number: int,
 
 
 def _open_checked(path: Path):
-    """The file opened for binary reading; :class:`InputError` if empty, binary or gone."""
+    """The file opened for binary reading (through gzip for ``.gz``); :class:`InputError`
+    if it is empty, binary, not gzip, or gone."""
+    src = str(path)
     try:
-        fh = path.open("rb")
+        if path.stat().st_size == 0:
+            raise InputError(src, "file is empty", "empty")
+        fh = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
     except OSError as e:
-        raise InputError(str(path), f"cannot read file ({e.strerror})", "unreadable") from None
-    head = fh.read(8192)
+        raise InputError(src, f"cannot read file ({e.strerror})", "unreadable") from None
+    try:
+        head = fh.read(8192)
+        fh.seek(0)
+    except (OSError, EOFError, zlib.error) as e:
+        fh.close()
+        raise InputError(src, f"not a readable gzip file ({type(e).__name__})",
+                         "corrupt") from None
     if not head.strip():
         fh.close()
-        raise InputError(str(path), "file is empty", "empty")
+        raise InputError(src, "file is empty", "empty")
     if looks_binary(head):
         fh.close()
-        raise InputError(str(path), "looks like a binary file, not text (allowed: UTF-8, "
-                                    "UTF-16 with BOM, or Windows-1252 text)", "binary")
-    fh.seek(0)
+        raise InputError(src, "looks like a binary file, not text (allowed: UTF-8, "
+                              "UTF-16 with BOM, or Windows-1252 text)", "binary")
     return fh
 
 
@@ -167,7 +180,12 @@ def _lines(fh, path: Path, max_bytes: int) -> Iterator[tuple[int, str | None]]:
     end without holding it in memory). Each line is decoded on its own (see ``decode``)."""
     number = 0
     while True:
-        raw = fh.readline(max_bytes + 1)
+        try:
+            raw = fh.readline(max_bytes + 1)
+        except (OSError, EOFError, zlib.error) as e:  # a truncated or damaged .gz
+            raise InputError(str(path), f"file is truncated or corrupt after line {number} "
+                                        f"({type(e).__name__}); the lines before were read",
+                             "corrupt") from None
         if not raw:
             return
         number += 1
@@ -184,7 +202,7 @@ def _lines(fh, path: Path, max_bytes: int) -> Iterator[tuple[int, str | None]]:
             yield number, raw.decode("utf-8", errors="replace")
 
 
-@register_reader("jsonl", (".jsonl", ".ndjson"))
+@register_reader("jsonl", (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"))
 def read_jsonl(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
     try:
         cols = _columns(path, opts)
@@ -223,7 +241,7 @@ def read_jsonl(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
 
 def _delimiter(path: Path, fh) -> str:
     """Tab for ``.tsv``; for ``.csv`` whichever of ``,`` ``;`` tab the header uses most."""
-    if path.name.lower().endswith(".tsv"):
+    if path.name.lower().endswith((".tsv", ".tsv.gz")):
         return "\t"
     header = fh.readline(65_536).decode("utf-8", "replace")
     fh.seek(0)
@@ -250,7 +268,7 @@ class _LineFeed:
         return text
 
 
-@register_reader("csv", (".csv", ".tsv"))
+@register_reader("csv", (".csv", ".tsv", ".csv.gz", ".tsv.gz"))
 def read_csv(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
     try:
         cols = _columns(path, opts)
