@@ -83,13 +83,17 @@ def group_mentions(text: str, chosen: list[Candidate], rules: LanguageRules,
     for i in order:
         c = chosen[i]
         surface = _clean(text[c.start:c.end])
-        words = [word_key(w, lang) for w in _WORD.findall(surface)]
         canonical = c.canonical or rules.variant_canonical.get(surface)
-        if c.type == "PER" and not canonical:
+        words = [word_key(w, lang) for w in _WORD.findall(canonical if c.type == "PER" and
+                                                          canonical else surface)]
+        if c.type == "PER":
+            # people group by name words, whether the gazetteer knows them or not
             ent = _match_person(entities, words, c.start, assigned, chosen)
             if ent is None:
                 ent = new("PER")
             ent.keys.update(words)
+            if canonical and not ent.canonical:
+                ent.canonical = canonical
             if c.role and not ent.role:
                 ent.role, ent.qualifier = c.role, c.qualifier
         else:

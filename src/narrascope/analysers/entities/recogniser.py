@@ -14,6 +14,7 @@ and "the Washington Post" beats "Washington". Types follow the output contract:
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Sequence
 
@@ -139,12 +140,15 @@ def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | No
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: longest first, then rules before the model; in text order."""
     ranked = sorted(cands, key=lambda c: (-(c.end - c.start), _PRIORITY[c.source], c.start))
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # taken spans, sorted by start (they never overlap each other)
+    ends: list[int] = []
     chosen: list[Candidate] = []
     for c in ranked:
-        if any(c.start < e and s < c.end for s, e in taken):
+        i = bisect.bisect_right(starts, c.start)
+        if (i > 0 and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
             continue
-        taken.append((c.start, c.end))
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
         chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
 
