@@ -405,3 +405,19 @@ def test_truncated_gzipped_table_keeps_the_rows_before(tmp_path):
     items, (err,) = _read(path)
     assert 0 < len(items) < 2000 and err.reason == "corrupt"
     assert [i.title for i in items] == [f"Report {i}" for i in range(len(items))]
+
+
+def test_feed_entities_are_not_expanded_nor_fetched(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-TOKEN")
+    laughs = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 9))
+    path = tmp_path / "hostile.rss"
+    path.write_text(f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{laughs}'
+                    f'<!ENTITY x SYSTEM "{secret.as_uri()}">]><rss version="2.0"><channel>'
+                    "<title>t</title><item><title>&x;</title><description>&l8; The council "
+                    "in Sumy said shelters would stay open overnight.</description></item>"
+                    "</channel></rss>")
+    (item,), _ = _read(path)
+    assert "shelters would stay open" in item.html
+    assert "TOP-SECRET" not in (item.title or "") + item.html
+    assert len(item.html) < 10_000  # the 10**8 "lol"s were not expanded
