@@ -38,7 +38,10 @@ def is_cue(toks: list[Token], i: int, weak: bool = False) -> int:
     t = toks[i]
     low = t.text
     if low not in _FIRST and t.low != "according":
-        return 0
+        if not (t.cap and t.low in SPEECH_FORMS and 0 < i < len(toks) - 1
+                and toks[i - 1].cap and toks[i + 1].text[:1].isupper()):
+            return 0  # a title-case headline: "Clinton Says Russians Hacked DNC"
+        low = t.low
     if t.low == "according" and i + 1 < len(toks) and toks[i + 1].text == "to":
         return 2
     if low in ("pointed", "point", "points", "pointing") and i + 1 < len(toks) \
@@ -74,13 +77,29 @@ def nounish(word: str) -> bool:
     return word in _NOUNISH
 
 
+_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+               "week", "month", "year", "weekend", "morning", "evening", "night",
+               "afternoon", "yesterday", "today", "tonight", "this", "last", "past", "on",
+               "earlier", "late"}
+
+
 def skip_back(toks: list[Token], i: int, floor: int = 0) -> int:
-    """Index just after the speaker phrase, skipping adverbs/auxiliaries before ``i``."""
+    """Index just after the speaker phrase, skipping adverbs, auxiliaries and time phrases
+    ("this past week", "on Monday") before ``i``."""
     j = i
     while j - 1 >= floor and (toks[j - 1].low in ADVERBS or toks[j - 1].low in AUX
-                              or toks[j - 1].low in ("quoted", "as", "not", "n't")):
+                              or toks[j - 1].low in ("quoted", "as", "not", "n't")
+                              or (toks[j - 1].low in _TIME_WORDS and _timeish(toks, j - 1))):
         j -= 1
     return j
+
+
+def _timeish(toks: list[Token], k: int) -> bool:
+    """Whether token ``k`` belongs to a time phrase ending before a cue."""
+    low = toks[k].low
+    if low in ("this", "last", "past", "on", "late", "earlier"):
+        return k + 1 < len(toks) and toks[k + 1].low in _TIME_WORDS
+    return True
 
 
 _SKIP = re.compile(

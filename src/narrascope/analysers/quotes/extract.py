@@ -76,6 +76,7 @@ class _Doc:
         return self.tok_index(p.start), self.tok_index(p.end)
 
 
+_THAT = {"that", "whether"}
 _TELL = {"told", "tells", "tell", "telling"}
 _CLAUSE_LINK = {"and", "but", "while", "as", "when", "so", "because", "though", "although",
                 "after", "before", "since", "where", "yet", "that", "meanwhile", "however",
@@ -147,7 +148,10 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
         while k > floor and d.toks[k].text != opener and j - k < 30:
             k -= 1
         if d.toks[k].text == opener:
-            sp = scan_left(d.toks, k, floor) or _clause_subject(d, k, floor)
+            sp = scan_left(d.toks, k, floor)
+            clause = _clause_subject(d, k, floor)
+            if clause and (sp is None or clause[0] < sp[0]):
+                sp = clause
             if sp:
                 return (sp[0], j - 1)
     if j - 1 >= floor and d.toks[j - 1].text == "," and d.toks[c].low.endswith("ing"):
@@ -177,7 +181,7 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
     if j - 1 >= floor and d.toks[j - 1].text == ",":
         # NAME, apposition, CUE
         k = j - 2
-        while k >= floor and d.toks[k].text not in {",", ".", ";", ":"} and j - k < 16:
+        while k >= floor and d.toks[k].text not in {",", ".", ";", ":"} and j - k < 26:
             k -= 1
         if k >= floor and d.toks[k].text == ",":
             inner = scan_left(d.toks, k, floor)
@@ -192,9 +196,15 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
 
 
 def _sentence_start(d: _Doc, i: int, floor: int) -> int:
+    """First token of the sentence holding token ``i``, after a dateline
+    ("WASHINGTON —", "DALLAS (AP) —")."""
     k = i
     while k > floor and d.toks[k - 1].text not in _STOP:
         k -= 1
+    if k < i and d.toks[k].text.isupper() and len(d.toks[k].text) > 1:
+        for x in range(k + 1, min(i, k + 8)):
+            if d.toks[x].text in ("—", "–", "-", "--"):
+                return x + 1
     return k
 
 
@@ -213,8 +223,12 @@ def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], t
     k = i
     while k < lim and d.toks[k].text in {",", "—", "–", "-"}:
         k += 1
+    depth = 0
     for c in range(k, lim):
         t = d.toks[c]
+        depth += (t.text == "(") - (t.text == ")")
+        if depth > 0 or t.text == ")":
+            continue  # Rep. Earl Blumenauer (D-Ore.) said
         if (t.text in _STOP and not _honorific_dot(d, c)) or t.text in _MARKS:
             break
         cue = cue_at(d.toks, c)
@@ -224,7 +238,7 @@ def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], t
             sp = scan_right(d.toks, cue[1], pend) if c <= k + 1 else None
             return (cue, sp) if sp else None
         if c == k:  # said X
-            sp = scan_right(d.toks, cue[1], pend)
+            sp = scan_right(d.toks, cue[1], pend) or _np_to_comma(d, cue[1], min(pend, cue[1] + 12))
             return (cue, sp) if sp and _ends_clause(d, q, sp[1], pend) else None
         sp = _speaker_before(d, c, k)
         if sp and sp[0] <= k + 1 and _ends_clause(d, q, cue[1], pend):
@@ -450,12 +464,12 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
         j = d.tok_index(pos)
         # told reporters / told RIA that ...: skip an object up to "that"
         for k in range(j, min(b, j + 10)):
-            if toks[k].low == "that":
+            if toks[k].low in _THAT:
                 if all(toks[x].text not in {",", ";"} or toks[x].low == "that"
                        for x in range(j, k)) or _time_tokens(d, j, k):
                     pos = toks[k].end
                 break
-        if pos == toks[cue[1] - 1].end and toks[c].text not in BARE_FORMS and \
+        if pos == toks[cue[1] - 1].end and toks[c].low not in BARE_FORMS and \
                 toks[cue[0]].text != "pointed" and not d.text.startswith(":", pos):
             if not _comma_content(d, sp, a):
                 return None

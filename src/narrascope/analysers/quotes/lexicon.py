@@ -77,9 +77,9 @@ BARE_FORMS = frozenset(f for lemma in BARE_LEMMAS for f in inflect(lemma)) & SPE
 
 #: Verbs that introduce only a direct quotation ("he continued: “…”").
 DIRECT_ONLY_FORMS = frozenset(f for lemma in (
-    "continue ask describe respond reply threaten underscore underline signal hint "
-    "highlight tout judge recall recount summarise summarize opine muse chide scoff quip "
-    "joke specify clarify characterise characterize inform agree concur object protest "
+    "continue respond reply threaten underscore underline signal hint "
+    "highlight tout judge recount summarise summarize opine muse chide scoff quip "
+    "joke specify clarify characterise characterize inform concur object protest "
     "demand").split() for f in inflect(lemma))
 WEAK_FORMS = frozenset(f for lemma in WEAK_LEMMAS for f in inflect(lemma)) - SPEECH_FORMS
 
