@@ -139,7 +139,6 @@ class CopiesAnalyser:
     def _story(self, doc: Document, f: Features, seq: int, links, index: CopyIndex,
                stories: StoryIndex, data_of) -> None:
         tf, display = salient_terms(f)
-        stories.add_df(list(tf))
         vec = stories.vector(tf, index.count())
         story = None
         strong = sorted((m.score, o.id) for o, m in links if m.kind in _SAME_STORY)

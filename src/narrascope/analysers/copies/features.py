@@ -1,15 +1,14 @@
 """What the copy finder compares: word tokens with offsets, word 5-gram shingle hashes,
 content words per sentence, and the sentence MinHash band keys the index stores.
 
-Everything hashes with stable functions (CRC-32 of the token, then fixed 64-bit
-multipliers), never Python's salted ``hash``, so keys written by one process are found by
-the next.
+Everything hashes with stable functions (a polynomial over the token's code points and
+fixed 64-bit multipliers), never Python's salted ``hash``, so keys written by one process
+are found by the next.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -33,6 +32,9 @@ _rng = np.random.default_rng(20260611)
 _MH_A = (_rng.integers(1, 2**63, N_HASHES, dtype=np.uint64) | np.uint64(1))
 _MH_B = _rng.integers(0, 2**63, N_HASHES, dtype=np.uint64)
 _SH_MUL = (_rng.integers(1, 2**63, SHINGLE, dtype=np.uint64) | np.uint64(1))
+_HASH_CHARS = 24
+_HASH_POW = np.cumprod(np.r_[1, np.full(_HASH_CHARS - 1, 1000003)].astype(np.uint64),
+                       dtype=np.uint64)
 _BAND_MUL = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9],
                      dtype=np.uint64)
 
@@ -58,8 +60,19 @@ def content_form(token: str) -> str:
 
 
 def _crc(tokens: list[str]) -> np.ndarray:
-    return np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64,
-                       count=len(tokens))
+    """A stable 64-bit hash per token, vectorised: the code points of the first 24
+    characters as a polynomial, then a SplitMix64 finaliser."""
+    if not tokens:
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.array(tokens, dtype=f"<U{_HASH_CHARS}").view(np.uint32)
+    codes = codes.reshape(len(tokens), _HASH_CHARS).astype(np.uint64)
+    h = (codes * _HASH_POW[None, :]).sum(axis=1, dtype=np.uint64)
+    h ^= h >> np.uint64(31)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    return h
 
 
 @dataclass

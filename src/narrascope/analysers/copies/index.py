@@ -2,8 +2,9 @@
 ``m005_copies_index``).
 
 Each indexed sentence contributes six MinHash band keys over its content words; a stored
-article becomes a candidate for a new one when keys of at least two of the new article's
-sentences point at it, or most keys of one sentence do. A lookup is a handful of B-tree seeks, so its cost grows with the
+article becomes a candidate for a new one when it shares most keys of one of the new
+article's sentences (a copied sentence), or some keys of at least half of them (a
+rewrite). A lookup is a handful of B-tree seeks, so its cost grows with the
 log of the corpus, not with its size.
 """
 
@@ -21,13 +22,19 @@ _CHUNK = 500  # SQLite host parameters per IN (...) query
 
 
 class CopyIndex:
-    def __init__(self, db: sqlite3.Connection, *, max_posting: int = 500,
-                 min_sentences: int = 2, strong: int = 4, max_candidates: int = 50):
+    def __init__(self, db: sqlite3.Connection, *, max_posting: int = 500, stock: int = 20,
+                 strong: int = 4, rewrite_share: float = 0.5, min_sentences: int = 2,
+                 max_candidates: int = 50):
         self.db = db
-        #: keys shared by more articles than this are stock phrases; they are ignored
+        #: keys shared by more articles than this are ignored altogether
         self.max_posting = max_posting
-        self.min_sentences = min_sentences
+        #: keys shared by this many articles mark stock text
+        self.stock = stock
+        #: keys (of six) a sentence must share to count as copied
         self.strong = strong
+        #: share of the new article's indexed sentences a rewrite must hit
+        self.rewrite_share = rewrite_share
+        self.min_sentences = min_sentences
         self.max_candidates = max_candidates
 
     def seq_of(self, doc_id: str) -> int | None:
@@ -53,8 +60,9 @@ class CopyIndex:
         return seq
 
     def candidates(self, keys: np.ndarray, sent_ids: np.ndarray) -> list[tuple[int, int]]:
-        """Stored articles sharing keys with at least ``min_sentences`` sentences, as
-        ``(seq, sentences hit)``, most hits first."""
+        """Stored articles that share a copied sentence with the new one (most keys of a
+        sentence that is not stock text) or whose sentences match at least half of the
+        new one's (a rewrite), as ``(seq, sentences hit)``, most hits first."""
         if not len(keys):
             return []
         by_key: dict[int, set[int]] = defaultdict(set)
@@ -67,19 +75,31 @@ class CopyIndex:
             q = "SELECT key, seq FROM copies_keys WHERE key IN (%s)" % ",".join("?" * len(part))
             for k, seq in self.db.execute(q, part):
                 postings[k].append(seq)
+        # a sentence most of whose keys are in many articles is stock text (a site's
+        # subscription line, a disclaimer): it never makes a candidate on its own
+        common: Counter = Counter()
+        for k, seqs in postings.items():
+            if len(seqs) >= self.stock:
+                common.update(by_key[k])
+        stock = {s for s, n in common.items() if n >= self.strong - 1}
         hits: dict[int, Counter] = defaultdict(Counter)
         for k, seqs in postings.items():
             if len(seqs) > self.max_posting:
                 continue
             for seq in seqs:
                 hits[seq].update(by_key[k])
-        # enough sentences hit, or one sentence hit by most of its keys (a copied sentence)
-        scored = Counter({seq: len(c) for seq, c in hits.items()
-                          if len(c) >= self.min_sentences or max(c.values()) >= self.strong})
+        n_sent = len(set(sent_ids.tolist()))
+        need = max(self.min_sentences, int(np.ceil(self.rewrite_share * n_sent)))
+        scored = Counter()
+        for seq, c in hits.items():
+            strong = any(n >= self.strong and s not in stock for s, n in c.items())
+            if strong or len(c) >= need:
+                scored[seq] = len(c)
         return scored.most_common(self.max_candidates)
 
     def set_story(self, seq: int, story: int) -> None:
         self.db.execute("UPDATE copies_docs SET story=? WHERE seq=?", (story, seq))
 
     def count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM copies_docs").fetchone()[0]
+        """How many articles are indexed (the last sequence number: a B-tree lookup)."""
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM copies_docs").fetchone()[0]

@@ -121,18 +121,25 @@ class StoryIndex:
             out.update(self.db.execute(q, part).fetchall())
         return out
 
-    def add_df(self, terms: list[str]) -> None:
-        self.db.executemany("INSERT INTO copies_df (term, df) VALUES (?, 1) "
-                            "ON CONFLICT(term) DO UPDATE SET df = df + 1", [(t,) for t in terms])
-
     def vector(self, tf: Mapping[str, float], n_docs: int) -> dict[str, float]:
-        """The article's top terms, tf × idf, L2-normalised."""
-        df = self._df(list(tf))
-        bg, n = self.background.df, n_docs + self.background.docs
-        w = {t: v * (math.log((n + 1) / (df.get(t, 0) + bg.get(t, 0) + 1)) + 1.0)
-             for t, v in tf.items()}
+        """The article's top terms, tf × idf, L2-normalised; and count them.
+
+        The background table gives a first idf; the best ``3 × top`` terms by it are
+        looked up in (and then added to) the store's own counts, which therefore count
+        the articles a term is salient in: enough to learn that a word the background
+        thinks rare is common in this corpus, at a fixed cost per article."""
+        bg, n_bg = self.background.df, self.background.docs
+        first = {t: v * math.log((n_bg + 1) / (bg.get(t, 0) + 1)) for t, v in tf.items()}
+        short = sorted(first, key=lambda t: (-first[t], t))[:3 * self.top]
+        df = self._df(short)
+        n = n_docs + n_bg
+        w = {t: tf[t] * (math.log((n + 1) / (df.get(t, 0) + bg.get(t, 0) + 1)) + 1.0)
+             for t in short}
         top = dict(sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:self.top])
         norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
+        self.db.executemany("INSERT INTO copies_df (term, df) VALUES (?, 1) "
+                            "ON CONFLICT(term) DO UPDATE SET df = df + 1",
+                            [(t,) for t in short])
         return {t: v / norm for t, v in top.items()}
 
     # -- clusters -------------------------------------------------------------------------
