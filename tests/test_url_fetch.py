@@ -46,6 +46,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/gzip": lambda: self._send(200, gzip.compress(PAGE),
                                         headers={"Content-Encoding": "gzip"}),
             "/feed": lambda: self._send(200, self._local_feed(), "application/rss+xml"),
+            "/teasers": lambda: self._send(200, self._teasers(), "application/rss+xml"),
             "/text": lambda: self._send(200, TEXT, "text/plain; charset=utf-8"),
             "/image": lambda: self._send(200, b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png"),
             "/redirect-page": lambda: self._send(302, headers={"Location": "/page"}),
@@ -58,12 +59,35 @@ class _Handler(BaseHTTPRequestHandler):
             "/bomb": lambda: self._send(200, gzip.compress(b" " * 3_000_000),
                                         headers={"Content-Encoding": "gzip"}),
         }
+        if self.path.startswith("/pause/"):
+            return self._pause()
         routes.get(self.path, lambda: self._send(404, b"not here", "text/plain"))()
+
+    # concurrent requests to /pause/N, and the most seen at once
+    busy, most_busy, lock = 0, 0, threading.Lock()
+
+    def _pause(self) -> None:
+        cls = type(self)
+        with cls.lock:
+            cls.busy += 1
+            cls.most_busy = max(cls.most_busy, cls.busy)
+        time.sleep(0.3)
+        with cls.lock:
+            cls.busy -= 1
+        self._send(200, PAGE.replace(b"Istanbul", self.path.encode()))
 
     def _local_feed(self) -> bytes:
         """The RSS fixture with its teaser entry linking to this server's page."""
         here = f"http://127.0.0.1:{self.server.server_address[1]}/page"
         return FEED.replace(b"https://frontline-wire.example/kyiv-drone-debris", here.encode())
+
+    def _teasers(self) -> bytes:
+        """A feed of eight teaser entries, each linking to a page that takes a moment."""
+        here = f"http://127.0.0.1:{self.server.server_address[1]}"
+        items = "".join(f"<item><title>Teaser {i}</title><link>{here}/pause/{i}</link>"
+                        "<description>Short.</description></item>" for i in range(8))
+        return (f"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>{items}"
+                "</channel></rss>").encode()
 
     def _slow(self) -> None:
         time.sleep(1.5)
@@ -309,3 +333,12 @@ def test_https_checks_the_host_name_while_connecting_to_the_checked_address(tls_
     # the certificate names localhost, not the address: a URL by address must fail
     err = _one(f"https://127.0.0.1:{port}/page")
     assert isinstance(err, InputError) and err.reason == "tls"
+
+
+def test_teaser_links_are_fetched_a_few_at_a_time_in_feed_order(server):
+    _Handler.most_busy = 0
+    items = list(read_url(f"{server}/teasers", OPEN))
+    assert [i.source for i in items] == [f"{server}/pause/{i}" for i in range(8)]
+    assert [i.title for i in items] == [f"Teaser {i}" for i in range(8)]
+    assert all(f"/pause/{i}" in item.html for i, item in enumerate(items))
+    assert _Handler.most_busy >= 2

@@ -5,7 +5,8 @@ Atom ``content``, or a ``description``/``summary`` of at least
 :data:`CONTENT_MIN_CHARS` characters of text) is used as it is: an HTML item with the
 entry's title, link, date (ISO 8601, UTC) and authors, the feed's title as outlet. An
 entry with only a teaser is fetched from its link with :func:`.url.read_url` (under the
-same URL guard, and only when ``opts.fetch``); an entry with a short body and no link
+same URL guard, and only when ``opts.fetch``; :data:`FETCH_WORKERS` at a time, the
+entries keeping their order); an entry with a short body and no link
 is used as it is. ``opts.follow_feed_links`` fetches the link even when the content is
 there, falling back to the content if the fetch fails.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import html as htmllib
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,11 +26,14 @@ from ..errors import InputError
 from ..model import RawItem
 from .base import IngestOptions, ItemOrError, read_capped, register_reader
 
-__all__ = ["read_feed", "parse_feed", "CONTENT_MIN_CHARS"]
+__all__ = ["read_feed", "parse_feed", "CONTENT_MIN_CHARS", "FETCH_WORKERS"]
 
 #: An entry's own content is the article when its text is at least this long; shorter
 #: ones are teasers, and the entry's link is fetched instead.
 CONTENT_MIN_CHARS = 400
+
+#: Entry links fetched at once. Each fetch is guarded and timed out on its own.
+FETCH_WORKERS = 4
 
 _TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -141,8 +146,25 @@ def parse_feed(data: bytes, source: str, opts: IngestOptions, base_url: str | No
         yield InputError(source, "feed has no entries", "empty")
         return
     outlet = _SPACE.sub(" ", parsed.feed.get("title") or "").strip() or None
-    for n, entry in enumerate(parsed.entries, 1):
-        yield from _entry_items(entry, f"{source}#{n}", opts, outlet)
+
+    def entry_items(numbered: tuple[int, Any]) -> list[ItemOrError]:
+        n, entry = numbered
+        try:
+            return list(_entry_items(entry, f"{source}#{n}", opts, outlet))
+        except Exception as e:  # one odd entry must not lose the rest of the feed
+            return [InputError(f"{source}#{n}", f"unexpected error in feed entry "
+                                                f"({type(e).__name__}: {e})", "error")]
+
+    entries = list(enumerate(parsed.entries, 1))
+    if not opts.fetch or len(entries) < 2:
+        for numbered in entries:
+            yield from entry_items(numbered)
+        return
+    # teaser entries wait on their links: fetch a few at a time, keeping the feed's order
+    with ThreadPoolExecutor(FETCH_WORKERS, thread_name_prefix="narrascope-feed") as pool:
+        for start in range(0, len(entries), 4 * FETCH_WORKERS):
+            for items in pool.map(entry_items, entries[start:start + 4 * FETCH_WORKERS]):
+                yield from items
 
 
 @register_reader("feed", (".rss", ".atom", ".xml"))
