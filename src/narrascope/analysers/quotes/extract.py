@@ -239,7 +239,7 @@ def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], t
             return (cue, sp) if sp else None
         if c == k:  # said X
             sp = scan_right(d.toks, cue[1], pend) or _np_to_comma(d, cue[1], min(pend, cue[1] + 12))
-            return (cue, sp) if sp and _ends_clause(d, q, sp[1], pend) else None
+            return (cue, sp) if sp and _ends_clause(d, q, sp[1], pend, strict=True) else None
         sp = _speaker_before(d, c, k)
         if sp and sp[0] <= k + 1 and _ends_clause(d, q, cue[1], pend):
             return (cue, sp)
@@ -247,12 +247,12 @@ def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], t
     return None
 
 
-def _ends_clause(d: _Doc, q: QuoteMarks, i: int, pend: int) -> bool:
+def _ends_clause(d: _Doc, q: QuoteMarks, i: int, pend: int, strict: bool = False) -> bool:
     """Whether an attribution after a quote ends at token ``i`` (time phrases aside).
 
     After a quote closing on a comma (“…,” he said) anything may follow; after one closing
     a sentence (“… done.” He said ...) the cue must not start a new reported clause."""
-    if d.text[q.inner_start:q.inner_end].rstrip()[-1:] not in ".!?…":
+    if not strict and d.text[q.inner_start:q.inner_end].rstrip()[-1:] not in ".!?…":
         return True
     if i >= pend:
         return True
@@ -341,7 +341,7 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
             cue, sp = after
             s0 = d.sents[d.sent_of(q.start)].start
             lead = d.text[s0:q.start]
-            if len(lead.split()) >= 2 and lead.rstrip()[-1:] not in ":,.!?…":
+            if len(lead.split()) >= 2 and lead.rstrip()[-1:] not in ":,.!?…" and not before:
                 # Nancy's "single most defining role was ...," Anthony says: a mixed quote
                 quotes.append(Quote(s0, inner[1], "indirect", _span(d, cue), _span(d, sp),
                                     partial=[inner], group=group))
@@ -486,7 +486,12 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
                 # content, X said.
                 e = _rtrim(d.text, s0, toks[sp[0] - 1].start)
                 return _mk(d, before_start, e, cue, sp)
-            if d.text[rest_start:rest_start + 1] == ",":
+            if d.text[pos:rest_start].strip().startswith(","):
+                nxt = d.tok_index(rest_start)
+                if nxt < b and toks[nxt].low.endswith("ing") and cue_at(toks, nxt):
+                    # content, X said, adding that ...: the content is what came first
+                    e = _rtrim(d.text, s0, toks[sp[0] - 1].start)
+                    return _mk(d, before_start, e, cue, sp)
                 return _mk(d, s0, end, cue, sp)  # content, X said, content.
         pronoun = sp[1] - sp[0] == 1 and toks[sp[0]].low in PRONOUNS
         if sp[0] > first and not pronoun and not _subject_start(d, first, sp[0]):
