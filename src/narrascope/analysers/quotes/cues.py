@@ -52,6 +52,8 @@ def is_cue(toks: list[Token], i: int, weak: bool = False) -> int:
     if i > 0 and toks[i - 1].low in _DET_BEFORE and low not in ("say", "tell", "write") \
             and toks[i - 1].low not in _MODAL_OK:
         return 0
+    if i + 1 < len(toks) and toks[i + 1].low == "by" and low.endswith("ed"):
+        return 0  # "claimed by the Islamic State": a passive, not speech
     # "did not say", "declined to comment": reports that nothing was said
     k = i - 1
     while k >= 0 and k >= i - 4 and (toks[k].low in ADVERBS or toks[k].low in AUX

@@ -17,8 +17,9 @@ import bisect
 from dataclasses import dataclass, field
 
 from ...text import paragraphs, sentences
-from .cues import cue_at, nounish, skip_back, skip_forward
-from .lexicon import BARE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, TITLE_WORDS
+from .cues import _TIME_WORDS, cue_at, nounish, skip_back, skip_forward
+from .lexicon import (BARE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, SPEECH_FORMS,
+                      TITLE_WORDS)
 from .marks import QuoteMarks, find_quoted, normalise_marks
 from .people import _ORG_WORDS, People, Person, Resolution
 from .lexicon import ADVERBS, NOT_NAME
@@ -105,7 +106,8 @@ def _clause_subject(d: _Doc, j: int, floor: int) -> tuple[int, int] | None:
     if any(t.low in _NOT_SUBJECT or t.text in _MARKS or cue_at(d.toks, x)
            for x, t in zip(range(k, j), words)):
         return None
-    if all(t.low in ADVERBS or t.low in NOT_NAME or t.low.endswith("ly") for t in words):
+    if all(t.low in ADVERBS or t.low in NOT_NAME or t.low.endswith("ly") or t.low in _TIME_WORDS
+           for t in words):
         return None  # "finally", "at once": no subject
     if len(words) > 4 and any(not _subjectish(t) for t in words) and not (
             words[-1].cap and any(t.bare in TITLE_WORDS for t in words)):
@@ -218,6 +220,9 @@ def _time_tokens(d: _Doc, a: int, b: int) -> bool:
 
 def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """Cue and speaker right after a quote: “…,” X said / said X / according to X."""
+    if not _opens_sentence(d, q) and d.text[q.inner_start:q.inner_end].rstrip()[-1:] \
+            not in ",.!?…—-":
+        return None  # a title or a term in mid-sentence (on ''The Late Show'' last month)
     i = d.tok_index(q.end)
     lim = min(pend, i + 14)
     k = i
@@ -565,6 +570,18 @@ def _weak(d: _Doc, m: QuoteMarks) -> Quote | None:
         sp = _speaker_before(d, c, a)
         if sp is None:
             return None
+        if d.toks[c].text in SPEECH_FORMS and m.start > d.toks[cue[1] - 1].end:
+            # Pando, said he was ''utterly ashamed'' that ...: the clause is the quote
+            start = skip_forward(d.text, d.toks[cue[1] - 1].end, m.start)
+            nxt = d.tok_index(start)
+            if nxt < len(d.toks) and d.toks[nxt].low in _THAT:
+                start = d.toks[nxt].end
+            end = d.sents[k].end
+            while end > m.end and d.text[end - 1] in ".!?\"”’»' ":
+                end -= 1
+            return Quote(_ltrim(d.text, start, end), max(end, m.inner_end), "indirect",
+                         _span(d, cue), _span(d, sp),
+                         partial=[(m.inner_start, m.inner_end)])
         return Quote(m.inner_start, m.inner_end, "direct", _span(d, cue), _span(d, sp),
                      partial=[])
     return None

@@ -64,7 +64,7 @@ NOT_CUES = frozenset(("state states note notes tweet tweets judge judges signal 
                       "charges estimate estimates forecast forecasts promise promises "
                       "answer answers counter counters protest protests demand demands "
                       "object objects hint hints repeat estimate remark remarks reply "
-                      "joke jokes concern summit continue warning judging").split())
+                      "joke jokes concern summit continue warning judging reporting").split())
 SPEECH_FORMS = frozenset(f for lemma in SPEECH_LEMMAS for f in inflect(lemma)) - NOT_CUES
 
 #: Verbs that take reported speech without "that" ("Peskov said NATO ..."); the other
