@@ -421,3 +421,12 @@ def test_feed_entities_are_not_expanded_nor_fetched(tmp_path):
     assert "shelters would stay open" in item.html
     assert "TOP-SECRET" not in (item.title or "") + item.html
     assert len(item.html) < 10_000  # the 10**8 "lol"s were not expanded
+
+
+def test_title_is_not_doubled_when_the_text_opens_with_it(tmp_path):
+    path = tmp_path / "dup.jsonl"
+    path.write_text(json.dumps({"title": "Kyiv  metro  reopens", "text": "Kyiv metro reopens\n\n"
+                                "Three stations closed for repairs reopened on Monday."}) + "\n")
+    (item,), _ = _read(path)
+    doc = clean(item).doc
+    assert doc.text.count("Kyiv metro reopens") == 1 and doc.title == "Kyiv metro reopens"

@@ -19,8 +19,9 @@ id         id                          names the row in ``source`` (``file#id``)
 
 Rows are taken as clean text (``scraped=False``: no boilerplate removal), since a table
 of articles was made by a program that already picked the text. When a row has a title,
-the text is ``title + "\\n\\n" + text`` so the title is analysed too; without one, the
-first line of the text is the title, as in plain-text files. A row with both ``text`` and
+the text is ``title + "\\n\\n" + text`` so the title is analysed too (unless the text
+already opens with the title); without one, the first line of the text is the title, as
+in plain-text files. A row with both ``text`` and
 ``html`` uses the text.
 
 Files may be gzipped (``.jsonl.gz``, ``.csv.gz``...). They are streamed, so their size is
@@ -143,8 +144,10 @@ def row_item(row: Mapping[str, Any], path: Path, where: str, number: int,
                 language=(_scalar(get["language"]) or "").lower() or None)
     if text is None:
         return RawItem(html=html, scraped=False, title_first_line=False, **meta)
-    if title:
+    first_line = " ".join(text.lstrip().split("\n", 1)[0].split())
+    if title and first_line != title:
         return RawItem(text=f"{title}\n\n{text}", scraped=False, title_first_line=False, **meta)
+    # no title, or the text already opens with it: its first line is the title
     return RawItem(text=text, scraped=False, title_first_line=True, **meta)
 
 
