@@ -143,3 +143,11 @@ def test_analyser_contract_shape():
     lines = a.to_text(docs[0], r)
     assert any("Sergey Lavrov" in line and "×3" in line for line in lines)
     assert res[1].spans == () and "fr" in res[1].data["skipped"]
+
+
+def test_name_stops_at_sentence_end_and_lowercase_titles(rec):
+    text = "Russian envoy Konstantin Gavrilov. The talks failed, the Alliance said."
+    spans = rec.recognise(text, "en")
+    assert [s.attrs["text"] for s in spans if s.label == "PER"] == ["Konstantin Gavrilov"]
+    alliance = _find(spans, "the Alliance")
+    assert alliance and alliance[0].attrs["entity"] == "NATO"

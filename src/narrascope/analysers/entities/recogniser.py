@@ -33,9 +33,16 @@ _PRIORITY = {"gazetteer": 0, "rule": 1, "title": 2, "model": 3}
 
 _NON_GPE = re.compile(r"\b(?:River|Sea|Ocean|Lake|Gulf|Strait|Bay|Mountains?|Mount|Island|"
                       r"Islands|Peninsula|Desert|Valley|Canal|Coast|Forest)\b")
-_NORP_LIKE = re.compile(r"^(?:[A-Z][a-z]+(?:ans?|ese|ish|is|ic|ch|ss|ks|ts|ps|rs|ns)|"
-                        r"[A-Z][a-z]+s|Nazis?|Jews?|Arabs?|Kurds?|Serbs?|Poles?|Turks?)$")
-_LEADING = re.compile(r"^(?:the|The|a|A)\s+")
+#: MISC spans kept as NORP: plural nationality/group words ("Germans", "Israelis"); the
+#: adjectives ("German") name no actor on their own, and the group rule covers "German troops".
+_NORP_LIKE = re.compile(r"^(?:[A-Z][a-z]+(?:ans|ese|is|ks|ts|ps|rs|ns|ites|ists)|Poles|Jews|"
+                        r"Arabs|Kurds|Serbs|Turks|Croats|Czechs|Slovaks|Swedes|Finns|Danes|Scots)$")
+_LEADING = re.compile(r"^(?:the|The|a|A|Neither|Either|Both|And|But|Meanwhile|While|As|If)\s+")
+#: Capitalised words the model sometimes takes for a one-word name at a sentence start.
+_NOT_NAMES = frozenset("""Moreover However Meanwhile Details Also According Earlier Later
+Furthermore Therefore Thus Nevertheless Nonetheless Instead Indeed Still Yet Then Now Today
+Yesterday Tomorrow This That These Those There Here What Which When Where Why How Who
+Read More Photo Video Source Update Breaking Opinion Analysis Subscribe Share""".split())
 
 
 class Recogniser:
@@ -132,7 +139,7 @@ def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | No
         tm = rules.titles.match(text, start)
         if tm and tm.start("name") < c.end:
             start = max(start, tm.start("name"))
-    if start >= c.end:
+    if start >= c.end or text[start:c.end] in _NOT_NAMES:
         return None
     return Candidate(start, c.end, c.type, c.source, c.canonical, c.role, c.qualifier)
 

@@ -20,7 +20,7 @@ __all__ = ["Candidate", "LanguageRules", "DATA"]
 DATA = Path(__file__).resolve().parent / "data"
 
 #: A capitalised word (Latin or Cyrillic), with inner apostrophes, hyphens and dots.
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w’'\-]*\w\.?|[A-Z]\.)"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w’'\-]*\w|[A-Z]\.)"
 
 
 @dataclass(frozen=True)
@@ -138,12 +138,15 @@ class LanguageRules:
         self.capitalised = bool(spec.get("capitalised", True))
         name = spec.get("name_word", _NAME_WORD)
         if spec.get("titles"):
+            # titles are written capitalised in the data; in text they are often lower-case
+            titles = [f"[{t[0]}{t[0].lower()}]{t[1:]}" if t[:1].isupper() else t
+                      for t in spec["titles"]]
             adj = _alternation(spec.get("adjectives", [])) or r"(?!)"
             # "Президент России Владимир Путин": a genitive after the title, before the name
             suffix = _alternation(spec.get("title_suffix", [])) or r"(?!)"
             self.titles = re.compile(
                 rf"(?<![\w\-])(?:(?P<qual>(?:{adj})|{name}(?:'s|’s))\s+)?"
-                rf"(?P<title>{_alternation(spec['titles'])})(?:\s+(?:{suffix}))?\s+"
+                rf"(?P<title>{_alternation(titles)})(?:\s+(?:{suffix}))?\s+"
                 rf"(?P<name>{name}(?:\s+(?:{name}|(?:von|van|der|de|da|dos|bin|al)(?=\s)))*"
                 rf"(?<=\w))(?![\w\-])")
         if spec.get("adjectives") and (spec.get("group_org") or spec.get("group_people")):
