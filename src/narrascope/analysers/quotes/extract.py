@@ -320,6 +320,9 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
         pa, pb = d.para_tokens(d.para_of(max(q.start, q.end - 1)))
         pa0, _ = d.para_tokens(p)
         before = _direct_before(d, q, pa0)
+        if before is None and p > 0 and d.toks and _opens_sentence(d, q) and \
+                d.text[:d.paras[p].start].rstrip().endswith(":"):
+            before = _direct_before(d, q, d.para_tokens(p - 1)[0])  # X said:\n\n“…”
         after = _direct_after(d, q, pb)
         inner = (q.inner_start, q.inner_end)
         if before and (before[2] and (d.text[q.start - 2:q.start].strip().endswith(":")
@@ -470,8 +473,8 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
         # told reporters / told RIA that ...: skip an object up to "that"
         for k in range(j, min(b, j + 10)):
             if toks[k].low in _THAT:
-                if all(toks[x].text not in {",", ";"} or toks[x].low == "that"
-                       for x in range(j, k)) or _time_tokens(d, j, k):
+                if k == j or _time_tokens(d, j, k) or all(_objectish(toks[x])
+                                                          for x in range(j, k)):
                     pos = toks[k].end
                 break
         if pos == toks[cue[1] - 1].end and toks[c].low not in BARE_FORMS and \
@@ -523,6 +526,22 @@ def _np_to_comma(d: _Doc, i: int, b: int) -> tuple[int, int] | None:
     while k < b and d.toks[k].text not in {",", ";", ":"} | _STOP and k - i < 12:
         k += 1
     return (i, k) if k > i and (k >= b or d.toks[k].text in {",", ";", ":"} | _STOP) else None
+
+
+_OBJECTS = {"reporters", "journalists", "me", "us", "him", "her", "them", "audience",
+            "crowd", "supporters", "voters", "people", "listeners", "viewers", "readers",
+            "members", "lawmakers", "congress", "staff", "employees", "colleagues",
+            "interviewer", "interviewers", "students", "delegates", "donors", "a", "an"}
+
+
+def _objectish(t: Token) -> bool:
+    """Whether a word may sit in the addressee of a cue ("told the state agency RIA")."""
+    from .tokens import _ADJ, _CONNECT, _DET
+
+    return (t.cap or t.low in _OBJECTS or t.low in _DET or t.low in _CONNECT
+            or t.low in _ADJ or t.bare in TITLE_WORDS or t.low in ("news", "agency",
+                                                                    "channel", "newspaper",
+                                                                    "station", "network"))
 
 
 def _subject_start(d: _Doc, first: int, sp0: int) -> bool:
