@@ -8,6 +8,7 @@ The table holds counts of words, never text: ``{"docs": N, "df": {term: document
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,14 @@ FILE = "df.json"
 class Background:
     docs: int = 0
     df: dict[str, int] = field(default_factory=dict)
+    #: ``log((docs + 1) / (df + 1))`` per term, and its value for an unknown term
+    idf: dict[str, float] = field(default_factory=dict)
+    rare: float = 1.0
+
+    @classmethod
+    def of(cls, docs: int, df: dict[str, int]) -> "Background":
+        return cls(docs, df, {t: math.log((docs + 1) / (n + 1)) for t, n in df.items()},
+                   math.log(docs + 1) or 1.0)
 
 
 def default_model_path() -> Path:
@@ -40,4 +49,4 @@ def load_background(path: str | Path | None = None) -> Background:
     if not p.exists():
         return Background()
     d = json.loads(p.read_text(encoding="utf-8"))
-    return Background(int(d["docs"]), {str(k): int(v) for k, v in d["df"].items()})
+    return Background.of(int(d["docs"]), {str(k): int(v) for k, v in d["df"].items()})

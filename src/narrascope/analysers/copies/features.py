@@ -92,6 +92,8 @@ class Features:
     para: np.ndarray
     #: per sentence, its first token and the token after its last
     sent_tokens: list[tuple[int, int]]
+    #: whether each token starts with an upper-case letter
+    upper: np.ndarray
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -162,5 +164,6 @@ def features(text: str) -> Features:
         sent_words.append(frozenset(ws))
     para_starts = np.array([p.start for p in paragraphs(text)], dtype=np.int64)
     para = np.searchsorted(para_starts, st, side="right")
+    upper = np.char.isupper(np.array(raw, dtype="<U1")) if raw else np.zeros(0, dtype=bool)
     return Features(text, st, en, tokens, sent_spans, sent_words, para,
-                    list(zip(los, his)))
+                    list(zip(los, his)), upper)

@@ -74,8 +74,7 @@ def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float
         if hi > lo:
             first[lo] = True
     text = f.text
-    upper = np.fromiter((text[s].isupper() for s in f.starts.tolist()), dtype=bool, count=n)
-    capital = upper & ~first
+    capital = f.upper & ~first
     weight = ((1.0 + lead / (1.0 + sent / decay)) * np.where(capital, cap, 1.0)).tolist()
     tf: dict[str, float] = defaultdict(float)
     display: dict[str, str] = {}
@@ -129,7 +128,8 @@ class StoryIndex:
         the articles a term is salient in: enough to learn that a word the background
         thinks rare is common in this corpus, at a fixed cost per article."""
         bg, n_bg = self.background.df, self.background.docs
-        first = {t: v * math.log((n_bg + 1) / (bg.get(t, 0) + 1)) for t, v in tf.items()}
+        idf, rare = self.background.idf, self.background.rare
+        first = {t: v * idf.get(t, rare) for t, v in tf.items()}
         short = sorted(first, key=lambda t: (-first[t], t))[:3 * self.top]
         df = self._df(short)
         n = n_docs + n_bg
