@@ -127,6 +127,22 @@ def _subjectish(t: Token) -> bool:
             or low in ("but", "percent", "in", "who", "new"))
 
 
+def _main_subject(d: _Doc, first: int, limit: int) -> tuple[int, int] | None:
+    """The subject of a sentence's main clause, after an opening adverbial ("Last month,",
+    "In three interviews,"): for cues that share it ("... and said", "..., saying")."""
+    toks = d.toks
+    if first < limit and (toks[first].low in NOT_NAME and toks[first].low not in PRONOUNS):
+        for x in range(first + 1, min(limit, first + 9)):
+            if toks[x].text == ",":
+                first = x + 1
+                break
+    sp = scan_right(toks, first, limit)
+    if sp and (toks[sp[0]].cap or toks[sp[0]].low in PRONOUNS) and not (
+            sp[1] - sp[0] == 1 and toks[sp[0]].low in NOT_NAME and toks[sp[0]].low not in PRONOUNS):
+        return sp
+    return None
+
+
 def _first_verbish(d: _Doc, a: int, b: int) -> int:
     """A guess at where the subject of a clause ends: before its first lower-case word that
     is no determiner, modifier or title (good enough for "She also compared ...")."""
@@ -162,15 +178,11 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
                 break
             if cue_at(d.toks, c2) and d.toks[c2].low != "according":
                 return _speaker_before(d, c2, floor) or scan_right(d.toks, c2 + 1, j - 1)
-        first = _sentence_start(d, j - 1, floor)
-        sp = scan_right(d.toks, first, j - 1) or _clause_subject(d, _first_verbish(d, first, j - 1), floor)
-        return sp if sp and (d.toks[sp[0]].text[0].isupper()) else None
+        return _main_subject(d, _sentence_start(d, j - 1, floor), j - 1)
     if j - 1 >= floor and d.toks[j - 1].low == "who":
         return (j - 1, j)
     if j - 1 >= floor and d.toks[j - 1].low in ("and", "but"):
-        first = _sentence_start(d, j - 1, floor)
-        sp = scan_right(d.toks, first, j - 1)
-        return sp if sp and d.toks[sp[0]].text[0].isupper() else None
+        return _main_subject(d, _sentence_start(d, j - 1, floor), j - 1)
     span = scan_left(d.toks, j, floor)
     pronoun = span is not None and span[1] - span[0] == 1 and d.toks[span[0]].low in PRONOUNS
     clause = None if pronoun else _clause_subject(d, j, floor)
@@ -263,6 +275,11 @@ def _ends_clause(d: _Doc, q: QuoteMarks, i: int, pend: int, strict: bool = False
         return True
     pos = skip_forward(d.text, d.toks[i].start, d.paras[d.para_of(q.start)].end)
     j = d.tok_index(pos) if pos > d.toks[i].start else i
+    k = j
+    while k < pend and k - j < 6 and _objectish(d.toks[k]):
+        k += 1  # he told Fox News.
+    if k < pend and k > j and d.toks[k].text in _STOP | {","}:
+        return True
     return j >= pend or d.toks[j].text in _STOP | {",", ":"} or d.toks[j].text in _MARKS \
         or d.toks[j].low in ("of", "in", "on", "at", "to", "after", "during", "when", "as")
 

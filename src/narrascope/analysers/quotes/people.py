@@ -333,7 +333,10 @@ class People:
         g = PRONOUNS[tok.low]
         if g in ("p",):
             return Resolution(None, None, "group", "plural pronoun")
-        if g in ("1", "2", "n"):
+        if g == "n":
+            return Resolution(None, None, "organisation", "pronoun 'it' (an organisation "
+                              "or a document)")
+        if g in ("1", "2"):
             return Resolution(None, None, "unknown", "first- or second-person pronoun")
         if recent is not None and (recent.gender in (None, g)):
             return Resolution(recent.name, recent.title, "person")

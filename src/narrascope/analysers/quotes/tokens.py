@@ -92,7 +92,7 @@ def scan_left(toks: list[Token], i: int, floor: int = 0) -> tuple[int, int] | No
     j = i - 1
     if j < floor:
         return None
-    if toks[j].low in PRONOUNS and toks[j].low not in ("it", "you", "him", "her"):
+    if toks[j].low in PRONOUNS and toks[j].low not in ("you", "him", "her"):
         if j - 1 >= floor and _fits(toks[j - 1]) and is_cap(toks[j - 1]) \
                 and toks[j - 1].low not in NOT_NAME:
             return None  # "... Smith he said" is odd: leave it
