@@ -186,3 +186,16 @@ def test_nothing_left_is_an_input_error():
     with pytest.raises(InputError) as err:
         clean(RawItem(source="page.txt", text="top of page\n\nLeave a Reply\n\nbottom of page\n"))
     assert "page.txt" in str(err.value) and err.value.reason == "no text"
+
+
+def test_html_headline_is_not_doubled_and_the_page_date_wins():
+    html = ("<html><head><title>Grain ships leave port | Site</title>"
+            '<meta property="article:published_time" content="2023-10-02"></head><body><article>'
+            "<h1>Grain ships leave port</h1><p>Ukraine shipped more grain in September than in "
+            "any month since the corridor collapsed, officials said on Monday.</p><p>About twenty "
+            "ships left the ports under the new arrangement, and insurers remain cautious.</p>"
+            "</article></body></html>")
+    doc = clean(RawItem(source="x.html", html=html, published="2024-01-01")).doc
+    assert doc.text.count("Grain ships leave port") == 1
+    assert doc.text.startswith("Grain ships leave port\n\nUkraine shipped")
+    assert doc.published == "2023-10-02"

@@ -29,10 +29,16 @@ def extract_html(raw: RawItem) -> RawItem:
         raise InputError(raw.source, "HTML page holds no article text", "no text")
     title = (raw.title or get("title") or "").strip()
     authors = raw.authors or tuple(a.strip() for a in (get("author") or "").split(";") if a.strip())
-    # the title goes first, as in text files, so it is part of the analysed text
-    text = f"{title}\n\n{body}" if title else body
+    # the title goes first, as in text files, so it is part of the analysed text; pages
+    # whose text already opens with their headline (an <h1>) keep it once
+    first = body.split("\n", 1)[0].strip()
+    if title and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+        text = body
+    else:
+        text = f"{title}\n\n{body}" if title else body
     return replace(raw, html=None, text=text, title=title or None,
-                   published=raw.published or get("date"),
+                   # the page's own date beats a capture or feed date
+                   published=get("date") or raw.published,
                    outlet=raw.outlet or get("sitename") or get("hostname"),
                    url=raw.url or get("url"), authors=authors,
                    scraped=False, title_first_line=bool(title))

@@ -27,12 +27,18 @@ def ingest_options(args) -> IngestOptions:
             raise NarrascopeError(f"bad --column {pair!r}; write FIELD=COLUMN, e.g. text=body")
         columns[ours.strip()] = theirs.strip()
     return IngestOptions(max_bytes=max_bytes(), timeout=fetch_timeout(),
-                         allow_private=getattr(args, "allow_private", False), columns=columns)
+                         allow_private=getattr(args, "allow_private", False), columns=columns,
+                         follow_feed_links=getattr(args, "follow_links", False),
+                         fetch=not getattr(args, "no_fetch", False))
 
 
 def add_ingest_options(p) -> None:
     p.add_argument("--allow-private", action="store_true",
                    help="let URLs point at loopback, private and link-local addresses")
+    p.add_argument("--follow-links", action="store_true",
+                   help="for feeds: fetch each entry's page even when the entry carries content")
+    p.add_argument("--no-fetch", action="store_true",
+                   help="never fetch over the network (feed entries without content are skipped)")
     p.add_argument("--column", dest="columns", action="append", metavar="FIELD=COLUMN",
                    help="for JSON Lines/CSV: read FIELD (text, title, url, published, outlet, "
                         "author, language, id) from COLUMN; repeatable")
