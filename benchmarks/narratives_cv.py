@@ -24,7 +24,8 @@ def main(argv: list[str]) -> int:
               "checkout)")
         return 0
     from narrascope.analysers.narratives.corpus import read_data
-    from narrascope.analysers.narratives.fit import cross_validate, cv_metrics, tune_thresholds
+    from narrascope.analysers.narratives.fit import cross_validate, oof_probabilities
+    from narrascope.analysers.narratives.tune import cv_metrics, tune_thresholds
     from narrascope.taxonomies import default_taxonomy
 
     options = dict(a.split("=", 1) for a in argv)
@@ -35,7 +36,9 @@ def main(argv: list[str]) -> int:
     if langs:
         examples = [e for e in examples if e.language in langs.split(",")]
     t1 = time.perf_counter()
-    probs, labels = cross_validate(examples, tax, options, log=lambda m: print(m, file=sys.stderr))
+    scores, labels, _ = cross_validate(examples, tax, options,
+                                       log=lambda m: print(m, file=sys.stderr))
+    probs, _, _ = oof_probabilities(scores, examples, labels)
     th = tune_thresholds(probs, labels, tax, examples)
     t2 = time.perf_counter()
     res = cv_metrics(probs, labels, tax, th, examples)

@@ -128,3 +128,24 @@ def test_semeval_format_one_line_per_input(fixture_model):
         narrs, subs = r[1].split(";"), r[2].split(";")
         assert all(tax.is_label(x) for x in narrs + subs)
         assert ("Other" in narrs) == (narrs == ["Other"])
+
+
+def test_matrix_decoder_agrees_with_decode():
+    """Thresholds are tuned with the vectorised decoder: it must decide as decode() does."""
+    import numpy as np
+
+    from narrascope.analysers.narratives.decode import decode
+    from narrascope.analysers.narratives.tune import LabelSpace, decode_matrix
+
+    tax = default_taxonomy()
+    labels = list(tax.narratives) + list(tax.subnarratives)[::2]  # some labels untrained
+    space = LabelSpace(tax, labels)
+    rng = np.random.default_rng(0)
+    probs = rng.random((200, len(labels))) ** 3
+    th = {"narrative": 0.5, "fallback": 0.2, "subnarrative": 0.4, "sub_fallback": 0.1}
+    pn, ps = decode_matrix(probs, space, th)
+    for row, rn, rs in zip(probs, pn, ps):
+        n, s = decode(dict(zip(labels, row.tolist())), tax, th)
+        assert {lab for lab, _ in n} == {lab for lab, on in zip(space.narratives + ["Other"], rn)
+                                         if on}
+        assert {lab for lab, _ in s} == {lab for lab, on in zip(space.subs + ["Other"], rs) if on}

@@ -19,6 +19,10 @@ from . import Trainer, register_trainer
 __all__ = ["train", "evaluate"]
 
 
+_CLASSIFIER_PROSE = {"ridge": "ridge regression on +-1 targets, solved in the dual",
+                     "logreg": "class-balanced logistic regression"}
+
+
 def _taxonomy(options: dict[str, Any]):
     from ..taxonomies import load_taxonomy
 
@@ -32,18 +36,22 @@ def _cv_table(cv: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _model_card(model, data_paths: Sequence[str], options: dict[str, Any]) -> str:
+def _model_card(model, data_paths: Sequence[str], output: str | None,
+                options: dict[str, Any]) -> str:
     opts = " ".join(f"--option {k}={v}" for k, v in options.items())
     data = " ".join(str(p) for p in data_paths)
-    command = f"narrascope train narratives {data} {opts}".strip()
+    out = f"-o {output} " if output else ""
+    command = f"narrascope train narratives {data} {out}{opts}".strip()
     info = model.info
+    classifier = _CLASSIFIER_PROSE.get(info["options"]["classifier"], info["options"]["classifier"])
     return f"""# Narratives model
 
 A linear narrative classifier for narrascope's `narratives` analyser: TF-IDF over word
 1-2-grams and character 3-5-grams (pooled over every language in the data), one
-logistic regression per label, coarse-to-fine decoding with thresholds chosen by
-{info['options']['folds']}-fold cross-validation. Evidence sentences are the sentences
-with the highest linear score for a label.
+linear classifier per label ({classifier}), Platt-calibrated on out-of-fold
+scores, coarse-to-fine decoding with thresholds chosen by {info['options']['folds']}-fold
+cross-validation. Evidence sentences are the sentences with the highest linear score
+for a label.
 
 - Trained: {_dt.date.today().isoformat()}, narrascope `train narratives`, model format 1
 - Command: `{command}`
@@ -53,7 +61,7 @@ with the highest linear score for a label.
 - Options: `{info['options']}`
 - Decoding thresholds: `{model.thresholds}`
 - Files: `settings.json` (vocabulary of {model.featuriser.size} terms, labels,
-  thresholds, taxonomy), `weights.npz` (IDF, float16 weights, biases). No pickle.
+  thresholds, taxonomy), `weights.npz` (IDF, int8 weights with a scale per label, biases). No pickle.
 
 ## Training data and its terms
 
@@ -96,7 +104,7 @@ def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]
     model, metrics = fit_model(examples, tax, options)
     folder = Path(output) if output else user_model_path()
     model.save(folder)
-    (folder / "MODEL_CARD.md").write_text(_model_card(model, data_paths, options),
+    (folder / "MODEL_CARD.md").write_text(_model_card(model, data_paths, output, options),
                                           encoding="utf-8")
     for lang, m in metrics.items():
         print(f"cv {lang:<4} {m['articles']:>5} articles  F1 coarse {m['f1_coarse']:.4f}  "
