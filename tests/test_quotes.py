@@ -135,3 +135,10 @@ def test_scare_quotes_are_not_quotes():
 ])
 def test_negated_speech_is_no_quote(text):
     assert quotes_of(text) == []
+
+
+def test_participle_takes_the_main_subject():
+    text = ("In a televised interview on Sunday, Senator Paul Ridley defended the plan, "
+            "saying that the budget would balance by 2030.")
+    _one(text, kind="indirect", speaker="Paul Ridley",
+         text="the budget would balance by 2030")

@@ -131,7 +131,7 @@ def _main_subject(d: _Doc, first: int, limit: int) -> tuple[int, int] | None:
     """The subject of a sentence's main clause, after an opening adverbial ("Last month,",
     "In three interviews,"): for cues that share it ("... and said", "..., saying")."""
     toks = d.toks
-    if first < limit and (toks[first].low in NOT_NAME and toks[first].low not in PRONOUNS):
+    if first < limit and toks[first].low in _OPENERS:
         for x in range(first + 1, min(limit, first + 9)):
             if toks[x].text == ",":
                 first = x + 1
@@ -140,7 +140,21 @@ def _main_subject(d: _Doc, first: int, limit: int) -> tuple[int, int] | None:
     if sp and (toks[sp[0]].cap or toks[sp[0]].low in PRONOUNS) and not (
             sp[1] - sp[0] == 1 and toks[sp[0]].low in NOT_NAME and toks[sp[0]].low not in PRONOUNS):
         return sp
+    k = first  # "Both parents stiffened ...": determiners, modifiers and plurals
+    while k < limit and k - first < 6 and (toks[k].low in _DET_WORDS or toks[k].cap or (
+            toks[k].low.endswith("s") and toks[k].low.isalpha())):
+        k += 1
+    if k > first and not all(t.low in NOT_NAME for t in toks[first:k]):
+        return (first, k)
     return None
+
+
+_OPENERS = {"in", "on", "at", "after", "before", "during", "last", "this", "earlier", "later",
+            "since", "while", "when", "with", "without", "despite", "for", "from", "under",
+            "over", "speaking", "asked", "meanwhile", "still", "yet", "but", "and", "however",
+            "then", "now", "also", "instead", "separately", "elsewhere", "continuing"}
+_DET_WORDS = {"the", "a", "an", "both", "two", "three", "several", "many", "some", "other",
+              "his", "her", "their", "its"}
 
 
 def _first_verbish(d: _Doc, a: int, b: int) -> int:
@@ -213,7 +227,7 @@ def _sentence_start(d: _Doc, i: int, floor: int) -> int:
     """First token of the sentence holding token ``i``, after a dateline
     ("WASHINGTON —", "DALLAS (AP) —")."""
     k = i
-    while k > floor and d.toks[k - 1].text not in _STOP:
+    while k > floor and (d.toks[k - 1].text not in _STOP or _honorific_dot(d, k - 1)):
         k -= 1
     if k < i and d.toks[k].text.isupper() and len(d.toks[k].text) > 1:
         for x in range(k + 1, min(i, k + 8)):
@@ -285,7 +299,11 @@ def _ends_clause(d: _Doc, q: QuoteMarks, i: int, pend: int, strict: bool = False
 
 
 def _honorific_dot(d: _Doc, k: int) -> bool:
-    return d.toks[k].text == "." and k > 0 and d.toks[k - 1].low in HONORIFICS
+    """Whether token ``k`` is the dot of "Mr." or of an initial ("John F. Kerry")."""
+    if d.toks[k].text != "." or k == 0:
+        return False
+    prev = d.toks[k - 1]
+    return prev.low in HONORIFICS or (len(prev.text) == 1 and prev.cap)
 
 
 def _direct_before(d: _Doc, q: QuoteMarks, pstart: int) -> tuple[tuple[int, int], tuple[int, int] | None, bool] | None:
@@ -519,7 +537,8 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
                     return _mk(d, before_start, e, cue, sp)
                 return _mk(d, s0, end, cue, sp)  # content, X said, content.
         pronoun = sp[1] - sp[0] == 1 and toks[sp[0]].low in PRONOUNS
-        if sp[0] > first and not pronoun and not _subject_start(d, first, sp[0]):
+        participle = toks[c].low.endswith("ing") and c > a and toks[c - 1].text == ","
+        if sp[0] > first and not (pronoun or participle) and not _subject_start(d, first, sp[0]):
             return None
         if rest_start < end and len(d.text[rest_start:end].split()) >= 3:
             return _mk(d, rest_start, end, cue, sp)
