@@ -41,9 +41,9 @@ class Thresholds:
     duplicate: float = 0.72
     #: content-word Jaccard for two sentences to align
     sentence: float = 0.35
-    #: share of an article in reworded (aligned, not verbatim) sentences that makes a
-    #: mostly verbatim copy a rewrite rather than a duplicate
-    reworded: float = 0.05
+    #: share of an article's words changed inside shared passages that makes a mostly
+    #: verbatim copy a (light) rewrite rather than a duplicate
+    reworded: float = 0.005
     #: aligned share both articles need to be rewrites
     rewrite: float = 0.5
     #: an article this much inside the other is an excerpt (partial), not a rewrite
@@ -87,24 +87,31 @@ def verbatim_passages(fa: Features, fb: Features, th: Thresholds = Thresholds()
     hit = np.flatnonzero(np.isin(sa, common_arr) & ok_a)
     if not len(hit):
         return []
-    first_b: dict[int, int] = {}
+    # every position of each shared shingle in B: text repeated inside an article
+    # (a paragraph printed twice) must map to the right copy
+    where_b: dict[int, list[int]] = {}
     in_b = np.flatnonzero(np.isin(sb, common_arr) & ok_b)
     for j, h in zip(in_b.tolist(), sb[in_b].tolist()):
-        first_b.setdefault(h, j)
+        where_b.setdefault(h, []).append(j)
     runs: list[list[int]] = []  # [i0, i_last, j0, j_last]
     sa_list = sa.tolist()
     pa, pb = fa.para, fb.para
     for i in hit.tolist():
-        j = first_b.get(sa_list[i])
-        if j is None:  # shared only where it straddles a break in B
+        js = where_b.get(sa_list[i])
+        if js is None:  # shared only where it straddles a break in B
             continue
         if runs:
             r = runs[-1]
-            di, dj = i - r[1], j - r[3]
-            if (0 < di <= th.gap + 1 and 0 < dj <= th.gap + 1
+            di = i - r[1]
+            j = next((x for x in js if 0 < x - r[3] <= th.gap + 1), None)
+            if (j is not None and 0 < di <= th.gap + 1
                     and pa[i] == pa[r[1]] and pb[j] == pb[r[3]]):
                 r[1], r[3] = i, j
                 continue
+            # a new run: the first occurrence after the previous run, else the first
+            j = next((x for x in js if x > r[3]), js[0])
+        else:
+            j = js[0]
         runs.append([i, i, j, j])
     out = []
     for i0, i1, j0, j1 in runs:
@@ -155,24 +162,19 @@ def _overlap(fa: Features, fb: Features) -> float:
     return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
 
 
-def _reworded(fa: Features, fb: Features, runs, th: Thresholds) -> bool:
-    """Whether the words A does not share verbatim are B's sentences reworded (a light
-    rewrite) rather than a new headline and boilerplate (a duplicate)."""
-    mask = np.zeros(len(fa.tokens), dtype=bool)
+def _reworded(fa: Features, fb: Features, runs) -> float:
+    """Share of A's words that sit inside shared passages without being shared: the words
+    a light rewrite swapped. A duplicate has none (its differences are a headline and
+    boilerplate, outside the passages)."""
+    common = np.fromiter(fa.shingle_set & fb.shingle_set, dtype=np.uint64)
+    hit = np.flatnonzero(np.isin(fa.shingles, common))
+    exact = np.zeros(len(fa.tokens) + SHINGLE, dtype=bool)
+    for k in range(SHINGLE):
+        exact[hit + k] = True
+    inside = np.zeros(len(fa.tokens), dtype=bool)
     for a0, a1, _, _ in runs:
-        mask[a0:a1] = True
-    if mask.mean() >= 0.95:
-        return False
-    loose = set()
-    for i, (lo, hi) in enumerate(fa.sent_tokens):
-        # the headline (first paragraph) may be reworded in a duplicate
-        if hi > lo and fa.para[lo] != fa.para[0] and mask[lo:hi].mean() < 0.5:
-            loose.add(i)
-    if not loose:
-        return False
-    # two sentences at least: a new headline alone does not make a rewrite
-    pairs = [p for p in aligned_sentences(fa, fb, th) if p[0] in loose]
-    return len(pairs) >= 2 and _sentence_share(fa, {i for i, _, _ in pairs}) >= th.reworded
+        inside[a0:a1] = True
+    return float((inside & ~exact[:len(fa.tokens)]).mean())
 
 
 def classify(fa: Features, fb: Features, th: Thresholds = Thresholds()) -> Match | None:
@@ -186,9 +188,14 @@ def classify(fa: Features, fb: Features, th: Thresholds = Thresholds()) -> Match
     passages = tuple(Passage(int(fa.starts[a0]), int(fa.ends[a1 - 1]),
                              int(fb.starts[b0]), int(fb.ends[b1 - 1]))
                      for a0, a1, b0, b1 in runs)
-    if min(cov_a, cov_b) >= th.duplicate and not _reworded(fa, fb, runs, th):
-        return Match("duplicate", round(min(cov_a, cov_b), 4), passages, cov_a, cov_b)
-    if max(cov_a, cov_b) < th.rewrite_max_verbatim and _overlap(fa, fb) >= th.rewrite_words:
+    light = False
+    if min(cov_a, cov_b) >= th.duplicate:
+        light = max(_reworded(fa, fb, runs),
+                    _reworded(fb, fa, [(r[2], r[3], r[0], r[1]) for r in runs])) >= th.reworded
+        if not light:
+            return Match("duplicate", round(min(cov_a, cov_b), 4), passages, cov_a, cov_b)
+    if light or (max(cov_a, cov_b) < th.rewrite_max_verbatim
+                 and _overlap(fa, fb) >= th.rewrite_words):
         pairs = aligned_sentences(fa, fb, th)
         share_a = _sentence_share(fa, {i for i, _, _ in pairs})
         share_b = _sentence_share(fb, {j for _, j, _ in pairs})
