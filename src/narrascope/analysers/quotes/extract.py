@@ -207,19 +207,23 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
             for k in range(*span)):
         return span
     if j - 1 >= floor and d.toks[j - 1].text == ",":
-        # NAME, apposition, CUE
+        # NAME, apposition, CUE  /  TITLE, NAME, CUE  /  NAME, 27, a user in New York, CUE
         k = j - 2
-        while k >= floor and d.toks[k].text not in {",", ".", ";", ":"} and j - k < 26:
-            k -= 1
-        if k >= floor and d.toks[k].text == ",":
+        for _ in range(3):
+            while k >= floor and (d.toks[k].text not in {",", ".", ";", ":"}
+                                  or _honorific_dot(d, k)) and j - k < 40:
+                k -= 1
+            if k < floor or d.toks[k].text != ",":
+                break
             inner = scan_left(d.toks, k, floor)
             middle = d.toks[k + 1:j - 1]
             named = any(t.cap and t.low not in NOT_NAME for t in middle)
             if inner and (d.toks[inner[0]].cap or named or any(
                     d.toks[x].bare in TITLE_WORDS for x in range(*inner))):
-                return (inner[0], j - 1)  # NAME, apposition  /  TITLE, NAME
+                return (inner[0], j - 1)
             if named and len(middle) <= 4:
                 return (k + 1, j - 1)  # Her rival, Jonas Keller, said
+            k -= 1
     return span
 
 

@@ -72,12 +72,12 @@ SPEECH_FORMS = frozenset(f for lemma in SPEECH_LEMMAS for f in inflect(lemma)) -
 BARE_LEMMAS = ("say tell add claim argue insist note stress write warn predict suggest "
                "acknowledge admit report contend maintain allege assert declare state "
                "announce confirm tweet post reiterate emphasise emphasize "
-               "explain repeat").split()
+               "explain repeat assure promise").split()
 BARE_FORMS = frozenset(f for lemma in BARE_LEMMAS for f in inflect(lemma)) & SPEECH_FORMS
 
 #: Verbs that introduce only a direct quotation ("he continued: “…”").
 DIRECT_ONLY_FORMS = frozenset(f for lemma in (
-    "continue respond reply threaten underscore underline signal hint "
+    "continue threaten underscore underline signal hint "
     "highlight tout judge recount summarise summarize opine muse chide scoff quip "
     "joke specify clarify characterise characterize inform concur object protest "
     "demand").split() for f in inflect(lemma))

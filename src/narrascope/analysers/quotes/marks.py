@@ -23,7 +23,9 @@ def normalise_marks(text: str) -> str:
     def sub(m: re.Match) -> str:
         i = m.start()
         before = text[i - 1] if i else " "
-        opens = m.group() == "``" or before.isspace() or before in "([{—–-"
+        after = text[m.end()] if m.end() < len(text) else " "
+        opens = m.group() == "``" or (
+            (before.isspace() or before in "([{—–-") and not (after.isspace() or after in ".,;:!?)"))
         return ' "' if opens else '" '
 
     return _DOUBLED.sub(sub, text)
