@@ -218,8 +218,8 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
             inner = scan_left(d.toks, k, floor)
             middle = d.toks[k + 1:j - 1]
             named = any(t.cap and t.low not in NOT_NAME for t in middle)
-            if inner and (d.toks[inner[0]].cap or named or any(
-                    d.toks[x].bare in TITLE_WORDS for x in range(*inner))):
+            if inner and (named or any(d.toks[x].cap or d.toks[x].bare in TITLE_WORDS
+                                       for x in range(*inner))):
                 return (inner[0], j - 1)
             if named and len(middle) <= 4:
                 return (k + 1, j - 1)  # Her rival, Jonas Keller, said
@@ -441,9 +441,11 @@ def _cue_between(d: _Doc, a: int, b: int, own: tuple[int, int]) -> bool:
 
 
 def _span(d: _Doc, r: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Character offsets of token range ``r`` (a leading "that" is left out)."""
     if r is None:
         return None
-    return (d.toks[r[0]].start, d.toks[r[1] - 1].end)
+    a = r[0] + 1 if r[1] - r[0] > 1 and d.toks[r[0]].low == "that" else r[0]
+    return (d.toks[a].start, d.toks[r[1] - 1].end)
 
 
 def _inside(quoted: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -505,6 +507,10 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
             e = toks[c - 1].start if toks[c - 1].text == "," else toks[c].start
             return _mk(d, s0, _rtrim(d.text, s0, e), cue, sp)
         return _mk(d, s0, end, cue, sp)  # content, according to X, content.
+    if c > a and toks[c - 1].text == "," and not nounish(toks[c].text):
+        sp = scan_right(toks, cue[1], b)  # content, said X.
+        if sp and toks[sp[0]].cap and (sp[1] >= b or toks[sp[1]].text in _STOP | {","}):
+            return _mk(d, s0, _rtrim(d.text, s0, toks[c - 1].start), cue, sp)
     sp = _speaker_before(d, c, a)
     if sp is not None:
         pos = skip_forward(d.text, toks[cue[1] - 1].end, end)
@@ -550,6 +556,8 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
     # content, said X.
     if c > a and toks[c - 1].text == "," and not nounish(toks[c].text):
         sp = scan_right(toks, cue[1], b)
+        if sp and not (sp[1] >= b or toks[sp[1]].text in _STOP | {","}):
+            sp = _np_to_comma(d, cue[1], b)  # said a former official who ...
         if sp and (sp[1] >= b or toks[sp[1]].text in _STOP | {","}):
             return _mk(d, s0, _rtrim(d.text, s0, toks[c - 1].start), cue, sp)
     return None
