@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from . import EXIT_OK, add_common, warn
@@ -18,6 +19,8 @@ def add_parser(sub) -> None:
                    help="reading pages and API also needs the token (default: reads are open)")
     p.add_argument("--max-upload", type=int, default=20_000_000, metavar="BYTES",
                    help="largest request body on write endpoints (default: 20000000)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="server processes (default: 1); each keeps its own index in memory")
     p.add_argument("--allow-private", action="store_true",
                    help="let submitted URLs point at loopback, private and link-local addresses")
     add_common(p)
@@ -42,9 +45,28 @@ def run(args) -> int:
         raise NarrascopeError(f"bad --port {args.port}; use 1-65535")
     if not token:
         warn(args, "NARRASCOPE_TOKEN is not set: adding articles is disabled")
-    app = create_app(args.db or default_db_path(), token=token,
-                     open_reads=not args.closed_reads, max_upload_bytes=args.max_upload,
-                     allow_private=args.allow_private)
-    uvicorn.run(app, host=args.host, port=args.port,
-                log_level="warning" if args.quiet else "info", server_header=False)
+    if not 1 <= args.workers <= 64:
+        raise NarrascopeError(f"bad --workers {args.workers}; use 1-64")
+    options = {"db_path": str(args.db or default_db_path()), "token": token,
+               "open_reads": not args.closed_reads, "max_upload_bytes": args.max_upload,
+               "allow_private": args.allow_private}
+    common = dict(host=args.host, port=args.port, server_header=False,
+                  log_level="warning" if args.quiet else "info")
+    if args.workers == 1:
+        uvicorn.run(create_app(**options), **common)
+    else:  # worker processes build the app themselves, from the options passed on
+        os.environ[OPTIONS_ENV] = json.dumps(options)
+        uvicorn.run("narrascope.cli.serve:app_from_env", factory=True, workers=args.workers,
+                    **common)
     return EXIT_OK
+
+
+#: how ``serve --workers N`` hands its options to the worker processes
+OPTIONS_ENV = "_NARRASCOPE_SERVE_OPTIONS"
+
+
+def app_from_env():
+    """The app a worker process serves (``serve --workers N``)."""
+    from ..web import create_app
+
+    return create_app(**json.loads(os.environ[OPTIONS_ENV]))

@@ -48,6 +48,14 @@ def require_write(request: Request) -> None:
         raise HTTPException(403, "wrong token", headers={"WWW-Authenticate": "Bearer"})
 
 
+class Json(JSONResponse):
+    """A JSON response written straight from plain data: FastAPI's own encoder walks every
+    value in Python first, which costs more than the query on large statistics."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(require_read)])
 
 
@@ -186,7 +194,7 @@ def get_job(job_id: str, request: Request):
     job = request.app.state.jobs.get(job_id)
     if job is None:
         raise HTTPException(404, f"no job {job_id!r} (jobs are kept while the server runs)")
-    return job.to_dict()
+    return Json(job.to_dict())
 
 
 @router.get("/articles/{doc_id}", summary="One article with all its findings")
@@ -195,7 +203,7 @@ def get_article(doc_id: str, db: DbDep):
     if art is None:
         raise HTTPException(404, f"no stored article with id {doc_id!r} (ids are 16 hex "
                                  "digits; a unique prefix of 4 or more works)")
-    return art
+    return Json(art)
 
 
 # -- search ------------------------------------------------------------------------------
@@ -209,21 +217,21 @@ def api_search(db: DbDep, f: FiltersDep,
     """Articles matching ``q`` (best first) and every filter given; without ``q``, newest
     first. Ties break on the id, so pages are stable."""
     res = search(db, q, f, page, per_page)
-    return {"q": q, "filters": f.as_params(), "total": res.total, "page": res.page,
+    return Json({"q": q, "filters": f.as_params(), "total": res.total, "page": res.page,
             "per_page": res.per_page, "pages": res.pages,
-            "results": [h.to_dict() for h in res.hits]}
+            "results": [h.to_dict() for h in res.hits]})
 
 
 # -- statistics --------------------------------------------------------------------------
 
 @router.get("/stats/overview", summary="Counts of articles, outlets, languages, facets")
 def stats_overview(db: DbDep, f: FiltersDep):
-    return {"articles": sum(n for _, n in field_counts(db, f, "outlet")),
+    return Json({"articles": sum(n for _, n in field_counts(db, f, "outlet")),
             "outlets": dict(outlet_counts(db, f)),
             "languages": dict(facet_counts_lang(db, f)),
             "narratives": dict(facet_counts(db, f, "narrative", 1000)),
             "techniques": dict(facet_counts(db, f, "technique", 1000)),
-            "analysers": db.versions}
+            "analysers": db.versions})
 
 
 def facet_counts_lang(db: Database, f: Filters) -> list[tuple[str, int]]:
@@ -234,8 +242,8 @@ def facet_counts_lang(db: Database, f: Filters) -> list[tuple[str, int]]:
 def stats_narratives(db: DbDep, f: FiltersDep,
                      by: Annotated[str, Query(pattern="^(day|week|month|outlet)$")] = "week"):
     if by == "outlet":
-        return {"by": "outlet", **narratives_by_outlet(db, f)}
-    return narrative_volume(db, f, by)
+        return Json({"by": "outlet", **narratives_by_outlet(db, f)})
+    return Json(narrative_volume(db, f, by))
 
 
 @router.get("/stats/entities", summary="Top entities with their roles")
@@ -243,18 +251,18 @@ def stats_entities(db: DbDep, f: FiltersDep,
                    role: Annotated[str | None, Query(description="protagonist, antagonist, "
                                                      "innocent")] = None,
                    limit: Annotated[int, Query(ge=1, le=500)] = 20):
-    return {"role": role, "entities": top_entities(db, f, role, limit)}
+    return Json({"role": role, "entities": top_entities(db, f, role, limit)})
 
 
 @router.get("/stats/speakers", summary="Most-quoted speakers")
 def stats_speakers(db: DbDep, f: FiltersDep, limit: Annotated[int, Query(ge=1, le=500)] = 20):
-    return {"speakers": top_speakers(db, f, limit)}
+    return Json({"speakers": top_speakers(db, f, limit)})
 
 
 @router.get("/stats/copies", summary="Copy clusters, newest first")
 def stats_copies(db: DbDep, limit: Annotated[int, Query(ge=1, le=500)] = 20,
                  offset: Annotated[int, Query(ge=0)] = 0):
-    return copy_clusters(db, limit, offset)
+    return Json(copy_clusters(db, limit, offset))
 
 
 # -- export ------------------------------------------------------------------------------

@@ -181,18 +181,20 @@ def _fts_ids(conn: sqlite3.Connection, q: str) -> list[str]:
 
 
 def _snippets(conn: sqlite3.Connection, q: str | None, ids: list[str]) -> dict[str, str]:
+    """A snippet per article: around the matches of ``q``, else the text's start. The
+    full-text index is asked by rowid, so it reads only these articles' entries."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    if q:
-        rows = conn.execute(
-            f"SELECT d.id, snippet(documents_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) "
-            f"FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
-            f"WHERE documents_fts MATCH ? AND d.id IN ({marks})", (q, *ids))
-    else:
-        rows = conn.execute(f"SELECT id, substr(text, 1, 220) FROM documents WHERE id IN ({marks})",
-                            ids)
-    return {r[0]: r[1] for r in rows}
+    if not q:
+        return dict(conn.execute(
+            f"SELECT id, substr(text, 1, 220) FROM documents WHERE id IN ({marks})", ids))
+    rowids = dict(conn.execute(f"SELECT rowid, id FROM documents WHERE id IN ({marks})", ids))
+    rmarks = ",".join("?" * len(rowids))
+    return {rowids[r]: snip for r, snip in conn.execute(
+        f"SELECT rowid, snippet(documents_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) "
+        f"FROM documents_fts WHERE documents_fts MATCH ? AND rowid IN ({rmarks})",
+        (q, *rowids))}
 
 
 def split_marks(snippet: str) -> tuple[tuple[str, bool], ...]:
@@ -235,14 +237,26 @@ def filter_ids(db: Database, ids: Iterable[str], f: Filters) -> list[str]:
     return [i for i in ids if i in pos and m[pos[i]]]
 
 
+_NO_FILTERS = Filters()
+
+
 def matching_ids(db: Database, q: str | None, f: Filters) -> list[str]:
     """Ids of every article matching ``q`` and the filters, in search order."""
     conn = db.reader()
     q = (q or "").strip() or None
-    if q:
-        return filter_ids(db, db.index.memo(("fts", q), lambda: _fts_ids(conn, q)), f)
     a = db.index.arrays
-    return [a.ids[i] for i in np.flatnonzero(mask(db, f))]
+    if not q:
+        return [a.ids[i] for i in np.flatnonzero(mask(db, f))]
+
+    def positions() -> np.ndarray:
+        pos = a.pos
+        return np.array([pos[i] for i in _fts_ids(conn, q) if i in pos], dtype=np.intp)
+
+    hits = db.index.memo(("fts", q), positions)
+    if f != _NO_FILTERS:
+        hits = hits[mask(db, f)[hits]]
+    ids = a.ids
+    return [ids[i] for i in hits.tolist()]
 
 
 def search(db: Database, q: str | None, f: Filters, page: int = 1, per_page: int = 20
