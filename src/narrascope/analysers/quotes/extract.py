@@ -109,10 +109,20 @@ def _clause_subject(d: _Doc, j: int, floor: int) -> tuple[int, int] | None:
     if all(t.low in ADVERBS or t.low in NOT_NAME or t.low.endswith("ly") or t.low in _TIME_WORDS
            for t in words):
         return None  # "finally", "at once": no subject
-    if len(words) > 4 and any(not _subjectish(t) for t in words) and not (
-            words[-1].cap and any(t.bare in TITLE_WORDS for t in words)):
+    if j - k > 8 or any(_verbish(t) for t in words):
         return None
     return (k, j)
+
+
+_PARTICIPLE_ADJ = {"surveyed", "polled", "questioned", "interviewed", "registered", "elected",
+                   "retired", "unnamed", "unidentified", "concerned", "related", "involved"}
+
+
+def _verbish(t: Token) -> bool:
+    """A lower-case word that looks like a finite verb ("offered", "captured")."""
+    low = t.low
+    return (not t.cap and low.endswith("ed") and low not in _PARTICIPLE_ADJ
+            and low.isalpha()) or low in _NOT_SUBJECT
 
 
 def _subjectish(t: Token) -> bool:
@@ -216,6 +226,9 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
             if k < floor or d.toks[k].text != ",":
                 break
             inner = scan_left(d.toks, k, floor)
+            wider = _clause_subject(d, k, floor)
+            if wider and inner and wider[0] < inner[0]:
+                inner = wider  # The group's executive director, Betty Bradley, said
             middle = d.toks[k + 1:j - 1]
             named = any(t.cap and t.low not in NOT_NAME for t in middle)
             if inner and (named or any(d.toks[x].cap or d.toks[x].bare in TITLE_WORDS
@@ -233,6 +246,13 @@ def _sentence_start(d: _Doc, i: int, floor: int) -> int:
     k = i
     while k > floor and (d.toks[k - 1].text not in _STOP or _honorific_dot(d, k - 1)):
         k -= 1
+    if k < i and d.toks[k].text == "(":
+        for x in range(k + 1, min(i, k + 6)):
+            if d.toks[x].text == ")":
+                k = x + 1
+                if k < i and d.toks[k].text in ("—", "–", "-", "--"):
+                    k += 1
+                return k
     if k < i and d.toks[k].text.isupper() and len(d.toks[k].text) > 1:
         for x in range(k + 1, min(i, k + 8)):
             if d.toks[x].text in ("—", "–", "-", "--"):
@@ -273,7 +293,9 @@ def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], t
             sp = scan_right(d.toks, cue[1], pend) if c <= k + 1 else None
             return (cue, sp) if sp else None
         if c == k:  # said X
-            sp = scan_right(d.toks, cue[1], pend) or _np_to_comma(d, cue[1], min(pend, cue[1] + 12))
+            sp = scan_right(d.toks, cue[1], pend)
+            if not (sp and _ends_clause(d, q, sp[1], pend, strict=True)):
+                sp = _np_to_comma(d, cue[1], min(pend, cue[1] + 12))
             return (cue, sp) if sp and _ends_clause(d, q, sp[1], pend, strict=True) else None
         sp = _speaker_before(d, c, k)
         if sp and sp[0] <= k + 1 and _ends_clause(d, q, cue[1], pend):
@@ -597,7 +619,7 @@ def _subject_start(d: _Doc, first: int, sp0: int) -> bool:
     sentence opener ("On Monday,", "Meanwhile", "But") or a subordinate link."""
     toks = d.toks
     prev = toks[sp0 - 1]
-    if prev.text in _CLAUSE_PUNCT or prev.text in _MARKS:
+    if prev.text in _CLAUSE_PUNCT or prev.text in _MARKS or _honorific_dot(d, sp0 - 1):
         return True
     return prev.low in {"and", "but", "while", "as", "when", "so", "because", "though",
                         "although", "after", "before", "since", "where", "yet", "that",
