@@ -11,7 +11,6 @@ log of the corpus, not with its size.
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter, defaultdict
 from typing import Sequence
 
 import numpy as np
@@ -65,37 +64,39 @@ class CopyIndex:
         new one's (a rewrite), as ``(seq, sentences hit)``, most hits first."""
         if not len(keys):
             return []
-        by_key: dict[int, set[int]] = defaultdict(set)
-        for k, s in zip(keys.tolist(), sent_ids.tolist()):
-            by_key[k].add(s)
-        postings: dict[int, list[int]] = defaultdict(list)
-        uniq = list(by_key)
+        sent_of = dict(zip(keys.tolist(), sent_ids.tolist()))  # a key's (first) sentence
+        uniq = list(sent_of)
+        rows: list[tuple[int, int]] = []
         for i in range(0, len(uniq), _CHUNK):
             part = uniq[i:i + _CHUNK]
             q = "SELECT key, seq FROM copies_keys WHERE key IN (%s)" % ",".join("?" * len(part))
-            for k, seq in self.db.execute(q, part):
-                postings[k].append(seq)
+            rows += self.db.execute(q, part).fetchall()
+        if not rows:
+            return []
+        k_arr = np.array([r[0] for r in rows], dtype=np.int64)
+        seq = np.array([r[1] for r in rows], dtype=np.int64)
+        sent = np.array([sent_of[k] for k in k_arr.tolist()], dtype=np.int64)
+        _, first_row, inv, per_key = np.unique(k_arr, return_index=True, return_inverse=True,
+                                               return_counts=True)
+        keep = per_key[inv] <= self.max_posting
         # a sentence most of whose keys are in many articles is stock text (a site's
         # subscription line, a disclaimer): it never makes a candidate on its own
-        common: Counter = Counter()
-        for k, seqs in postings.items():
-            if len(seqs) >= self.stock:
-                common.update(by_key[k])
-        stock = {s for s, n in common.items() if n >= self.strong - 1}
-        hits: dict[int, Counter] = defaultdict(Counter)
-        for k, seqs in postings.items():
-            if len(seqs) > self.max_posting:
-                continue
-            for seq in seqs:
-                hits[seq].update(by_key[k])
-        n_sent = len(set(sent_ids.tolist()))
-        need = max(self.min_sentences, int(np.ceil(self.rewrite_share * n_sent)))
-        scored = Counter()
-        for seq, c in hits.items():
-            strong = any(n >= self.strong and s not in stock for s, n in c.items())
-            if strong or len(c) >= need:
-                scored[seq] = len(c)
-        return scored.most_common(self.max_candidates)
+        stock_hits = np.bincount(sent[first_row][per_key >= self.stock],
+                                 minlength=int(sent.max()) + 1)
+        stock = stock_hits >= self.strong - 1
+        seq, sent = seq[keep], sent[keep]
+        if not len(seq):
+            return []
+        width = int(sent.max()) + 1
+        pair, n_keys = np.unique(seq * width + sent, return_counts=True)
+        p_seq, p_sent = pair // width, pair % width
+        strong = (n_keys >= self.strong) & ~stock[p_sent]
+        seqs, first, n_sent = np.unique(p_seq, return_index=True, return_counts=True)
+        any_strong = np.maximum.reduceat(strong.astype(np.int8), first) > 0
+        need = max(self.min_sentences, int(np.ceil(self.rewrite_share * len(set(sent_of.values())))))
+        ok = any_strong | (n_sent >= need)
+        order = np.lexsort((seqs[ok], -n_sent[ok]))[:self.max_candidates]
+        return [(int(a), int(b)) for a, b in zip(seqs[ok][order], n_sent[ok][order])]
 
     def set_story(self, seq: int, story: int) -> None:
         self.db.execute("UPDATE copies_docs SET story=? WHERE seq=?", (story, seq))

@@ -103,13 +103,15 @@ class StoryIndex:
 
     def __init__(self, db: sqlite3.Connection, *, background: Background | None = None,
                  threshold: float = 0.2, top: int = 20, window_days: int = 7,
-                 label_terms: int = 4):
+                 label_terms: int = 4, max_compare: int = 8):
         self.db = db
         self.background = background or Background()
         self.threshold = threshold
         self.top = top
         self.window_days = window_days
         self.label_terms = label_terms
+        #: clusters compared per article: those sharing most of its top terms
+        self.max_compare = max_compare
 
     # -- document frequencies -------------------------------------------------------------
     def _df(self, terms: list[str]) -> dict[str, int]:
@@ -162,7 +164,7 @@ class StoryIndex:
         counts = Counter(r[0] for r in self.db.execute(q, terms))
         day = _day(published)
         best: tuple[int, float] | None = None
-        for story, _ in counts.most_common(20):
+        for story, _ in counts.most_common(self.max_compare):
             centroid, size, lo, hi = self._load(story)
             if not self._in_window(day, lo, hi):
                 continue
