@@ -38,7 +38,8 @@ def is_cue(toks: list[Token], i: int, weak: bool = False) -> int:
     t = toks[i]
     low = t.text
     if low not in _FIRST and t.low != "according":
-        if not (t.cap and t.low in SPEECH_FORMS and 0 < i < len(toks) - 1
+        if not (t.cap and t.low in SPEECH_FORMS and not t.low.endswith("ing")
+                and 0 < i < len(toks) - 1
                 and toks[i - 1].cap and toks[i + 1].text[:1].isupper()):
             return 0  # a title-case headline: "Clinton Says Russians Hacked DNC"
         low = t.low

@@ -78,6 +78,9 @@ class _Doc:
 
 
 _THAT = {"that", "whether"}
+#: Reported speech does not start with a preposition ("reported from Los Angeles").
+_PREPOSITIONS = {"from", "on", "in", "at", "to", "about", "of", "for", "by", "with", "as",
+                 "after", "before", "live", "during", "into", "over", "against"}
 _TELL = {"told", "tells", "tell", "telling"}
 _CLAUSE_LINK = {"and", "but", "while", "as", "when", "so", "because", "though", "although",
                 "after", "before", "since", "where", "yet", "that", "meanwhile", "however",
@@ -572,7 +575,8 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
         participle = toks[c].low.endswith("ing") and c > a and toks[c - 1].text == ","
         if sp[0] > first and not (pronoun or participle) and not _subject_start(d, first, sp[0]):
             return None
-        if rest_start < end and len(d.text[rest_start:end].split()) >= 3:
+        rest = d.text[rest_start:end].split()
+        if len(rest) >= 3:
             return _mk(d, rest_start, end, cue, sp)
         return None
     # content, said X.

@@ -72,7 +72,7 @@ SPEECH_FORMS = frozenset(f for lemma in SPEECH_LEMMAS for f in inflect(lemma)) -
 BARE_LEMMAS = ("say tell add claim argue insist note stress write warn predict suggest "
                "acknowledge admit report contend maintain allege assert declare state "
                "announce confirm tweet post reiterate emphasise emphasize "
-               "explain repeat assure promise").split()
+               "explain repeat").split()
 BARE_FORMS = frozenset(f for lemma in BARE_LEMMAS for f in inflect(lemma)) & SPEECH_FORMS
 
 #: Verbs that introduce only a direct quotation ("he continued: “…”").
