@@ -88,7 +88,7 @@ _CLAUSE_LINK = {"and", "but", "while", "as", "when", "so", "because", "though", 
 _CLAUSE_PUNCT = {",", ";", ":", "—", "–", "-", "(", ")", "--", "<", ">", "[", "]"} | _MARKS
 _NOT_SUBJECT = {"is", "are", "was", "were", "has", "have", "had", "do", "does", "did",
                 "be", "been", "will", "would", "can", "could", "should", "may", "might",
-                "must", "it", "there", "this", "to", "not", "than", "by", "with", "from"}
+                "must", "it", "there", "this", "not", "than"}
 
 
 def _clause_subject(d: _Doc, j: int, floor: int) -> tuple[int, int] | None:
@@ -112,13 +112,14 @@ def _clause_subject(d: _Doc, j: int, floor: int) -> tuple[int, int] | None:
     if all(t.low in ADVERBS or t.low in NOT_NAME or t.low.endswith("ly") or t.low in _TIME_WORDS
            for t in words):
         return None  # "finally", "at once": no subject
-    if j - k > 8 or any(_verbish(t) for t in words):
+    if j - k > 10 or any(_verbish(t) for t in words):
         return None
     return (k, j)
 
 
 _PARTICIPLE_ADJ = {"surveyed", "polled", "questioned", "interviewed", "registered", "elected",
-                   "retired", "unnamed", "unidentified", "concerned", "related", "involved"}
+                   "retired", "unnamed", "unidentified", "concerned", "related", "involved",
+                   "briefed", "informed", "based", "appointed", "affiliated"}
 
 
 def _verbish(t: Token) -> bool:
@@ -222,6 +223,7 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
     if j - 1 >= floor and d.toks[j - 1].text == ",":
         # NAME, apposition, CUE  /  TITLE, NAME, CUE  /  NAME, 27, a user in New York, CUE
         k = j - 2
+        found: tuple[int, int] | None = None
         for _ in range(3):
             while k >= floor and (d.toks[k].text not in {",", ".", ";", ":"}
                                   or _honorific_dot(d, k)) and j - k < 40:
@@ -234,12 +236,20 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
                 inner = wider  # The group's executive director, Betty Bradley, said
             middle = d.toks[k + 1:j - 1]
             named = any(t.cap and t.low not in NOT_NAME for t in middle)
+            cand = None
             if inner and (named or any(d.toks[x].cap or d.toks[x].bare in TITLE_WORDS
                                        for x in range(*inner))):
-                return (inner[0], j - 1)
-            if named and len(middle) <= 4:
-                return (k + 1, j - 1)  # Her rival, Jonas Keller, said
+                cand = (inner[0], j - 1)
+            elif named and len(middle) <= 4:
+                cand = (k + 1, j - 1)  # Her rival, Jonas Keller, said
+            if cand:
+                found = found or cand
+                if cand[0] <= floor or d.toks[cand[0] - 1].text in _CLAUSE_PUNCT \
+                        or d.toks[cand[0] - 1].low in _CLAUSE_LINK:
+                    return cand  # starts its clause: "Christopher Harvey, a delegate
+                    # from Houston, Texas, said" rather than "Houston, Texas"
             k -= 1
+        return found or span
     return span
 
 

@@ -31,7 +31,7 @@ def normalise_marks(text: str) -> str:
     return _DOUBLED.sub(sub, text)
 
 #: Mixed typography happens (“…" and "…”), so curly and straight double quotes close each other.
-_OPEN_CLOSE = {"“": "”\"", "«": "»", "„": "“”", "‘": "’", "‹": "›", "‚": "‘’", '"': '"”', "'": "'"}
+_OPEN_CLOSE = {"“": "”\"“", "«": "»", "„": "“”", "‘": "’", "‹": "›", "‚": "‘’", '"': '"”', "'": "'"}
 #: German „…“ closes with “, so “ is an opener only when no „ is pending.
 _ANY_MARK = re.compile("[\"'“”‘’«»„‚‹›]")
 _SINGLE = {"‘", "’", "'", "‚"}
