@@ -76,7 +76,7 @@ def cpu_seconds(pid: int) -> float:
             except OSError:
                 continue
             stats[int(d.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-    tree, total = {pid}, 0.0
+    tree = {pid}
     grew = True
     while grew:
         grew = False
@@ -85,6 +85,22 @@ def cpu_seconds(pid: int) -> float:
                 tree.add(p)
                 grew = True
     return sum(stats[p][1] for p in tree if p in stats)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` and its descendants, in MB."""
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            status = (d / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(d.name) == pid or int(fields.get("PPid", "0").strip() or 0) == pid:
+            total += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+    return total
 
 
 def server_ms(r: httpx.Response) -> float:
@@ -185,7 +201,7 @@ def main() -> None:
     try:
         build = wait_ready(url, proc, args.workers)
         print(f"store {args.db}, {args.workers} server process(es): first requests (build "
-              f"the facet index) {build:.1f} s")
+              f"the facet index) {build:.1f} s; server memory {rss_mb(proc.pid):.0f} MB")
         rng = random.Random(args.seed)
         with httpx.Client(base_url=url, timeout=120) as client:
             t = targets(client)

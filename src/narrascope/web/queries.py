@@ -389,12 +389,16 @@ def top_entities(db: Database, f: Filters, role: str | None = None, limit: int =
     db.reader()
     a = db.index.arrays
     m = mask(db, f)
-    rows = np.concatenate([a.rows("entity", m), a.rows("actor", m)])
+    actor_rows = a.rows("actor", m)
+    rows = np.concatenate([a.rows("entity", m), actor_rows])
     if role is not None:
         rows = rows[a.f_role[rows] == a.lookup(role)]
+    is_actor = np.isin(rows, actor_rows)
     out = []
     for v, n in _ranked(a, rows, limit):
-        sel = rows[a.f_value[rows] == v]
+        sel = a.f_value[rows] == v
+        # an article's actor (its mentions' roles rolled up) counts once, when there is one
+        sel = rows[sel & is_actor] if (sel & is_actor).any() else rows[sel]
         roles = Counter(a.strings[r] if r >= 0 and a.strings[r] else "none"
                         for r in a.f_role[sel].tolist())
         out.append({"entity": a.strings[v], "articles": n, "roles": dict(roles.most_common())})
