@@ -172,6 +172,8 @@ class LanguageRules:
             m = pat.match(text, w.start()) if pat else None
             if m:
                 kind, canonical = self.entries[int(m.lastgroup[1:].split("_")[0])]
+                if canonical == "=":  # a pattern for a family of names: each is its own
+                    canonical = re.sub(r"^(?:the|The) ", "", m.group())
                 out.append(Candidate(m.start(), m.end(), kind, "gazetteer", canonical))
                 pos = m.end()
         return out
