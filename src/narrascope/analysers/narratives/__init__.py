@@ -19,7 +19,7 @@ from ..base import register
 
 __all__ = ["NarrativesAnalyser", "default_model_path", "user_model_path"]
 
-#: characters of an article the classifier reads (evidence is looked for in all of it)
+#: characters of an article the classifier reads and looks for evidence in
 MAX_CHARS = 20000
 
 
@@ -56,25 +56,31 @@ class NarrativesAnalyser:
             self._model = NarrativeModel.load(self._path or default_model_path())
         return self._model
 
-    def predict(self, texts: Sequence[str]) -> list[tuple[list[tuple[str, float]],
-                                                          list[tuple[str, float]]]]:
-        """``(narratives, subnarratives)`` with scores for each text, without evidence."""
+    def _decode(self, probs) -> list[tuple[list[tuple[str, float]], list[tuple[str, float]]]]:
         from .decode import decode
 
         m = self.model
-        probs = m.probabilities([t[:MAX_CHARS] for t in texts])
         return [decode(dict(zip(m.labels, row.tolist())), m.taxonomy, m.thresholds)
                 for row in probs]
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[list[tuple[str, float]],
+                                                          list[tuple[str, float]]]]:
+        """``(narratives, subnarratives)`` with scores for each text, without evidence."""
+        return self._decode(self.model.probabilities([t[:MAX_CHARS] for t in texts]))
 
     def analyse(self, docs: Sequence[Document], previous: Sequence[Mapping[str, Result]]
                 ) -> list[Result]:
         from .evidence import evidence_for
 
         m = self.model
+        texts = [d.text[:MAX_CHARS] for d in docs]
+        counts = m.featuriser.split_counts(texts)
         out = []
-        for doc, (narrs, subs) in zip(docs, self.predict([d.text for d in docs])):
+        for i, (doc, (narrs, subs)) in enumerate(zip(docs, self._decode(
+                m.probabilities(texts, counts)))):
             ev = evidence_for(m, doc.text, [lab for lab, _ in narrs + subs
-                                            if lab != m.taxonomy.other])
+                                            if lab != m.taxonomy.other],
+                              counts.spans[i], counts.sentences[counts.rows(i)])
             labels = [Label(lab, score, ev.get(lab, ()), {"level": level})
                       for level, items in (("narrative", narrs), ("subnarrative", subs))
                       for lab, score in items]
@@ -103,7 +109,10 @@ class NarrativesAnalyser:
             lines.append(f"  {n.name}  ({n.score:.2f})")
             for s in subs:
                 if s.name.startswith(n.name + ": "):
-                    lines.append(f"    └ {s.name[len(n.name) + 2:]}  ({s.score:.2f})")
+                    short = s.name[len(n.name) + 2:]
+                    short = "Other (none of the listed sub-narratives)" if short == "Other" \
+                        else short
+                    lines.append(f"    └ {short}  ({s.score:.2f})")
                     lines += [f"        “{_short(doc.text[e.start:e.end])}”" for e in s.evidence]
             if not any(s.name.startswith(n.name + ": ") and s.evidence for s in subs):
                 lines += [f"        “{_short(doc.text[e.start:e.end])}”" for e in n.evidence]

@@ -11,52 +11,50 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
+from scipy import sparse
 
 from ...model import Span
-from ...text import sentences
-from .model import NarrativeModel
+from .model import NarrativeModel, tfidf
 
 __all__ = ["evidence_for", "MAX_EVIDENCE", "MAX_SENTENCES"]
 
 MAX_EVIDENCE = 3
-#: sentences looked at per article (a book-length input keeps its first ones)
+#: sentences looked at per article
 MAX_SENTENCES = 400
 #: sentences shorter than this (characters) are datelines and captions, not evidence
 MIN_CHARS = 25
 
 
-def _label_weights(model: NarrativeModel, label: str) -> np.ndarray | None:
-    index = {lab: i for i, lab in enumerate(model.labels)}
+def evidence_for(model: NarrativeModel, text: str, labels: Sequence[str], spans: Sequence[Span],
+                 counts: sparse.csr_matrix) -> dict[str, tuple[Span, ...]]:
+    """For each label, 1-3 of the sentences ``spans`` (whose term counts are the rows of
+    ``counts``) ranked by their support for it."""
+    keep = [i for i, s in enumerate(spans) if s.end - s.start >= MIN_CHARS][:MAX_SENTENCES]
+    if not keep:
+        keep = list(range(min(len(spans), MAX_SENTENCES)))
+    index = model.label_index()
     tax = model.taxonomy
-    rows = []
-    if label in index:
-        rows.append((1.0, index[label]))
-    parent = tax.parent.get(label)
-    if parent is not None and parent in index:
-        rows.append((0.5 if rows else 1.0, index[parent]))
-    if not rows:
-        return None
-    return sum(w * model.coef[i] for w, i in rows)
-
-
-def evidence_for(model: NarrativeModel, text: str, labels: Sequence[str]
-                 ) -> dict[str, tuple[Span, ...]]:
-    """For each label, 1-3 sentence spans of ``text`` ranked by their support for it."""
-    sents = [s for s in sentences(text) if s.end - s.start >= MIN_CHARS][:MAX_SENTENCES]
-    if not sents:
-        sents = sentences(text)[:MAX_SENTENCES]
-    wanted = [(lab, w) for lab in labels if (w := _label_weights(model, lab)) is not None]
-    if not sents or not wanted:
+    wanted = []
+    for lab in labels:
+        rows = [(1.0, index[lab])] if lab in index else []
+        parent = tax.parent.get(lab)
+        if parent in index:
+            rows.append((0.5 if rows else 1.0, index[parent]))
+        if rows:
+            wanted.append((lab, rows))
+    if not keep or not wanted:
         return {}
-    x = model.featuriser.transform([s.text_in(text) for s in sents])
-    scores = np.asarray(x @ np.stack([w for _, w in wanted]).T)
+    used = sorted({i for _, rows in wanted for _, i in rows})
+    col = {i: j for j, i in enumerate(used)}
+    x = tfidf(counts[keep], model.featuriser.idf)
+    raw = np.asarray(x @ model.coef[used].T)
     out: dict[str, tuple[Span, ...]] = {}
-    for j, (lab, _) in enumerate(wanted):
-        col = scores[:, j]
-        ranked = np.argsort(-col, kind="stable")[:MAX_EVIDENCE]
-        top = float(col[ranked[0]])
-        chosen = [ranked[0]] + [i for i in ranked[1:] if top > 0 and col[i] >= 0.5 * top]
-        chosen.sort()
-        out[lab] = tuple(Span(sents[i].start, sents[i].end, "evidence", round(float(col[i]), 4),
-                              {"text": sents[i].text_in(text)}) for i in chosen)
+    for lab, rows in wanted:
+        score = sum(w * raw[:, col[i]] for w, i in rows)
+        ranked = np.argsort(-score, kind="stable")[:MAX_EVIDENCE]
+        top = float(score[ranked[0]])
+        chosen = sorted([ranked[0]] + [i for i in ranked[1:] if top > 0 and score[i] >= 0.5 * top])
+        out[lab] = tuple(Span(spans[keep[i]].start, spans[keep[i]].end, "evidence",
+                              round(float(score[i]), 4), {"text": spans[keep[i]].text_in(text)})
+                         for i in chosen)
     return out

@@ -17,7 +17,7 @@ from ...errors import NarrascopeError
 from ...taxonomies import Taxonomy
 from .corpus import Example
 from .decode import DEFAULT_THRESHOLDS
-from .model import Featuriser, NarrativeModel, tfidf
+from .model import Featuriser, NarrativeModel, segments, sum_rows, tfidf
 from .tune import cv_metrics, tune_thresholds
 
 __all__ = ["fit_model", "cross_validate", "DEFAULTS", "count_terms", "oof_probabilities"]
@@ -79,9 +79,13 @@ class Counts:
 
 
 def count_terms(texts: Sequence[str], opts: Mapping[str, Any]) -> Counts:
-    """The most frequent word and character n-grams (at least ``min_df`` articles each)."""
+    """The most frequent word and character n-grams (in at least ``min_df`` articles), and
+    every article's counts, summed over its sentences as the analyser counts them."""
     from sklearn.feature_extraction.text import CountVectorizer
 
+    spans = [segments(t) for t in texts]
+    flat = [s.text_in(t) for t, ss in zip(texts, spans) for s in ss]
+    sizes = [len(ss) for ss in spans]
     min_df = min(opts["min_df"], max(1, len(texts) // 2))
     vocab: list[str] = []
     parts = []
@@ -95,10 +99,14 @@ def count_terms(texts: Sequence[str], opts: Mapping[str, Any]) -> Counts:
     ):
         if vec.max_features == 0:
             continue
-        parts.append(vec.fit_transform(texts))
+        parts.append(sum_rows(vec.fit_transform(flat).tocsr(), sizes))
         vocab += [prefix + t for t in vec.get_feature_names_out()]
+    matrix = sparse.hstack(parts, format="csr")
+    # min_df was counted in sentences: keep the terms of at least min_df articles
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    keep = np.flatnonzero(df >= min_df)
     settings = {"word_ngrams": list(opts["word_ngrams"]), "char_ngrams": list(opts["char_ngrams"])}
-    return Counts(vocab, sparse.hstack(parts, format="csr"), settings)
+    return Counts([vocab[i] for i in keep], matrix[:, keep].tocsr(), settings)
 
 
 def _fit_logreg(x, y: np.ndarray, opts: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:

@@ -2,9 +2,14 @@
 label, and the thresholds that turn its scores into label sets.
 
 Everything is stored without pickle: ``weights.npz`` holds the IDF vector, the weight
-matrix (int8 with a scale per label) and the biases; ``settings.json`` the vocabulary, the label names, the
-thresholds, the feature settings and the taxonomy the model was trained on. A linear
-model also scores single sentences, which is how the evidence is chosen.
+matrix (int8 with a scale per label) and the biases; ``settings.json`` the vocabulary,
+the label names, the thresholds, the feature settings and the taxonomy the model was
+trained on.
+
+An article's term counts are the sum of its sentences' counts (so word bigrams do not
+span sentences): the sentences are counted once and serve both the article's scores
+and, since the model is linear, each sentence's own score, which is how the evidence
+is chosen.
 """
 
 from __future__ import annotations
@@ -18,12 +23,43 @@ import numpy as np
 from scipy import sparse
 
 from ...errors import ModelNotFound, NarrascopeError
+from ...model import Span
 from ...taxonomies import Taxonomy, from_dict
+from ...text import sentences
 
-__all__ = ["Featuriser", "NarrativeModel", "FORMAT", "tfidf"]
+__all__ = ["Featuriser", "NarrativeModel", "FORMAT", "tfidf", "segments", "SplitCounts"]
 
 #: bump when the files' layout changes
 FORMAT = 1
+
+
+def segments(text: str) -> list[Span]:
+    """The units an article is counted in: its sentences (the whole text if it has none)."""
+    found = sentences(text)
+    if not found and text.strip():
+        found = [Span(0, len(text), "sentence")]
+    return found
+
+
+@dataclass
+class SplitCounts:
+    """Term counts of several texts, by sentence and summed per text."""
+
+    documents: sparse.csr_matrix  # texts x vocabulary
+    sentences: sparse.csr_matrix  # all sentences x vocabulary, text by text
+    spans: list[list[Span]]  # each text's sentences
+
+    def rows(self, i: int) -> slice:
+        start = sum(len(s) for s in self.spans[:i])
+        return slice(start, start + len(self.spans[i]))
+
+
+def sum_rows(m: sparse.csr_matrix, sizes: Sequence[int]) -> sparse.csr_matrix:
+    """Add up consecutive blocks of rows (``sizes[i]`` rows for output row ``i``)."""
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    g = sparse.csr_matrix((np.ones(len(owner), dtype=np.float32), (owner, np.arange(len(owner)))),
+                          shape=(len(sizes), m.shape[0]))
+    return (g @ m).tocsr()
 
 
 class Featuriser:
@@ -73,8 +109,15 @@ class Featuriser:
         perm[order] = np.arange(len(order))
         return m[:, perm].tocsr() if not np.array_equal(order, np.arange(len(order))) else m
 
+    def split_counts(self, texts: Sequence[str]) -> SplitCounts:
+        spans = [segments(t) for t in texts]
+        flat = [s.text_in(t) for t, ss in zip(texts, spans) for s in ss]
+        m = self.counts(flat)
+        return SplitCounts(sum_rows(m, [len(ss) for ss in spans]), m, spans)
+
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return tfidf(self.counts(texts), self.idf)
+        """TF-IDF rows of whole texts (their sentences' counts summed)."""
+        return tfidf(self.split_counts(texts).documents, self.idf)
 
 
 def tfidf(counts: sparse.spmatrix, idf: np.ndarray) -> sparse.csr_matrix:
@@ -103,9 +146,16 @@ class NarrativeModel:
         """Raw linear scores, one column per label."""
         return np.asarray(x @ self.coef.T) + self.intercept[None, :]
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        z = self.decision(self.featuriser.transform(texts))
+    def probabilities(self, texts: Sequence[str], counts: SplitCounts | None = None
+                      ) -> np.ndarray:
+        counts = counts or self.featuriser.split_counts(texts)
+        z = self.decision(tfidf(counts.documents, self.featuriser.idf))
         return 1.0 / (1.0 + np.exp(-z))
+
+    def label_index(self) -> dict[str, int]:
+        if not hasattr(self, "_index"):
+            self._index = {lab: i for i, lab in enumerate(self.labels)}
+        return self._index
 
     # -- files -------------------------------------------------------------------------
 
