@@ -287,7 +287,7 @@ def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], t
             not in ",.!?…—-":
         return None  # a title or a term in mid-sentence (on ''The Late Show'' last month)
     i = d.tok_index(q.end)
-    lim = min(pend, i + 14)
+    lim = min(pend, i + 40)
     k = i
     while k < lim and d.toks[k].text in {",", "—", "–", "-"}:
         k += 1
@@ -440,7 +440,8 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
             group += 1
             continue
         prev = quotes[-1] if quotes else None
-        if prev and prev.kind == "direct" and (_opens_sentence(d, q) or _resumes(d, prev, q)) \
+        if prev and (prev.kind == "direct" or prev.partial) and (
+                _opens_sentence(d, q) or _resumes(d, prev, q)) \
                 and d.para_of(prev.end) >= p - 1 and not _cue_between(d, prev.end, q.start,
                                                                        prev.cue):
             quotes.append(Quote(*inner, "direct", prev.cue, prev.speaker, group=prev.group))
