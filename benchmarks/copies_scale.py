@@ -59,25 +59,29 @@ def main() -> int:
 
     files = sorted((DATA / "semeval2025-t10" / "train" / "EN" / "raw-documents").glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in files[:args.queries]]
-    print(f"{'stored':>8} {'median ms':>10} {'p95 ms':>8} {'max ms':>8}")
+    print(f"{'stored':>8} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'median CPU':>10} "
+          f"{'db MB':>8}")
     for n in args.sizes:
         with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
             store = Store(Path(tmp) / "scale.db")
             fill(store, n, np.random.default_rng(n))
             index = CopyIndex(store.db)
-            times = []
+            times, cpu = [], []
             for text in texts:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 f = features(text)
                 keys, sents = f.band_keys()
                 for seq, _ in index.candidates(keys, sents):
                     other = store.get_document(index.doc_ids([seq])[seq])
                     classify(f, features(other.text))
                 times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+            size_mb = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1e6
             store.close()
         times.sort()
         print(f"{n:>8} {statistics.median(times):>10.2f} "
-              f"{times[int(0.95 * len(times)) - 1]:>8.2f} {times[-1]:>8.2f}", flush=True)
+              f"{times[int(0.95 * len(times)) - 1]:>8.2f} {times[-1]:>8.2f} "
+              f"{statistics.median(cpu):>10.2f} {size_mb:>8.0f}", flush=True)
     return 0
 
 

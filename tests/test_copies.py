@@ -130,6 +130,18 @@ def test_rewrite_is_found_with_aligned_sentences(store, original):
         assert 0 <= s["other_start"] < s["other_end"] <= len(original.text)
 
 
+def test_light_rewrite_with_swapped_words_is_not_a_duplicate(store, original):
+    swaps = {"approved": "backed", "dispute": "quarrel", "double": "raise",
+             "opposed": "resisted", "narrow": "tight", "welcomed": "praised",
+             "warned": "cautioned", "promised": "pledged", "firms": "companies"}
+    body = HARBOUR.split("\n\n", 1)[1]
+    light = _doc("Ferry terminal for Port Alvor\n\n" + re.sub(
+        r"\w+", lambda m: swaps.get(m.group(), m.group()), body), "2024-03-06")
+    _run(store, original, light)
+    [link] = _copies(store, light)
+    assert (link["kind"], link["role"]) == ("rewrite", "copy")
+
+
 def test_same_topic_articles_are_not_linked(store, original):
     other = _doc(SAME_TOPIC, "2024-03-04")
     _run(store, original, other)

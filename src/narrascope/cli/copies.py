@@ -84,6 +84,6 @@ def run(args) -> int:
         _WRITERS[args.format](out, rows, args.clusters)
     if not rows and not args.quiet:
         what = "story clusters" if args.clusters else "copy pairs"
-        print(f"narrascope: no {what} stored (run `narrascope analyze` on the articles first)",
-              file=sys.stderr)
+        print(f"narrascope: no {what} among the stored articles (`narrascope analyze` "
+              "finds them as articles arrive)", file=sys.stderr)
     return EXIT_OK if rows else EXIT_FAILED
