@@ -402,6 +402,17 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
         if before and (before[2] and (d.text[q.start - 2:q.start].strip().endswith(":")
                                       or not after)):
             cue, sp, whole = before
+            gap = d.text[_tok_end(d, cue):q.start]
+            if whole and gap.rstrip().endswith(":") and len(gap.split()) > 4:
+                # he said he was too busy to look: "I have a lot going on"
+                start = _ltrim(d.text, skip_forward(d.text, _tok_end(d, cue), q.start), q.start)
+                if d.text.startswith("that ", start):
+                    start += 5
+                quotes.append(Quote(start, inner[1], "indirect", _span(d, cue), _span(d, sp),
+                                    partial=[inner], group=group))
+                used_cues.add(cue)
+                group += 1
+                continue
             if whole:
                 s1 = d.sents[d.sent_of(max(q.start, q.end - 1))].end
                 tail = d.text[q.end:s1]
@@ -451,6 +462,11 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
     quotes.sort(key=lambda x: x.start)
     _resolve(d, people, quotes)
     return quotes, people
+
+
+def _tok_end(d: _Doc, r: tuple[int, int]) -> int:
+    """End offset of token range ``r``."""
+    return d.toks[r[1] - 1].end
 
 
 def _resumes(d: _Doc, prev: Quote, q: QuoteMarks) -> bool:
