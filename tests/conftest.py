@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
-SHARED = ROOT.parent / "shared"
-SHARED_DATA = SHARED / "data"
-SEEDS = SHARED / "seeds"
-EXAMPLES = ROOT / "src" / "narrascope" / "data" / "examples"
-
-
-def need_shared(path: Path = SHARED_DATA) -> Path:
-    """Skip the calling test unless ``path`` (under ../shared) exists."""
-    if not path.exists():
-        pytest.skip(f"{path} is absent (research data lives only beside the project checkout)")
-    return path
+from support import EXAMPLES, FIXTURES, ROOT, SEEDS, SHARED, SHARED_DATA, need_shared  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ import pytest
 from narrascope.cli import main
 from narrascope.store import Store
 
-from conftest import FIXTURES
+from support import FIXTURES
 from test_ingest_formats import write_warc
 
 ARTICLE = ("Kharkiv tram service resumes\n\nTrams returned to the streets of Kharkiv on "

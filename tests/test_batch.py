@@ -10,7 +10,7 @@ from narrascope.batch import Batch, InlineExecutor, analyse_batch, make_executor
 from narrascope.model import Document, doc_id_for
 from narrascope.pipeline import RunSummary, analyse, ingest
 
-from conftest import EXAMPLES
+from support import EXAMPLES
 
 
 def _stored(store, ids):

@@ -13,7 +13,7 @@ from narrascope.clean.meta import parse_date_line, split_title_suffix
 from narrascope.errors import InputError
 from narrascope.model import RawItem
 
-from conftest import EXAMPLES, FIXTURES, SEEDS
+from support import EXAMPLES, FIXTURES, SEEDS
 
 #: the page furniture the foundation issue names; none may survive cleaning
 BOILERPLATE = [

@@ -12,7 +12,7 @@ import pytest
 
 from narrascope.cli import main
 
-from conftest import EXAMPLES
+from support import EXAMPLES
 
 
 def run(capsys, *argv):

@@ -238,7 +238,7 @@ def test_cli_lists_pairs_and_csv(store, original, capsys):
 
 
 def test_seed_articles_relaying_the_same_statement_share_a_story(store):
-    from conftest import SEEDS, need_shared
+    from support import SEEDS, need_shared
 
     from narrascope.pipeline import ingest
 

@@ -8,7 +8,7 @@ from narrascope.analysers.entities.corpus import entity_spans, read_sentences
 from narrascope.train import get_trainer
 from narrascope.train.ner import score
 
-from conftest import FIXTURES
+from support import FIXTURES
 
 TINY = FIXTURES / "entities"
 

@@ -14,7 +14,7 @@ from narrascope.analysers.framing.taxonomy import FINE_ROLES, MAIN_ROLES, consis
 from narrascope.model import Document, Result, Span, doc_id_for
 from narrascope.train.framing import evaluate, train
 
-from conftest import FIXTURES
+from support import FIXTURES
 
 CORPUS = FIXTURES / "framing" / "EN"
 TINY = {"blocks": "sent,near,name,prior", "c_main": "10", "c_fine": "10"}

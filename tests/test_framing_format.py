@@ -19,7 +19,7 @@ from narrascope.report import Article, get_format
 from narrascope.report import semeval_roles
 from narrascope.train.framing import train
 
-from conftest import FIXTURES
+from support import FIXTURES
 
 CORPUS = FIXTURES / "framing" / "EN"
 MENTIONS = FIXTURES / "framing" / "mentions.txt"

@@ -15,7 +15,7 @@ from narrascope.ingest import IngestOptions, iter_sources
 from narrascope.ingest.html import canonical_url, charset_of, decode_html
 from narrascope.model import RawItem
 
-from conftest import FIXTURES
+from support import FIXTURES
 
 INGEST = FIXTURES / "ingest"
 OFFLINE = IngestOptions(fetch=False)

@@ -16,7 +16,7 @@ from narrascope.model import Document, doc_id_for
 from narrascope.report import Article, get_format
 from narrascope.taxonomies import default_taxonomy
 
-from conftest import FIXTURES
+from support import FIXTURES
 
 CORPUS = FIXTURES / "narratives"
 

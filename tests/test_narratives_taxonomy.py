@@ -8,7 +8,7 @@ import pytest
 
 from narrascope.taxonomies import TaxonomyError, default_taxonomy, load_taxonomy
 
-from conftest import SHARED_DATA, need_shared
+from support import SHARED_DATA, need_shared
 
 TASK = SHARED_DATA / "semeval2025-t10"
 

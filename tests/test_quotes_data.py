@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURES, SEEDS, SHARED_DATA, need_shared
+from support import FIXTURES, SEEDS, SHARED_DATA, need_shared
 from narrascope.train.quotes import locate, score_own
 
 OWN = FIXTURES / "quotes"

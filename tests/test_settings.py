@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from narrascope import settings
 
-from conftest import ROOT
+from support import ROOT
 
 
 def test_every_setting_is_documented():

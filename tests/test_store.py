@@ -12,7 +12,7 @@ from narrascope.pipeline import RunSummary, ingest
 from narrascope.store import Store
 from narrascope.store.migrations import MIGRATIONS
 
-from conftest import EXAMPLES
+from support import EXAMPLES
 
 
 def _doc(text: str, **kw) -> Document:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURES, SEEDS
+from support import FIXTURES, SEEDS
 from narrascope.analysers.techniques import TECHNIQUES, TechniquesAnalyser, describe, summary
 from narrascope.analysers.techniques.ptc import article_id, read_ptc
 from narrascope.clean import clean

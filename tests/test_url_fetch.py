@@ -15,7 +15,7 @@ from narrascope.ingest import IngestOptions, iter_sources
 from narrascope.ingest.url import blocked_kind, fetch, read_url
 from narrascope.model import RawItem
 
-from conftest import FIXTURES
+from support import FIXTURES
 
 PAGE = (FIXTURES / "ingest" / "article.html").read_bytes()
 FEED = (FIXTURES / "ingest" / "frontline.rss").read_bytes()

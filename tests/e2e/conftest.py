@@ -17,14 +17,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))  # the web tests' shared fixture store
-
-CHROMIUM = Path(os.environ.get("NARRASCOPE_CHROMIUM", "/usr/bin/chromium"))
-SHOTS = ROOT / "screenshots"
-TOKEN = "e2e-token"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+from e2e_support import CHROMIUM, FLAGS, ROOT, SHOTS, TOKEN  # noqa: F401
 
 
 def _free_port() -> int:
@@ -88,10 +81,3 @@ def page(browser):
     p.on("pageerror", lambda e: p.console_errors.append(str(e)))
     yield p
     ctx.close()
-
-
-def shot(page, name: str) -> Path:
-    SHOTS.mkdir(exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT, TOKEN, shot
+from e2e_support import ROOT, TOKEN, shot
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLES = ROOT / "src" / "narrascope" / "data" / "examples"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import urllib.request
 
-from conftest import TOKEN, shot
+from e2e_support import TOKEN, shot
 
 PAYLOAD = (
     "Breaking <script>window.__owned = 'script'</script> news\n\n"
