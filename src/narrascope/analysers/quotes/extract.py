@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ...text import paragraphs, sentences
 from .cues import _TIME_WORDS, cue_at, nounish, skip_back, skip_forward
-from .lexicon import (BARE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, SPEECH_FORMS,
+from .lexicon import (BARE_FORMS, CLAUSE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, SPEECH_FORMS,
                       TITLE_WORDS)
 from .marks import QuoteMarks, find_quoted, normalise_marks
 from .people import _ORG_WORDS, People, Person, Resolution
@@ -78,6 +78,8 @@ class _Doc:
 
 
 _THAT = {"that", "whether"}
+#: "commented on X", "asked about X": X is a topic, not what was said.
+_TOPIC = {"on", "about", "upon", "regarding"}
 #: Reported speech does not start with a preposition ("reported from Los Angeles").
 _PREPOSITIONS = {"from", "on", "in", "at", "to", "about", "of", "for", "by", "with", "as",
                  "after", "before", "live", "during", "into", "over", "against"}
@@ -334,7 +336,8 @@ def _ends_clause(d: _Doc, q: QuoteMarks, i: int, pend: int, strict: bool = False
     if k < pend and k > j and d.toks[k].text in _STOP | {","}:
         return True
     return j >= pend or d.toks[j].text in _STOP | {",", ":"} or d.toks[j].text in _MARKS \
-        or d.toks[j].low in ("of", "in", "on", "at", "to", "after", "during", "when", "as")
+        or d.toks[j].low in ("of", "in", "on", "at", "to", "after", "during", "when", "as",
+                             "for", "before", "while", "from")
 
 
 def _honorific_dot(d: _Doc, k: int) -> bool:
@@ -578,9 +581,17 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
                 toks[cue[0]].text != "pointed" and not d.text.startswith(":", pos):
             if not _comma_content(d, sp, a):
                 return None
+        after_that = pos > toks[cue[1] - 1].end and d.text[:pos].rstrip().endswith("that")
         rest_start = _ltrim(d.text, pos, end)
         before_start = s0
         first = d.tok_index(s0)
+        if not after_that and d.text[pos:rest_start].strip().startswith(","):
+            nxt = d.tok_index(rest_start)
+            if nxt < b and toks[nxt].low.endswith("ing") and cue_at(toks, nxt) and \
+                    sp[0] > first:
+                # “…” Putin said, describing ...: the content is what came first
+                e = _rtrim(d.text, s0, toks[sp[0] - 1].start)
+                return _mk(d, before_start, e, cue, sp)
         if sp[0] > first and toks[sp[0] - 1].text == ",":
             tail = d.tok_index(rest_start)
             rest = d.text[rest_start:end].split()
@@ -591,7 +602,7 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
                 # content, X said.
                 e = _rtrim(d.text, s0, toks[sp[0] - 1].start)
                 return _mk(d, before_start, e, cue, sp)
-            if d.text[pos:rest_start].strip().startswith(","):
+            if not after_that and d.text[pos:rest_start].strip().startswith(","):
                 nxt = d.tok_index(rest_start)
                 if nxt < b and toks[nxt].low.endswith("ing") and cue_at(toks, nxt):
                     # content, X said, adding that ...: the content is what came first
@@ -603,6 +614,14 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
         if sp[0] > first and not (pronoun or participle) and not _subject_start(d, first, sp[0]):
             return None
         rest = d.text[rest_start:end].split()
+        if rest and rest[0].lower() in _TOPIC:
+            # commented on the arrest ...: a topic, unless a "that" clause follows
+            r = d.tok_index(rest_start)
+            that = next((x for x in range(r, min(b, r + 14)) if toks[x].low == "that"), None)
+            if that is None:
+                return None
+            rest_start = _ltrim(d.text, toks[that].end, end)
+            rest = d.text[rest_start:end].split()
         if len(rest) >= 3:
             return _mk(d, rest_start, end, cue, sp)
         return None
@@ -624,7 +643,8 @@ def _comma_content(d: _Doc, sp: tuple[int, int], a: int) -> bool:
 def _np_to_comma(d: _Doc, i: int, b: int) -> tuple[int, int] | None:
     """The words after "according to" up to a comma or the sentence end (at most 12)."""
     k = i
-    while k < b and d.toks[k].text not in {",", ";", ":"} | _STOP and k - i < 12:
+    while k < b and (d.toks[k].text not in {",", ";", ":"} | _STOP or _honorific_dot(d, k)) \
+            and k - i < 12:
         k += 1
     return (i, k) if k > i and (k >= b or d.toks[k].text in {",", ";", ":"} | _STOP) else None
 

@@ -8,7 +8,7 @@ forms are generated here so that matching is a set lookup.
 
 from __future__ import annotations
 
-__all__ = ["SPEECH_FORMS", "WEAK_FORMS", "BARE_FORMS", "DIRECT_ONLY_FORMS", "TITLE_WORDS", "PRONOUNS", "HONORIFICS",
+__all__ = ["SPEECH_FORMS", "WEAK_FORMS", "BARE_FORMS", "CLAUSE_FORMS", "DIRECT_ONLY_FORMS", "TITLE_WORDS", "PRONOUNS", "HONORIFICS",
            "NOT_NAME", "inflect", "ADVERBS", "AUX"]
 
 #: Lemmas of verbs of saying: each introduces reported speech (direct or indirect).
@@ -73,7 +73,11 @@ BARE_LEMMAS = ("say tell add claim argue insist note stress write warn predict s
                "acknowledge admit report contend maintain allege assert declare state "
                "announce confirm tweet post reiterate emphasise emphasize "
                "explain repeat").split()
-BARE_FORMS = frozenset(f for lemma in BARE_LEMMAS for f in inflect(lemma)) & SPEECH_FORMS
+CLAUSE_FORMS = frozenset(f for lemma in BARE_LEMMAS for f in inflect(lemma)) & SPEECH_FORMS
+#: Every verb of saying may report its content without "that": a clause ("said NATO
+#: is ..."), or for the others an object or an infinitive ("urged citizens to save
+#: power", "promised immigration reform"); CLAUSE_FORMS are those that take a clause.
+BARE_FORMS = SPEECH_FORMS
 
 #: Verbs that introduce only a direct quotation ("he continued: “…”").
 DIRECT_ONLY_FORMS = frozenset(f for lemma in (
