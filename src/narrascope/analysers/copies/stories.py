@@ -12,6 +12,7 @@ top terms in the store, so nothing is recomputed when articles arrive.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import sqlite3
@@ -112,6 +113,7 @@ class StoryIndex:
         self.label_terms = label_terms
         #: clusters compared per article: those sharing most of its top terms
         self.max_compare = max_compare
+        self._rows: dict[int, tuple] = {}
 
     # -- document frequencies -------------------------------------------------------------
     def _df(self, terms: list[str]) -> dict[str, int]:
@@ -125,14 +127,14 @@ class StoryIndex:
     def vector(self, tf: Mapping[str, float], n_docs: int) -> dict[str, float]:
         """The article's top terms, tf × idf, L2-normalised; and count them.
 
-        The background table gives a first idf; the best ``3 × top`` terms by it are
+        The background table gives a first idf; the best ``2 × top`` terms by it are
         looked up in (and then added to) the store's own counts, which therefore count
         the articles a term is salient in: enough to learn that a word the background
         thinks rare is common in this corpus, at a fixed cost per article."""
         bg, n_bg = self.background.df, self.background.docs
         idf, rare = self.background.idf, self.background.rare
         first = {t: v * idf.get(t, rare) for t, v in tf.items()}
-        short = sorted(first, key=lambda t: (-first[t], t))[:3 * self.top]
+        short = heapq.nsmallest(2 * self.top, first, key=lambda t: (-first[t], t))
         df = self._df(short)
         n = n_docs + n_bg
         w = {t: tf[t] * (math.log((n + 1) / (df.get(t, 0) + bg.get(t, 0) + 1)) + 1.0)
@@ -145,10 +147,17 @@ class StoryIndex:
         return {t: v / norm for t, v in top.items()}
 
     # -- clusters -------------------------------------------------------------------------
-    def _load(self, story: int) -> tuple[dict[str, list], int, date | None, date | None]:
-        row = self.db.execute("SELECT centroid, size, first_published, last_published "
-                              "FROM copies_stories WHERE id=?", (story,)).fetchone()
-        return json.loads(row[0]), row[1], _day(row[2]), _day(row[3])
+    def _load(self, story: int) -> tuple[dict[str, list], int, date | None, date | None, str]:
+        """A cluster's centroid, size, date range and label; read through a cache that
+        lives as long as this object (one ``update`` call)."""
+        if story not in self._rows:
+            if len(self._rows) > 20000:
+                self._rows.clear()
+            row = self.db.execute("SELECT centroid, size, first_published, last_published, "
+                                  "label FROM copies_stories WHERE id=?", (story,)).fetchone()
+            self._rows[story] = (json.loads(row[0]), row[1], _day(row[2]), _day(row[3]),
+                                 row[4])
+        return self._rows[story]
 
     def _in_window(self, day: date | None, lo: date | None, hi: date | None) -> bool:
         if day is None or lo is None or hi is None:
@@ -165,7 +174,7 @@ class StoryIndex:
         day = _day(published)
         best: tuple[int, float] | None = None
         for story, _ in counts.most_common(self.max_compare):
-            centroid, size, lo, hi = self._load(story)
+            centroid, size, lo, hi, _ = self._load(story)
             if not self._in_window(day, lo, hi):
                 continue
             c = {t: v[0] for t, v in centroid.items()}
@@ -183,17 +192,17 @@ class StoryIndex:
             cur = self.db.execute("INSERT INTO copies_stories (label, size, centroid) "
                                   "VALUES ('', 0, '{}')")
             story = int(cur.lastrowid)
-            centroid, size, lo, hi = {}, 0, None, None
+            centroid, size, lo, hi, old_label = {}, 0, None, None, ""
         else:
-            centroid, size, lo, hi = self._load(story)
+            centroid, size, lo, hi, old_label = self._load(story)
+        old_top = set(list(centroid)[:self.top])
+        centroid = dict(centroid)
         for t, v in vec.items():
             old = centroid.get(t, [0.0, display.get(t, t)])
             centroid[t] = [old[0] + v, old[1] if old[1][:1].isupper() else display.get(t, t)]
         keep = sorted(centroid.items(), key=lambda kv: (-kv[1][0], kv[0]))[:self.top * 2]
         centroid = {t: [round(v[0], 5), v[1]] for t, v in keep}
         label = " · ".join(v[1] for _, v in keep[:self.label_terms])
-        old_label = self.db.execute("SELECT label FROM copies_stories WHERE id=?",
-                                    (story,)).fetchone()[0]
         day = _day(published)
         lo = min(x for x in (lo, day) if x) if (lo or day) else None
         hi = max(x for x in (hi, day) if x) if (hi or day) else None
@@ -202,12 +211,14 @@ class StoryIndex:
             "last_published=? WHERE id=?",
             (label, size + 1, json.dumps(centroid, ensure_ascii=False),
              lo.isoformat() if lo else None, hi.isoformat() if hi else None, story))
-        self.db.execute("DELETE FROM copies_story_terms WHERE story=?", (story,))
-        self.db.executemany("INSERT INTO copies_story_terms (term, story) VALUES (?, ?)",
-                            [(t, story) for t, _ in keep[:self.top]])
+        self._rows[story] = (centroid, size + 1, lo, hi, label)
+        new_top = [t for t, _ in keep[:self.top]]
+        if set(new_top) != old_top:
+            self.db.execute("DELETE FROM copies_story_terms WHERE story=?", (story,))
+            self.db.executemany("INSERT INTO copies_story_terms (term, story) VALUES (?, ?)",
+                                [(t, story) for t in new_top])
         return story, label != old_label
 
     def get(self, story: int) -> Story:
-        row = self.db.execute("SELECT id, label, size FROM copies_stories WHERE id=?",
-                              (story,)).fetchone()
-        return Story(*row)
+        _, size, _, _, label = self._load(story)
+        return Story(story, label, size)
