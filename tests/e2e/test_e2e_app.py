@@ -94,7 +94,7 @@ def test_added_article_shows_the_analysers_findings(server, page):
     assert panels >= 1
     if SEEDS.exists():  # the seeds are news with named people quoted
         assert marked >= 3
-    shot(page, "04-article-added")
+    shot(page, "04-article-added", full=False)
 
 
 def test_search_by_narrative(server, page):

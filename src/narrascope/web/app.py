@@ -10,6 +10,7 @@ same token (a header, or the cookie the login page sets).
 from __future__ import annotations
 
 import hmac
+import threading
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -144,6 +145,8 @@ def create_app(db_path: str | Path, *, token: str | None = None, open_reads: boo
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # build the facet index while the server starts listening, not at the first page
+        threading.Thread(target=_warm, args=(db,), name="narrascope-index", daemon=True).start()
         yield
         jobs.close()
         db.close()
@@ -172,6 +175,14 @@ def create_app(db_path: str | Path, *, token: str | None = None, open_reads: boo
     app.include_router(pages.public)
     _error_handlers(app)
     return app
+
+
+def _warm(db: Database) -> None:
+    """Build the facet index; a server stopped meanwhile just ends it."""
+    try:
+        db.reader()
+    except Exception:
+        pass
 
 
 def _version() -> str:

@@ -34,7 +34,7 @@ def heatmap(table: dict[str, Any]) -> dict[str, Any] | None:
         return None
     rows = len(table["narratives"])
     return {"data": [{"type": "heatmap", "z": table["counts"], "x": table["outlets"],
-                      "y": table["narratives"], "colorscale": "Blues",
+                      "y": table["narratives"], "colorscale": "Blues", "reversescale": True,
                       "hovertemplate": "%{y} × %{x}: %{z}<extra></extra>"}],
             "layout": {**_LAYOUT, "height": max(260, 40 + 22 * rows),
                        "margin": {"l": 260, "r": 10, "t": 10, "b": 80},
