@@ -102,6 +102,12 @@ def test_duplicate_with_new_headline_and_boilerplate(store, original):
     [back] = _copies(store, original)
     assert (back["id"], back["kind"], back["role"]) == (copy.id, "duplicate", "source")
     assert 0.8 <= link["score"] <= 1.0
+    assert link["spans"] and len(link["spans"]) == len(back["spans"])
+    for s in link["spans"]:  # each passage reads the same in both articles
+        assert _words(copy.text[s["start"]:s["end"]]) == _words(
+            original.text[s["other_start"]:s["other_end"]])
+    covered = sum(len(_words(copy.text[s["start"]:s["end"]])) for s in link["spans"])
+    assert covered >= 0.8 * len(_words(copy.text))
 
 
 def test_partial_passage_spans_match_in_both_articles(store, original):
