@@ -23,13 +23,29 @@ def have(analyser: str) -> bool:
     return analyser in registry()
 
 
-@pytest.fixture
-def ids(tmp_path):
-    return build_store(tmp_path / "web.db")
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    return path, build_store(path)
+
+
+@pytest.fixture(scope="module")
+def ids(store_path):
+    return store_path[1]
+
+
+@pytest.fixture(scope="module")
+def client(store_path):
+    """An app over the fixture store, shared by the tests that only read."""
+    app = create_app(store_path[0], token=TOKEN, analysers=lambda: ["stats"])
+    with TestClient(app) as c:
+        yield c
 
 
 @pytest.fixture
-def client(tmp_path, ids):
+def writer(tmp_path):
+    """An app over a fresh copy of the fixture store, for tests that write."""
+    build_store(tmp_path / "web.db")
     app = create_app(tmp_path / "web.db", token=TOKEN, max_upload_bytes=200_000,
                      analysers=lambda: ["stats"])
     with TestClient(app) as c:
@@ -158,31 +174,31 @@ TEXT = ("Lighthouse keepers vote to strike\n\nThe keepers of the north lighthous
         "strike on Friday, their union said.")
 
 
-def test_add_text_then_duplicate(client):
-    r = client.post("/api/articles", json={"text": TEXT, "outlet": "Coast Courier"},
+def test_add_text_then_duplicate(writer):
+    r = writer.post("/api/articles", json={"text": TEXT, "outlet": "Coast Courier"},
                     headers=AUTH)
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["state"] == "done" and len(body["ids"]) == 1
-    doc = client.get(f"/api/articles/{body['ids'][0]}").json()
+    doc = writer.get(f"/api/articles/{body['ids'][0]}").json()
     assert doc["outlet"] == "Coast Courier" and doc["stats"]["words"] > 5
-    again = client.post("/api/articles", json={"text": TEXT}, headers=AUTH)
+    again = writer.post("/api/articles", json={"text": TEXT}, headers=AUTH)
     assert again.status_code == 200 and again.json()["articles"][0]["new"] is False
-    assert client.get("/api/search", params={"q": "lighthouse"}).json()["total"] == 1
+    assert writer.get("/api/search", params={"q": "lighthouse"}).json()["total"] == 1
 
 
-def test_add_batch_and_list_body(client):
+def test_add_batch_and_list_body(writer):
     batch = [{"text": f"Story {n}\n\nA short article number {n} about ferries and tides."}
              for n in range(3)]
-    r = client.post("/api/articles", json={"articles": batch}, headers=AUTH)
+    r = writer.post("/api/articles", json={"articles": batch}, headers=AUTH)
     assert r.status_code == 201 and len(r.json()["ids"]) == 3
-    r = client.post("/api/articles", json=batch[:1], headers=AUTH)
+    r = writer.post("/api/articles", json=batch[:1], headers=AUTH)
     assert r.status_code == 200 and len(r.json()["ids"]) == 1
 
 
-def test_add_upload_and_pasted_text(client):
+def test_add_upload_and_pasted_text(writer):
     files = [("files", ("keepers.txt", TEXT.encode(), "text/plain"))]
-    r = client.post("/api/articles", files=files,
+    r = writer.post("/api/articles", files=files,
                     data={"text": "Pasted one\n\nA pasted article about the harbour tides."},
                     headers=AUTH)
     assert r.status_code == 201, r.text
@@ -190,23 +206,23 @@ def test_add_upload_and_pasted_text(client):
     assert "upload:keepers.txt" in sources and "web:text-1" in sources
 
 
-def test_add_async_job_reports_progress(client):
-    r = client.post("/api/articles?wait=false", json={"text": TEXT}, headers=AUTH)
+def test_add_async_job_reports_progress(writer):
+    r = writer.post("/api/articles?wait=false", json={"text": TEXT}, headers=AUTH)
     assert r.status_code == 202 and r.headers["location"] == f"/api/jobs/{r.json()['id']}"
     import time
 
     for _ in range(100):
-        job = client.get(r.headers["location"]).json()
+        job = writer.get(r.headers["location"]).json()
         if job["state"] == "done":
             break
         time.sleep(0.05)
     assert job["state"] == "done" and job["progress"] == 1.0 and len(job["ids"]) == 1
-    assert client.get("/api/jobs/nope").status_code == 404
+    assert writer.get("/api/jobs/nope").status_code == 404
 
 
-def test_writes_need_the_token(client, tmp_path):
-    assert client.post("/api/articles", json={"text": TEXT}).status_code == 401
-    r = client.post("/api/articles", json={"text": TEXT},
+def test_writes_need_the_token(writer, tmp_path):
+    assert writer.post("/api/articles", json={"text": TEXT}).status_code == 401
+    r = writer.post("/api/articles", json={"text": TEXT},
                     headers={"Authorization": "Bearer wrong"})
     assert r.status_code == 403 and r.json()["error"] == "wrong token"
     no_token = create_app(tmp_path / "web.db")
@@ -224,30 +240,30 @@ def test_writes_need_the_token(client, tmp_path):
     ({"json": {"url": "ftp://example.org/a"}}, 422, "not an http(s) URL"),
     ({"json": {"text": "too short"}}, 422, "no article could be added"),
 ])
-def test_bad_submissions(client, kwargs, status, words):
+def test_bad_submissions(writer, kwargs, status, words):
     headers = {**AUTH, **kwargs.pop("headers", {})}
-    r = client.post("/api/articles", headers=headers, **kwargs)
+    r = writer.post("/api/articles", headers=headers, **kwargs)
     assert r.status_code == status, r.text
     assert words in r.json()["error"]
 
 
-def test_url_guard_refuses_private_addresses(client):
-    r = client.post("/api/articles", json={"url": "http://127.0.0.1:9/article"}, headers=AUTH)
+def test_url_guard_refuses_private_addresses(writer):
+    r = writer.post("/api/articles", json={"url": "http://127.0.0.1:9/article"}, headers=AUTH)
     assert r.status_code == 422
     assert "127.0.0.1" in r.json()["error"]
 
 
-def test_upload_size_limit(client):
+def test_upload_size_limit(writer):
     big = b"word " * 50_000  # 250 kB, over the 200 kB limit of this app
-    r = client.post("/api/articles", files=[("files", ("big.txt", big, "text/plain"))],
+    r = writer.post("/api/articles", files=[("files", ("big.txt", big, "text/plain"))],
                     headers=AUTH)
     assert r.status_code == 413 and "limit" in r.json()["error"]
 
 
 # -- reads closed by a setting -----------------------------------------------------------
 
-def test_closed_reads(tmp_path, ids):
-    app = create_app(tmp_path / "web.db", token=TOKEN, open_reads=False)
+def test_closed_reads(store_path):
+    app = create_app(store_path[0], token=TOKEN, open_reads=False)
     with TestClient(app) as c:
         assert c.get("/api/search").status_code == 401
         assert c.get("/").status_code == 401
