@@ -63,7 +63,7 @@ def test_partial_quote_inside_indirect_speech():
 
 def test_partial_quote_after_weaker_cue():
     text = "Ambassador Ivan Petrov accused Washington of “priming” public opinion."
-    q = _one(text, kind="direct", speaker="Ivan Petrov", text="priming")
+    _one(text, kind="direct", speaker="Ivan Petrov", text="priming")
 
 
 @pytest.mark.parametrize("text, speaker, content", [

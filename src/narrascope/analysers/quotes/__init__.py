@@ -76,7 +76,7 @@ class QuotesAnalyser:
         for q in quotes:
             who = q["speaker"] or (f"[{q['speaker_text']}: {q.get('unresolved')}]"
                                    if q.get("speaker_text") else "[no speaker]")
-            if q.get("speaker_title"):
+            if q.get("speaker_title") and q["speaker"]:
                 who += f" ({q['speaker_title']})"
             words = " ".join(q["text"].split())
             if len(words) > 160:

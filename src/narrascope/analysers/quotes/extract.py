@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ...text import paragraphs, sentences
 from .cues import _TIME_WORDS, cue_at, nounish, skip_back, skip_forward
-from .lexicon import (BARE_FORMS, CLAUSE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, SPEECH_FORMS,
+from .lexicon import (BARE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, SPEECH_FORMS,
                       TITLE_WORDS)
 from .marks import QuoteMarks, find_quoted, normalise_marks
 from .people import _ORG_WORDS, People, Person, Resolution
@@ -129,18 +129,6 @@ def _verbish(t: Token) -> bool:
     low = t.low
     return (not t.cap and low.endswith("ed") and low not in _PARTICIPLE_ADJ
             and low.isalpha()) or low in _NOT_SUBJECT
-
-
-def _subjectish(t: Token) -> bool:
-    """Whether a word may sit in a subject phrase without a capital: determiners, numbers,
-    modifiers, roles, and plural or participle forms ("those surveyed", "tech executives")."""
-    from .tokens import _ADJ, _CONNECT, _DET
-
-    low = t.low
-    return (t.cap or not low[0].isalpha() or low in _DET or low in _CONNECT or low in _ADJ
-            or t.bare in TITLE_WORDS or low.endswith(("s", "ed")) or "-" in low
-            or low in _ORG_WORDS
-            or low in ("but", "percent", "in", "who", "new"))
 
 
 def _main_subject(d: _Doc, first: int, limit: int) -> tuple[int, int] | None:

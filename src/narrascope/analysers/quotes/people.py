@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .lexicon import HONORIFICS, NOT_NAME, PRONOUNS, TITLE_WORDS
-from .tokens import Token, is_cap, scan_left
+from .tokens import Token, scan_left
 
 __all__ = ["Person", "People", "Resolution"]
 
@@ -292,7 +292,7 @@ class People:
         person = self.find([w for w in words if w.lower() not in NOT_NAME])
         if person is not None:
             title = person.title if any(t.text == "," for t in phrase) else (
-                self._title_in(phrase) or person.title)
+                self._title_in(phrase, person) or person.title)
             return Resolution(person.name, title, "person")
         roles = [_role(t.bare) for t in phrase if _role(t.bare)]
         names = [w for w in words if w[0].isupper() and w.lower() not in NOT_NAME
@@ -322,8 +322,12 @@ class People:
                               else "name")
         return Resolution(None, None, "unknown", "no name in the speaker phrase")
 
-    def _title_in(self, phrase: list[Token]) -> str | None:
-        words = [t.text for t in phrase if not _is_name_token(t) and t.text != "."
+    def _title_in(self, phrase: list[Token], person: Person) -> str | None:
+        """The words before the person's name in the phrase, when they hold a role
+        ("Kremlin spokesman" in "Kremlin spokesman Dmitry Peskov")."""
+        names = set(person.name.split())
+        cut = next((k for k, t in enumerate(phrase) if _strip_poss(t.text) in names), 0)
+        words = [t.text for t in phrase[:cut] if t.text != "."
                  and t.low not in ("the", "a", "an") and t.low not in HONORIFICS]
         if any(w.lower() in TITLE_WORDS for w in words):
             return " ".join(words)
