@@ -12,6 +12,14 @@ from ..text import paragraphs
 from . import Article, register_format
 
 
+#: the order an analyst reads findings in; analysers not named here follow, by name
+SECTION_ORDER = ("narratives", "framing", "quotes", "techniques", "copies", "entities", "stats")
+
+
+def _section_key(name: str) -> tuple[int, str]:
+    return (SECTION_ORDER.index(name) if name in SECTION_ORDER else len(SECTION_ORDER), name)
+
+
 def _width() -> int:
     return max(60, min(100, shutil.get_terminal_size((100, 24)).columns))
 
@@ -38,7 +46,7 @@ def write_text(out: TextIO, articles: Iterable[Article], options: Mapping[str, A
             out.write("─" * width + "\n")
             for p in paragraphs(doc.text):
                 out.write(textwrap.fill(p.text_in(doc.text), width=width) + "\n\n")
-        for name, result in sorted(art.results.items()):
+        for name, result in sorted(art.results.items(), key=lambda kv: _section_key(kv[0])):
             if name not in reg:
                 continue
             lines = load_analyser(name).to_text(doc, result)
