@@ -16,19 +16,18 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from ...text import paragraphs, sentences
-from .cues import _TIME_WORDS, cue_at, nounish, skip_back, skip_forward
-from .lexicon import (BARE_FORMS, DIRECT_ONLY_FORMS, HONORIFICS, PRONOUNS, SPEECH_FORMS,
-                      TITLE_WORDS)
+from .cues import cue_at, nounish, skip_forward
+from .doc import (_MARKS, _STOP, _Doc, _honorific_dot, _inside, _ltrim, _rtrim, _span,
+                  _time_tokens, _tok_end)
+from .lexicon import BARE_FORMS, DIRECT_ONLY_FORMS, PRONOUNS, SPEECH_FORMS
 from .marks import QuoteMarks, find_quoted, normalise_marks
-from .people import _ORG_WORDS, People, Person, Resolution
-from .lexicon import ADVERBS, NOT_NAME
-from .tokens import Token, scan_left, scan_right, tokenise
+from .people import People, Person, Resolution
+from .subjects import (_TELL, _THAT, _TOPIC, _comma_content, _np_to_comma, _objectish,
+                       _speaker_before, _subject_start)
+from .tokens import scan_right
 
 __all__ = ["Quote", "find_quotes"]
 
-_STOP = {".", "!", "?", ";"}
-_MARKS = set("\"'“”‘’«»„‚‹›")
 _GAP_OK = {"on", "in", "to", "at", "during", "after", "via", "last", "this", "reporters",
            "journalists", "monday", "tuesday", "wednesday", "thursday", "friday",
            "saturday", "sunday", "yesterday", "today", "earlier", "also", "then", "later"}
@@ -44,231 +43,6 @@ class Quote:
     partial: list[tuple[int, int]] = field(default_factory=list)
     resolution: Resolution | None = None
     group: int = -1  # quotes sharing a cue and speaker (a quote and its continuation)
-
-
-class _Doc:
-    """Tokens of an article with sentence and paragraph lookups."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.toks = tokenise(text)
-        self.starts = [t.start for t in self.toks]
-        self.sents = sentences(text)
-        self.sent_starts = [s.start for s in self.sents]
-        self.paras = paragraphs(text)
-        self.para_starts = [p.start for p in self.paras]
-
-    def tok_index(self, offset: int) -> int:
-        """Index of the first token starting at or after ``offset``."""
-        return bisect.bisect_left(self.starts, offset)
-
-    def sent_of(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
-
-    def para_of(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
-
-    def sent_tokens(self, k: int) -> tuple[int, int]:
-        s = self.sents[k]
-        return self.tok_index(s.start), self.tok_index(s.end)
-
-    def para_tokens(self, k: int) -> tuple[int, int]:
-        p = self.paras[k]
-        return self.tok_index(p.start), self.tok_index(p.end)
-
-
-_THAT = {"that", "whether"}
-#: "commented on X", "asked about X": X is a topic, not what was said.
-_TOPIC = {"on", "about", "upon", "regarding"}
-#: Reported speech does not start with a preposition ("reported from Los Angeles").
-_PREPOSITIONS = {"from", "on", "in", "at", "to", "about", "of", "for", "by", "with", "as",
-                 "after", "before", "live", "during", "into", "over", "against"}
-_TELL = {"told", "tells", "tell", "telling"}
-_CLAUSE_LINK = {"and", "but", "while", "as", "when", "so", "because", "though", "although",
-                "after", "before", "since", "where", "yet", "that", "meanwhile", "however",
-                "then", "now", "if", "which", "in", "whom", "of", "also"}
-_CLAUSE_PUNCT = {",", ";", ":", "—", "–", "-", "(", ")", "--", "<", ">", "[", "]"} | _MARKS
-_NOT_SUBJECT = {"is", "are", "was", "were", "has", "have", "had", "do", "does", "did",
-                "be", "been", "will", "would", "can", "could", "should", "may", "might",
-                "must", "it", "there", "this", "not", "than"}
-
-
-def _clause_subject(d: _Doc, j: int, floor: int) -> tuple[int, int] | None:
-    """The words from the start of the clause to token ``j``, when they can be a subject
-    ("those surveyed", "32 percent", "Republican front-runner Donald Trump")."""
-    k = j
-    while k > floor and d.toks[k - 1].text not in _CLAUSE_PUNCT and d.toks[k - 1].text not in _STOP:
-        k -= 1
-    while k < j and d.toks[k].low in _CLAUSE_LINK:
-        k += 1
-    for x in range(k + 1, j):
-        if d.toks[x].low in ("on", "at", "during", "last", "this", "earlier", "in"):
-            j = x
-            break
-    if k >= j or j - k > 7:
-        return None
-    words = d.toks[k:j]
-    if any(t.low in _NOT_SUBJECT or t.text in _MARKS or cue_at(d.toks, x)
-           for x, t in zip(range(k, j), words)):
-        return None
-    if all(t.low in ADVERBS or t.low in NOT_NAME or t.low.endswith("ly") or t.low in _TIME_WORDS
-           for t in words):
-        return None  # "finally", "at once": no subject
-    if j - k > 10 or any(_verbish(t) for t in words):
-        return None
-    return (k, j)
-
-
-_PARTICIPLE_ADJ = {"surveyed", "polled", "questioned", "interviewed", "registered", "elected",
-                   "retired", "unnamed", "unidentified", "concerned", "related", "involved",
-                   "briefed", "informed", "based", "appointed", "affiliated"}
-
-
-def _verbish(t: Token) -> bool:
-    """A lower-case word that looks like a finite verb ("offered", "captured")."""
-    low = t.low
-    return (not t.cap and low.endswith("ed") and low not in _PARTICIPLE_ADJ
-            and low.isalpha()) or low in _NOT_SUBJECT
-
-
-def _main_subject(d: _Doc, first: int, limit: int) -> tuple[int, int] | None:
-    """The subject of a sentence's main clause, after an opening adverbial ("Last month,",
-    "In three interviews,"): for cues that share it ("... and said", "..., saying")."""
-    toks = d.toks
-    if first < limit and toks[first].low in _OPENERS:
-        for x in range(first + 1, min(limit, first + 9)):
-            if toks[x].text == ",":
-                first = x + 1
-                break
-    sp = scan_right(toks, first, limit)
-    if sp and (toks[sp[0]].cap or toks[sp[0]].low in PRONOUNS) and not (
-            sp[1] - sp[0] == 1 and toks[sp[0]].low in NOT_NAME and toks[sp[0]].low not in PRONOUNS):
-        return sp
-    k = first  # "Both parents stiffened ...": determiners, modifiers and plurals
-    while k < limit and k - first < 6 and (toks[k].low in _DET_WORDS or toks[k].cap or (
-            toks[k].low.endswith("s") and toks[k].low.isalpha())):
-        k += 1
-    if k > first and not all(t.low in NOT_NAME for t in toks[first:k]):
-        return (first, k)
-    return None
-
-
-_OPENERS = {"in", "on", "at", "after", "before", "during", "last", "this", "earlier", "later",
-            "since", "while", "when", "with", "without", "despite", "for", "from", "under",
-            "over", "speaking", "asked", "meanwhile", "still", "yet", "but", "and", "however",
-            "then", "now", "also", "instead", "separately", "elsewhere", "continuing"}
-_DET_WORDS = {"the", "a", "an", "both", "two", "three", "several", "many", "some", "other",
-              "his", "her", "their", "its"}
-
-
-def _first_verbish(d: _Doc, a: int, b: int) -> int:
-    """A guess at where the subject of a clause ends: before its first lower-case word that
-    is no determiner, modifier or title (good enough for "She also compared ...")."""
-    from .tokens import _fits
-
-    k = a
-    while k < b and (_fits(d.toks[k]) or d.toks[k].low in ("the", "a", "an", "of")
-                     or d.toks[k].text == "." or d.toks[k].low in PRONOUNS):
-        k += 1
-    return k
-
-
-def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
-    """Speaker phrase ending just before cue token ``c`` (adverbs and auxiliaries skipped),
-    or the name before an apposition (``Gavrilov, a Russian diplomat, told``)."""
-    j = skip_back(d.toks, c, floor)
-    close = d.toks[j - 1].text if j - 1 >= floor else ""
-    if close in (")", "—", "–", "--", "-"):
-        opener = "(" if close == ")" else close
-        k = j - 2
-        while k > floor and d.toks[k].text != opener and j - k < 30:
-            k -= 1
-        if d.toks[k].text == opener:
-            sp = scan_left(d.toks, k, floor)
-            clause = _clause_subject(d, k, floor)
-            if clause and (sp is None or clause[0] < sp[0]):
-                sp = clause
-            if sp:
-                return (sp[0], j - 1)
-    if j - 1 >= floor and d.toks[j - 1].text == "," and d.toks[c].low.endswith("ing"):
-        for c2 in range(j - 2, max(floor, j - 22) - 1, -1):  # Putin said (...), describing
-            if d.toks[c2].text in _STOP:
-                break
-            if cue_at(d.toks, c2) and d.toks[c2].low != "according":
-                return _speaker_before(d, c2, floor) or scan_right(d.toks, c2 + 1, j - 1)
-        return _main_subject(d, _sentence_start(d, j - 1, floor), j - 1)
-    if j - 1 >= floor and d.toks[j - 1].low == "who":
-        return (j - 1, j)
-    if j - 1 >= floor and d.toks[j - 1].low in ("and", "but"):
-        return _main_subject(d, _sentence_start(d, j - 1, floor), j - 1)
-    span = scan_left(d.toks, j, floor)
-    pronoun = span is not None and span[1] - span[0] == 1 and d.toks[span[0]].low in PRONOUNS
-    clause = None if pronoun else _clause_subject(d, j, floor)
-    if clause and (span is None or clause[0] < span[0]):
-        span = clause
-    if span and d.toks[span[0]].text[0].isupper() or span and any(
-            d.toks[k].bare in TITLE_WORDS or d.toks[k].low in ("he", "she", "they", "we", "i")
-            for k in range(*span)):
-        return span
-    if j - 1 >= floor and d.toks[j - 1].text == ",":
-        # NAME, apposition, CUE  /  TITLE, NAME, CUE  /  NAME, 27, a user in New York, CUE
-        k = j - 2
-        found: tuple[int, int] | None = None
-        for _ in range(3):
-            while k >= floor and (d.toks[k].text not in {",", ".", ";", ":"}
-                                  or _honorific_dot(d, k)) and j - k < 40:
-                k -= 1
-            if k < floor or d.toks[k].text != ",":
-                break
-            inner = scan_left(d.toks, k, floor)
-            wider = _clause_subject(d, k, floor)
-            if wider and inner and wider[0] < inner[0]:
-                inner = wider  # The group's executive director, Betty Bradley, said
-            middle = d.toks[k + 1:j - 1]
-            named = any(t.cap and t.low not in NOT_NAME for t in middle)
-            cand = None
-            if inner and (named or any(d.toks[x].cap or d.toks[x].bare in TITLE_WORDS
-                                       for x in range(*inner))):
-                cand = (inner[0], j - 1)
-            elif named and len(middle) <= 4:
-                cand = (k + 1, j - 1)  # Her rival, Jonas Keller, said
-            if cand:
-                found = found or cand
-                if cand[0] <= floor or d.toks[cand[0] - 1].text in _CLAUSE_PUNCT \
-                        or d.toks[cand[0] - 1].low in _CLAUSE_LINK:
-                    return cand  # starts its clause: "Christopher Harvey, a delegate
-                    # from Houston, Texas, said" rather than "Houston, Texas"
-            k -= 1
-        return found or span
-    return span
-
-
-def _sentence_start(d: _Doc, i: int, floor: int) -> int:
-    """First token of the sentence holding token ``i``, after a dateline
-    ("WASHINGTON —", "DALLAS (AP) —")."""
-    k = i
-    while k > floor and (d.toks[k - 1].text not in _STOP or _honorific_dot(d, k - 1)):
-        k -= 1
-    if k < i and d.toks[k].text == "(":
-        for x in range(k + 1, min(i, k + 6)):
-            if d.toks[x].text == ")":
-                k = x + 1
-                if k < i and d.toks[k].text in ("—", "–", "-", "--"):
-                    k += 1
-                return k
-    if k < i and d.toks[k].text.isupper() and len(d.toks[k].text) > 1:
-        for x in range(k + 1, min(i, k + 8)):
-            if d.toks[x].text in ("—", "–", "-", "--"):
-                return x + 1
-    return k
-
-
-def _time_tokens(d: _Doc, a: int, b: int) -> bool:
-    """Whether tokens ``[a, b)`` are only a time/setting phrase and punctuation."""
-    if a >= b:
-        return True
-    pos = skip_forward(d.text, d.toks[a].start, d.toks[b - 1].end)
-    return pos >= d.toks[b - 1].end
 
 
 def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
@@ -326,14 +100,6 @@ def _ends_clause(d: _Doc, q: QuoteMarks, i: int, pend: int, strict: bool = False
     return j >= pend or d.toks[j].text in _STOP | {",", ":"} or d.toks[j].text in _MARKS \
         or d.toks[j].low in ("of", "in", "on", "at", "to", "after", "during", "when", "as",
                              "for", "before", "while", "from")
-
-
-def _honorific_dot(d: _Doc, k: int) -> bool:
-    """Whether token ``k`` is the dot of "Mr." or of an initial ("John F. Kerry")."""
-    if d.toks[k].text != "." or k == 0:
-        return False
-    prev = d.toks[k - 1]
-    return prev.low in HONORIFICS or (len(prev.text) == 1 and prev.cap)
 
 
 def _direct_before(d: _Doc, q: QuoteMarks, pstart: int) -> tuple[tuple[int, int], tuple[int, int] | None, bool] | None:
@@ -455,11 +221,6 @@ def find_quotes(text: str) -> tuple[list[Quote], People]:
     return quotes, people
 
 
-def _tok_end(d: _Doc, r: tuple[int, int]) -> int:
-    """End offset of token range ``r``."""
-    return d.toks[r[1] - 1].end
-
-
 def _resumes(d: _Doc, prev: Quote, q: QuoteMarks) -> bool:
     """“The risk,” said X, a professor, “is that ...”: a quote interrupted by its own
     attribution resumes after a comma."""
@@ -481,18 +242,6 @@ def _cue_between(d: _Doc, a: int, b: int, own: tuple[int, int]) -> bool:
     a = max(a, d.sents[d.sent_of(own[0])].end)
     i, j = d.tok_index(a), d.tok_index(b)
     return any(cue_at(d.toks, k) and d.toks[k].start != own[0] for k in range(i, j))
-
-
-def _span(d: _Doc, r: tuple[int, int] | None) -> tuple[int, int] | None:
-    """Character offsets of token range ``r`` (a leading "that" is left out)."""
-    if r is None:
-        return None
-    a = r[0] + 1 if r[1] - r[0] > 1 and d.toks[r[0]].low == "that" else r[0]
-    return (d.toks[a].start, d.toks[r[1] - 1].end)
-
-
-def _inside(quoted: list[tuple[int, int]], a: int, b: int) -> bool:
-    return any(s <= a and b <= e for s, e in quoted)
 
 
 def _indirect(d: _Doc, used: set[tuple[int, int]], direct: list[Quote],
@@ -623,66 +372,12 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
     return None
 
 
-def _comma_content(d: _Doc, sp: tuple[int, int], a: int) -> bool:
-    """Whether the speaker phrase follows a comma (``content, X warned.``)."""
-    return sp[0] > a and d.toks[sp[0] - 1].text == ","
-
-
-def _np_to_comma(d: _Doc, i: int, b: int) -> tuple[int, int] | None:
-    """The words after "according to" up to a comma or the sentence end (at most 12)."""
-    k = i
-    while k < b and (d.toks[k].text not in {",", ";", ":"} | _STOP or _honorific_dot(d, k)) \
-            and k - i < 12:
-        k += 1
-    return (i, k) if k > i and (k >= b or d.toks[k].text in {",", ";", ":"} | _STOP) else None
-
-
-_OBJECTS = {"reporters", "journalists", "me", "us", "him", "her", "them", "audience",
-            "crowd", "supporters", "voters", "people", "listeners", "viewers", "readers",
-            "members", "lawmakers", "congress", "staff", "employees", "colleagues",
-            "interviewer", "interviewers", "students", "delegates", "donors", "a", "an"}
-
-
-def _objectish(t: Token) -> bool:
-    """Whether a word may sit in the addressee of a cue ("told the state agency RIA")."""
-    from .tokens import _ADJ, _CONNECT, _DET
-
-    return (t.cap or t.low in _OBJECTS or t.low in _DET or t.low in _CONNECT
-            or t.low in _ADJ or t.bare in TITLE_WORDS or t.low in ("news", "agency",
-                                                                    "channel", "newspaper",
-                                                                    "station", "network"))
-
-
-def _subject_start(d: _Doc, first: int, sp0: int) -> bool:
-    """Whether the words before a speaker phrase let it be the clause's subject: a
-    sentence opener ("On Monday,", "Meanwhile", "But") or a subordinate link."""
-    toks = d.toks
-    prev = toks[sp0 - 1]
-    if prev.text in _CLAUSE_PUNCT or prev.text in _MARKS or _honorific_dot(d, sp0 - 1):
-        return True
-    return prev.low in {"and", "but", "while", "as", "when", "so", "because", "though",
-                        "although", "after", "before", "since", "where", "yet", "that",
-                        "meanwhile", "also", "however", "then", "now", "if", "which", "who"}
-
-
 def _mk(d: _Doc, start: int, end: int, cue: tuple[int, int], sp: tuple[int, int] | None
         ) -> Quote | None:
     start = _ltrim(d.text, start, end)
     if end - start < 8 or len(d.text[start:end].split()) < 3:
         return None
     return Quote(start, end, "indirect", _span(d, cue), _span(d, sp))  # type: ignore[arg-type]
-
-
-def _ltrim(text: str, a: int, b: int) -> int:
-    while a < b and (text[a].isspace() or text[a] in ",:;—–"):
-        a += 1
-    return a
-
-
-def _rtrim(text: str, a: int, b: int) -> int:
-    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:—–"):
-        b -= 1
-    return b
 
 
 def _weak(d: _Doc, m: QuoteMarks) -> Quote | None:
