@@ -32,11 +32,8 @@ def _first_is_source(a: Document, b: Document, m: Match) -> bool:
     publication date, else the one that contains the other, else ingest order (``b``)."""
     if a.published and b.published and a.published[:19] != b.published[:19]:
         return a.published < b.published
-    if m.kind == "partial" and m.cover_b >= 0.9 > m.cover_a:
-        return True
-    if m.kind == "partial" and m.cover_a >= 0.9 > m.cover_b:
-        return False
-    return False
+    # an excerpt (b almost wholly inside a) comes from the article that contains it
+    return m.kind == "partial" and m.cover_b >= 0.9 > m.cover_a
 
 
 def _entry(other: str, m: Match, role: str, mine_first: bool) -> dict[str, Any]:
