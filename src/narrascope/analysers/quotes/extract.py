@@ -28,6 +28,9 @@ from .tokens import scan_right
 
 __all__ = ["Quote", "find_quotes"]
 
+#: a token range [start, end)
+Range = tuple[int, int]
+
 _GAP_OK = {"on", "in", "to", "at", "during", "after", "via", "last", "this", "reporters",
            "journalists", "monday", "tuesday", "wednesday", "thursday", "friday",
            "saturday", "sunday", "yesterday", "today", "earlier", "also", "then", "later"}
@@ -45,7 +48,7 @@ class Quote:
     group: int = -1  # quotes sharing a cue and speaker (a quote and its continuation)
 
 
-def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+def _direct_after(d: _Doc, q: QuoteMarks, pend: int) -> tuple[Range, Range | None] | None:
     """Cue and speaker right after a quote: “…,” X said / said X / according to X."""
     if not _opens_sentence(d, q) and d.text[q.inner_start:q.inner_end].rstrip()[-1:] \
             not in ",.!?…—-":
@@ -102,7 +105,8 @@ def _ends_clause(d: _Doc, q: QuoteMarks, i: int, pend: int, strict: bool = False
                              "for", "before", "while", "from")
 
 
-def _direct_before(d: _Doc, q: QuoteMarks, pstart: int) -> tuple[tuple[int, int], tuple[int, int] | None, bool] | None:
+def _direct_before(d: _Doc, q: QuoteMarks, pstart: int
+                   ) -> tuple[Range, Range | None, bool] | None:
     """Cue and speaker right before a quote: X said: “…” / X said that “…”.
 
     The third value says whether the quote is the whole content (True) or the cue governs
