@@ -94,6 +94,10 @@ def test_added_article_shows_the_analysers_findings(server, page):
     assert panels >= 1
     if SEEDS.exists():  # the seeds are news with named people quoted
         assert marked >= 3
+    # a role colours an entity's underline, never its text or background
+    for el in page.locator("#article-text .hl-entity[class*=role-]").all()[:5]:
+        colour = el.evaluate("e => getComputedStyle(e).color")
+        assert colour != "rgb(255, 255, 255)", colour
     shot(page, "04-article-added", full=False)
 
 
