@@ -149,3 +149,32 @@ def test_matrix_decoder_agrees_with_decode():
         assert {lab for lab, _ in n} == {lab for lab, on in zip(space.narratives + ["Other"], rn)
                                          if on}
         assert {lab for lab, _ in s} == {lab for lab, on in zip(space.subs + ["Other"], rs) if on}
+
+
+@pytest.mark.slow
+def test_train_on_own_taxonomy_from_jsonl(tmp_path):
+    """A user's taxonomy (no domains) and JSON Lines labels: the model carries the taxonomy."""
+    from narrascope.train import get_trainer
+
+    tax = tmp_path / "pets.yaml"
+    tax.write_text("name: pets\nnarratives:\n  Cats rule:\n    subnarratives:\n"
+                   "      Cats are clever: smart cats\n  Dogs rule: {}\n", encoding="utf-8")
+    rows = [("The cat opened the door and solved the puzzle, a clever cat indeed.",
+             ["Cats rule: Cats are clever"]),
+            ("Our clever cat learned to open the fridge and the puzzle box.",
+             ["Cats rule: Cats are clever"]),
+            ("A dog guards the house and the dog fetches the ball every day.", ["Dogs rule"]),
+            ("The loyal dog walked the child to school, as dogs do.", ["Dogs rule"]),
+            ("The bus timetable changes on Monday for the summer.", ["Other"]),
+            ("Rain is expected on Tuesday with cooler weather.", ["Other"])]
+    data = tmp_path / "pets.jsonl"
+    data.write_text("".join(json.dumps({"text": t, "labels": labs}) + "\n" for t, labs in rows),
+                    encoding="utf-8")
+    out = tmp_path / "model"
+    get_trainer("narratives").train([str(data)], str(out),
+                                    {"taxonomy": str(tax), "folds": "2", "min_df": "1"})
+    analyser = NarrativesAnalyser(out)
+    assert analyser.model.taxonomy.name == "pets"
+    (narrs, subs), = analyser.predict(["A clever cat solved the puzzle and opened the door."])
+    assert [n for n, _ in narrs] == ["Cats rule"]
+    assert all(s.startswith("Cats rule: ") for s, _ in subs)
