@@ -8,6 +8,7 @@ at the decoding it would ship with, as picked on these same folds (say so when q
 
     nice -n 10 .venv/bin/python benchmarks/framing_cv.py [--blocks sent,near,name,prior,emb]
         [--data ../shared/data/semeval2025-t10/train] [--folds 5] [--c-main 4] [--c-fine 4]
+        [--embeddings-cache /tmp/framing-emb.npy]
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+
+import numpy as np  # noqa: E402
 
 from narrascope.analysers.framing.classifier import DecodeSettings  # noqa: E402
 from narrascope.analysers.framing.data import read_mentions  # noqa: E402
@@ -38,6 +41,9 @@ def main() -> int:
     ap.add_argument("--c-main", default="4")
     ap.add_argument("--c-fine", default="4")
     ap.add_argument("--languages", default="EN,BG,HI,PT,RU")
+    ap.add_argument("--embeddings-cache", metavar="NPY",
+                    help="keep the mentions' MiniLM embeddings in this file (outside the repo) "
+                         "and reuse them on the next run")
     args = ap.parse_args()
     if not Path(args.data).is_dir():
         print(f"skipped: {args.data} is absent (research data lives beside the checkout)")
@@ -47,7 +53,15 @@ def main() -> int:
     ctxs = mention_contexts(mentions)
     options = {"cv": args.folds, "blocks": args.blocks, "c_main": args.c_main,
                "c_fine": args.c_fine, "languages": args.languages}
-    emb = Featuriser(["emb"]).embed(ctxs) if "emb" in args.blocks.split(",") else None
+    emb = None
+    if "emb" in args.blocks.split(","):
+        cache = Path(args.embeddings_cache) if args.embeddings_cache else None
+        if cache and cache.is_file() and len(np.load(cache)) == len(ctxs):
+            emb = np.load(cache)
+        else:
+            emb = Featuriser(["emb"]).embed(ctxs)
+            if cache:
+                np.save(cache, emb)
     pm, pf = cv_probabilities(mentions, ctxs, options, emb)
     print(f"{len(mentions)} mentions, blocks={args.blocks}, C={args.c_main}/{args.c_fine}, "
           f"{args.folds} folds, {time.time() - t0:.0f} s", flush=True)

@@ -110,3 +110,25 @@ def test_detected_mentions_carry_raw_inclusive_offsets():
     assert raw[int(s):int(e) + 1] == "Villagers"
     assert int(s) != start  # the CRLF file's raw offsets differ from the clean ones
     assert (main, fine) == ("Innocent", "Victim")
+
+
+@pytest.mark.slow
+def test_cli_answers_the_mention_list(capsys, tmp_path):
+    """`narrascope analyze FILES --format semeval-roles --mentions LIST`, end to end (with
+    whatever entities analyser and framing model are installed)."""
+    from narrascope.analysers import registry
+    from narrascope.cli import main
+
+    if "entities" not in registry():
+        pytest.skip("the entities analyser is not installed")
+    files = sorted(str(p) for p in (CORPUS / "raw-documents").glob("*.txt"))
+    code = main(["analyze", *files, "--db", str(tmp_path / "t.db"), "-f", "semeval-roles",
+                 "--mentions", str(MENTIONS), "-q"])
+    out = capsys.readouterr().out
+    assert code == 0
+    given = MENTIONS.read_text(encoding="utf-8").splitlines()
+    lines = out.splitlines()
+    assert [line.split("\t")[:4] for line in lines] == [g.split("\t") for g in given]
+    for line in lines:
+        fields = line.split("\t")
+        assert consistent(fields[4], fields[5:])
