@@ -337,7 +337,7 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
             tail = d.tok_index(rest_start)
             rest = d.text[rest_start:end].split()
             if rest_start >= end or _time_tokens(d, tail, b) or (
-                    len(rest) <= 3 and "that" not in rest) or (
+                    len(rest) <= 2 and "that" not in rest) or (
                     len(rest) <= 8 and "that" not in rest and toks[c].low in _TELL
                     and (rest[0][0].isupper() or rest[0] in ("a", "the", "reporters"))):
                 # content, X said.

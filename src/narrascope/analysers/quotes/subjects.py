@@ -89,7 +89,9 @@ def _main_subject(d: _Doc, first: int, limit: int) -> tuple[int, int] | None:
 _OPENERS = {"in", "on", "at", "after", "before", "during", "last", "this", "earlier", "later",
             "since", "while", "when", "with", "without", "despite", "for", "from", "under",
             "over", "speaking", "asked", "meanwhile", "still", "yet", "but", "and", "however",
-            "then", "now", "also", "instead", "separately", "elsewhere", "continuing"}
+            "then", "now", "also", "instead", "separately", "elsewhere", "continuing",
+            "like", "unlike", "amid", "as", "citing", "following", "by", "within", "until",
+            "throughout", "behind", "beyond", "besides", "according"}
 
 _DET_WORDS = {"the", "a", "an", "both", "two", "three", "several", "many", "some", "other",
               "his", "her", "their", "its"}
@@ -134,7 +136,17 @@ def _speaker_before(d: _Doc, c: int, floor: int) -> tuple[int, int] | None:
     if j - 1 >= floor and d.toks[j - 1].low == "who":
         return (j - 1, j)
     if j - 1 >= floor and d.toks[j - 1].low in ("and", "but"):
-        return _main_subject(d, _sentence_start(d, j - 1, floor), j - 1)
+        # the subject of the clause the coordinated verb belongs to: after a dash or
+        # semicolon if there is one ("... - he called her 'weak' and said ..."), else
+        # the sentence's
+        start = _sentence_start(d, j - 1, floor)
+        for x in range(j - 2, start, -1):
+            if d.toks[x].text in ("—", "–", "-", "--", ";"):
+                sp = _main_subject(d, x + 1, j - 1)
+                if sp:
+                    return sp
+                break
+        return _main_subject(d, start, j - 1)
     span = scan_left(d.toks, j, floor)
     pronoun = span is not None and span[1] - span[0] == 1 and d.toks[span[0]].low in PRONOUNS
     clause = None if pronoun else _clause_subject(d, j, floor)
