@@ -64,8 +64,9 @@ class CopyIndex:
         new one's (a rewrite), as ``(seq, sentences hit)``, most hits first."""
         if not len(keys):
             return []
-        sent_of = dict(zip(keys.tolist(), sent_ids.tolist()))  # a key's (first) sentence
-        uniq = list(sent_of)
+        qkeys, qfirst = np.unique(keys, return_index=True)
+        qsent = sent_ids[qfirst]  # a key's (first) sentence
+        uniq = qkeys.tolist()
         rows: list[tuple[int, int]] = []
         for i in range(0, len(uniq), _CHUNK):
             part = uniq[i:i + _CHUNK]
@@ -73,9 +74,9 @@ class CopyIndex:
             rows += self.db.execute(q, part).fetchall()
         if not rows:
             return []
-        k_arr = np.array([r[0] for r in rows], dtype=np.int64)
-        seq = np.array([r[1] for r in rows], dtype=np.int64)
-        sent = np.array([sent_of[k] for k in k_arr.tolist()], dtype=np.int64)
+        arr = np.array(rows, dtype=np.int64)
+        k_arr, seq = arr[:, 0], arr[:, 1]
+        sent = qsent[np.searchsorted(qkeys, k_arr)]
         _, first_row, inv, per_key = np.unique(k_arr, return_index=True, return_inverse=True,
                                                return_counts=True)
         keep = per_key[inv] <= self.max_posting
@@ -93,7 +94,7 @@ class CopyIndex:
         strong = (n_keys >= self.strong) & ~stock[p_sent]
         seqs, first, n_sent = np.unique(p_seq, return_index=True, return_counts=True)
         any_strong = np.maximum.reduceat(strong.astype(np.int8), first) > 0
-        need = max(self.min_sentences, int(np.ceil(self.rewrite_share * len(set(sent_of.values())))))
+        need = max(self.min_sentences, int(np.ceil(self.rewrite_share * len(np.unique(sent_ids)))))
         ok = any_strong | (n_sent >= need)
         order = np.lexsort((seqs[ok], -n_sent[ok]))[:self.max_candidates]
         return [(int(a), int(b)) for a, b in zip(seqs[ok][order], n_sent[ok][order])]

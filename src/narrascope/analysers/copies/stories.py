@@ -114,15 +114,31 @@ class StoryIndex:
         #: clusters compared per article: those sharing most of its top terms
         self.max_compare = max_compare
         self._rows: dict[int, tuple] = {}
+        self._counts: dict[str, int] = {}
+        self._added: Counter = Counter()
 
     # -- document frequencies -------------------------------------------------------------
     def _df(self, terms: list[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for i in range(0, len(terms), _CHUNK):
-            part = terms[i:i + _CHUNK]
+        """Store counts of ``terms``: read once per run, then kept here with this run's
+        increments (written by :meth:`flush`)."""
+        if len(self._counts) > 500_000:  # bound the memory of a very long run
+            self.flush()
+            self._counts.clear()
+        missing = [t for t in terms if t not in self._counts]
+        for i in range(0, len(missing), _CHUNK):
+            part = missing[i:i + _CHUNK]
             q = "SELECT term, df FROM copies_df WHERE term IN (%s)" % ",".join("?" * len(part))
-            out.update(self.db.execute(q, part).fetchall())
-        return out
+            self._counts.update(self.db.execute(q, part).fetchall())
+            for t in part:
+                self._counts.setdefault(t, 0)
+        return {t: self._counts[t] for t in terms}
+
+    def flush(self) -> None:
+        """Write this run's term counts to the store."""
+        self.db.executemany("INSERT INTO copies_df (term, df) VALUES (?, ?) "
+                            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                            sorted(self._added.items()))
+        self._added.clear()
 
     def vector(self, tf: Mapping[str, float], n_docs: int) -> dict[str, float]:
         """The article's top terms, tf × idf, L2-normalised; and count them.
@@ -141,9 +157,9 @@ class StoryIndex:
              for t in short}
         top = dict(sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:self.top])
         norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
-        self.db.executemany("INSERT INTO copies_df (term, df) VALUES (?, 1) "
-                            "ON CONFLICT(term) DO UPDATE SET df = df + 1",
-                            [(t,) for t in short])
+        for t in short:
+            self._counts[t] += 1
+            self._added[t] += 1
         return {t: v / norm for t, v in top.items()}
 
     # -- clusters -------------------------------------------------------------------------
