@@ -54,6 +54,8 @@ def is_cue(toks: list[Token], i: int, weak: bool = False) -> int:
             and toks[i - 1].low not in _MODAL_OK:
         return 0
     if i + 1 < len(toks) and toks[i + 1].low == "by" and low.endswith("ed"):
+        if i > 0 and toks[i - 1].low == "as":
+            return 2  # "as reported by Reuters": like "according to"
         return 0  # "claimed by the Islamic State": a passive, not speech
     # "did not say", "declined to comment": reports that nothing was said
     k = i - 1

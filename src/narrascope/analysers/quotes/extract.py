@@ -289,17 +289,19 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
     end = s1
     while end > s0 and d.text[end - 1] in ".!?\"”’»' ":
         end -= 1
-    if toks[c].low == "according":
+    if toks[c].low == "according" or toks[cue[1] - 1].low == "by":
         sp = scan_right(toks, cue[1], b) or _np_to_comma(d, cue[1], b)
         if not sp:
             return None
         after = sp[1]
         while after < b and toks[after].text in {",", "."}:
             after += 1
-        if c == a:  # According to X, content.
+        if c == a or (c == a + 1 and toks[a].low == "as"):  # According to X, content.
             start = toks[after].start if after < b else end
             return _mk(d, start, end, cue, sp)
         if after >= b or toks[after].text in _STOP:  # content, according to X.
+            if toks[c - 1].low == "as":
+                c -= 1
             e = toks[c - 1].start if toks[c - 1].text == "," else toks[c].start
             return _mk(d, s0, _rtrim(d.text, s0, e), cue, sp)
         return _mk(d, s0, end, cue, sp)  # content, according to X, content.
