@@ -55,3 +55,16 @@ def test_quotes_empty_store_and_bad_limit(store, capsys):
     assert main(["quotes", "--db", str(store.path)]) == 3
     assert "no quotes" in capsys.readouterr().err
     assert main(["quotes", "--db", str(store.path), "--limit", "-2"]) == 2
+
+
+def test_train_quotes_explains_there_is_nothing_to_train(tmp_path, capsys):
+    assert main(["train", "quotes", str(tmp_path)]) == 2
+    assert "rule-based" in capsys.readouterr().err
+
+
+def test_evaluate_quotes_on_own_set(capsys):
+    from conftest import FIXTURES
+
+    assert main(["evaluate", "quotes", str(FIXTURES / "quotes"), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert '"pronoun_resolution"' in out and '"documents": ' in out
