@@ -71,6 +71,17 @@ def test_facets_of_the_builtin_views():
     assert view_for("story").facets({"id": 3, "label": "x"}) == [("story", "3", "")]
 
 
+def test_snippets_mark_the_query_words():
+    from narrascope.web.queries import MARK_CLOSE, MARK_OPEN, _cut, _query_pattern
+
+    text = "Nothing here. " * 20 + "The harbour masters met the Harbourside crew at dawn."
+    cut = _cut(text, _query_pattern("harbour* OR dawn"))
+    assert cut.startswith("…") and f"{MARK_OPEN}harbour{MARK_CLOSE}" in cut
+    assert f"{MARK_OPEN}Harbourside{MARK_CLOSE}" in cut and f"{MARK_OPEN}dawn{MARK_CLOSE}" in cut
+    assert _cut(text, _query_pattern("NOT AND")) == text[:240]
+    assert MARK_OPEN not in _cut(text, _query_pattern('"ferry"'))
+
+
 def test_small_helpers():
     assert week_of("2024-03-10") == "2024-03-04" and week_of("2024-03-04") == "2024-03-04"
     assert split_marks("a \ue000hit\ue001 b") == (("a ", False), ("hit", True), (" b", False))

@@ -23,7 +23,7 @@ from .submit import Submission, TextItem, Upload
 __all__ = ["router", "require_read", "require_write"]
 
 
-def require_read(request: Request) -> None:
+async def require_read(request: Request) -> None:
     """Reads are open unless the app was started with closed reads."""
     s = request.app.state.settings
     if s.open_reads:
@@ -34,7 +34,7 @@ def require_read(request: Request) -> None:
                              "(or log in on /login)", headers={"WWW-Authenticate": "Bearer"})
 
 
-def require_write(request: Request) -> None:
+async def require_write(request: Request) -> None:
     """Writes need ``Authorization: Bearer <NARRASCOPE_TOKEN>`` (never a cookie, so another
     site cannot make a browser write)."""
     s = request.app.state.settings
@@ -59,7 +59,7 @@ class Json(JSONResponse):
 router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(require_read)])
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
@@ -72,7 +72,7 @@ def _day(value: str | None, name: str) -> str | None:
         raise HTTPException(422, f"{name} must be a date written YYYY-MM-DD, not {value!r}") from None
 
 
-def filters(narrative: Annotated[str | None, Query(description="narrative name")] = None,
+async def filters(narrative: Annotated[str | None, Query(description="narrative name")] = None,
             outlet: str | None = None,
             language: Annotated[str | None, Query(description="ISO 639-1 code, e.g. en")] = None,
             entity: Annotated[str | None, Query(description="entity name")] = None,
@@ -85,6 +85,7 @@ def filters(narrative: Annotated[str | None, Query(description="narrative name")
                    speaker or None, technique or None, _day(since, "since"), _day(until, "until"))
 
 
+# the dependencies are coroutines: cheap checks that need no trip to the thread pool
 FiltersDep = Annotated[Filters, Depends(filters)]
 DbDep = Annotated[Database, Depends(get_db)]
 

@@ -61,7 +61,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)]
 public = APIRouter(include_in_schema=False)
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 

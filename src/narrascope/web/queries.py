@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
 import threading
 from collections import Counter
@@ -181,20 +182,42 @@ def _fts_ids(conn: sqlite3.Connection, q: str) -> list[str]:
 
 
 def _snippets(conn: sqlite3.Connection, q: str | None, ids: list[str]) -> dict[str, str]:
-    """A snippet per article: around the matches of ``q``, else the text's start. The
-    full-text index is asked by rowid, so it reads only these articles' entries."""
+    """A snippet per article: around the first match of ``q``'s words, else the text's
+    start. Cut in Python from the text: asking FTS5 for snippets re-reads the query's
+    whole posting lists, which costs milliseconds for a common word or a prefix."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    if not q:
-        return dict(conn.execute(
-            f"SELECT id, substr(text, 1, 220) FROM documents WHERE id IN ({marks})", ids))
-    rowids = dict(conn.execute(f"SELECT rowid, id FROM documents WHERE id IN ({marks})", ids))
-    rmarks = ",".join("?" * len(rowids))
-    return {rowids[r]: snip for r, snip in conn.execute(
-        f"SELECT rowid, snippet(documents_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) "
-        f"FROM documents_fts WHERE documents_fts MATCH ? AND rowid IN ({rmarks})",
-        (q, *rowids))}
+    rows = conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", ids)
+    pattern = _query_pattern(q) if q else None
+    return {doc_id: _cut(text, pattern) for doc_id, text in rows}
+
+
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+
+
+def _query_pattern(q: str) -> re.Pattern | None:
+    """A regex for the words of an FTS5 query (``word*`` as a prefix)."""
+    parts = []
+    for term in re.findall(r"\w+\*?", q):
+        if term in _OPERATORS:
+            continue
+        stem = term.rstrip("*")
+        parts.append(rf"\b{re.escape(stem)}" + (r"\w*" if term.endswith("*") else r"\b"))
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def _cut(text: str, pattern: re.Pattern | None, width: int = 240) -> str:
+    first = pattern.search(text) if pattern else None
+    if first is None:
+        return text[:width]
+    start = max(0, first.start() - width // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first.start() else start
+    window = text[start:start + width]
+    marked = pattern.sub(lambda m: MARK_OPEN + m.group(0) + MARK_CLOSE, window)
+    return ("…" if start else "") + marked + ("…" if start + width < len(text) else "")
 
 
 def split_marks(snippet: str) -> tuple[tuple[str, bool], ...]:
@@ -211,7 +234,12 @@ def split_marks(snippet: str) -> tuple[tuple[str, bool], ...]:
 
 
 def mask(db: Database, f: Filters) -> np.ndarray:
-    """Which articles (by place in the index's order) pass every filter."""
+    """Which articles (by place in the index's order) pass every filter (remembered per
+    snapshot; callers must not modify it)."""
+    return db.index.memo(("mask", f), lambda: _mask(db, f))
+
+
+def _mask(db: Database, f: Filters) -> np.ndarray:
     a = db.index.arrays
     m = np.ones(len(a.ids), dtype=bool)
     if f.outlet:
