@@ -18,7 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import Trainer, register_trainer
-from ..analysers.techniques.features import hash_rows, lexicon, span_features, token_features
+from ..analysers.techniques.features import Hasher, lexicon, span_rows, token_features
 from ..analysers.techniques.labels import TECHNIQUES
 from ..analysers.techniques.model import DEFAULT_SETTINGS, TechniqueModel, decode
 from ..analysers.techniques.ptc import PTCArticle, read_ptc
@@ -29,7 +29,8 @@ from ..errors import NarrascopeError
 
 __all__ = ["Prepared", "prepare", "fit", "cross_validate", "shipped_model_dir"]
 
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+#: (threshold, span_threshold) pairs tried by the inner cross-validation
+THRESHOLDS = tuple((lo, hi) for lo in (0.15, 0.2, 0.25) for hi in (0.3, 0.4, 0.5))
 
 
 def shipped_model_dir() -> Path:
@@ -54,30 +55,30 @@ def prepare(art: PTCArticle) -> Prepared:
     for s, e in art.spans:
         i, j = tok.token_range(s, e)
         inside[i:j] = 1
-    cats = lexicon().match(tok.lower)
-    span_rows, span_labels = [], []
+    spans, labels = [], []
     for s, e, lab in art.techniques:
         i, j = tok.token_range(s, e)
         if j > i:
-            span_rows.append(span_features(tok, i, j, cats=cats))
-            span_labels.append(lab)
-    return Prepared(art, tok, token_features(tok), inside, span_rows, span_labels)
+            spans.append((i, j))
+            labels.append(lab)
+    return Prepared(art, tok, token_features(tok), inside, span_rows(tok, spans), labels)
 
 
 def _opt(options: dict[str, Any], key: str, cast=float):
     return cast(options.get(key, DEFAULT_SETTINGS.get(key, _FIT_DEFAULTS.get(key))))
 
 
-_FIT_DEFAULTS = {"tagger_alpha": 1e-5, "tagger_epochs": 8, "classifier_c": 1.0,
+_FIT_DEFAULTS = {"tagger_alpha": 1e-5, "tagger_epochs": 8, "classifier_alpha": 1e-4,
+                 "classifier_epochs": 15,
                  "inner_folds": 3, "cv": 5, "seed": 0}
 
 
 def _fit_weights(preps: Sequence[Prepared], options: dict[str, Any]) -> TechniqueModel:
-    from sklearn.linear_model import LogisticRegression, SGDClassifier
+    from sklearn.linear_model import SGDClassifier
 
     nt = _opt(options, "tagger_features", int)
     nc = _opt(options, "classifier_features", int)
-    x = hash_rows([r for p in preps for r in p.token_rows], nt)
+    x = Hasher(nt).transform([r for p in preps for r in p.token_rows])
     y = np.concatenate([p.inside for p in preps])
     # SGD on the log loss: as good as an exact logistic regression here (measured on
     # one fold: span F1 0.310 vs 0.315) at a twentieth of the time
@@ -85,13 +86,17 @@ def _fit_weights(preps: Sequence[Prepared], options: dict[str, Any]) -> Techniqu
                            max_iter=_opt(options, "tagger_epochs", int), tol=None,
                            random_state=_opt(options, "seed", int))
     tagger.fit(x, y)
-    xs = hash_rows([r for p in preps for r in p.span_rows], nc)
+    xs = Hasher(nc).transform([r for p in preps for r in p.span_rows])
     ys = [lab for p in preps for lab in p.span_labels]
     labels = tuple(t for t in TECHNIQUES if t in set(ys))
     if len(labels) < 2:
         raise NarrascopeError("the training data has fewer than two techniques; "
                               "the classifier needs examples of at least two classes")
-    clf = LogisticRegression(C=_opt(options, "classifier_c"), max_iter=1000)
+    # one-vs-rest logistic regressions by SGD: 0.547 accuracy on given spans in 2 s, where
+    # an exact multinomial logistic regression took 176 s for 0.553 (one fold)
+    clf = SGDClassifier(loss="log_loss", alpha=_opt(options, "classifier_alpha"),
+                        max_iter=_opt(options, "classifier_epochs", int), tol=None,
+                        random_state=_opt(options, "seed", int))
     clf.fit(xs, ys)
     order = [list(clf.classes_).index(lab) for lab in labels]
     settings = {**DEFAULT_SETTINGS, "tagger_features": nt, "classifier_features": nc}
@@ -106,14 +111,15 @@ def _folds(n: int, k: int, seed: int) -> list[np.ndarray]:
 
 
 def _predict(model: TechniqueModel, preps: Sequence[Prepared], thresholds=None):
-    """Predicted spans per article for each threshold: {threshold: {id: [(s, e, label)]}}."""
+    """Predicted spans per article for each (threshold, span_threshold) pair:
+    {pair: {id: [(s, e, label)]}}."""
     st = model.settings
-    thresholds = thresholds or (float(st["threshold"]),)
-    out: dict[float, dict[str, list]] = {t: {} for t in thresholds}
+    thresholds = thresholds or ((float(st["threshold"]), float(st["span_threshold"])),)
+    out: dict[tuple, dict[str, list]] = {t: {} for t in thresholds}
     for p in preps:
         probs = model.probs_from_rows(p.token_rows)
         for t in thresholds:
-            spans = decode(p.tok, probs, t, int(st["max_gap"]), int(st["min_tokens"]))
+            spans = decode(p.tok, probs, t[0], int(st["max_gap"]), int(st["min_tokens"]), t[1])
             cls = model.classify(p.tok, [(i, j) for i, j, _ in spans])
             out[t][p.art.id] = [(*p.tok.char_span(i, j), model.labels[int(r.argmax())])
                                 for (i, j, _), r in zip(spans, cls)]
@@ -123,11 +129,12 @@ def _predict(model: TechniqueModel, preps: Sequence[Prepared], thresholds=None):
 def fit(preps: Sequence[Prepared], options: dict[str, Any], quiet: bool = True) -> TechniqueModel:
     """Fit on ``preps``; the threshold is chosen by inner cross-validation unless given."""
     if "threshold" in options:
-        threshold = float(options["threshold"])
+        threshold = (float(options["threshold"]),
+                     float(options.get("span_threshold", DEFAULT_SETTINGS["span_threshold"])))
     else:
         k = _opt(options, "inner_folds", int)
         gold = {p.art.id: p.art.spans for p in preps}
-        preds: dict[float, dict[str, list]] = {t: {} for t in THRESHOLDS}
+        preds: dict[tuple, dict[str, list]] = {t: {} for t in THRESHOLDS}
         for f, test in enumerate(_folds(len(preps), k, _opt(options, "seed", int) + 1)):
             test_set = set(test.tolist())
             m = _fit_weights([p for i, p in enumerate(preps) if i not in test_set], options)
@@ -136,10 +143,10 @@ def fit(preps: Sequence[Prepared], options: dict[str, Any], quiet: bool = True) 
         scores = {t: span_prf(preds[t], gold)["f1"] for t in THRESHOLDS}
         threshold = max(scores, key=scores.get)
         if not quiet:
-            print("inner CV span F1 by threshold: "
+            print("inner CV span F1 by (threshold, span_threshold): "
                   + ", ".join(f"{t}: {v:.3f}" for t, v in scores.items()), file=sys.stderr)
     model = _fit_weights(preps, options)
-    model.settings["threshold"] = threshold
+    model.settings["threshold"], model.settings["span_threshold"] = threshold
     return model
 
 
@@ -193,7 +200,8 @@ def cross_validate(preps: Sequence[Prepared], options: dict[str, Any]) -> dict[s
         tp = [preps[i] for i in test]
         preds.update(next(iter(_predict(model, tp).values())))
         given.update(_classify_given(model, tp))
-        print(f"fold {f + 1}/{k}: threshold {model.settings['threshold']}, "
+        print(f"fold {f + 1}/{k}: thresholds {model.settings['threshold']}/"
+              f"{model.settings['span_threshold']}, "
               f"{time.time() - t0:.0f}s", file=sys.stderr)
     return {"folds": k, **_metrics(preds, preps, given)}
 

@@ -2,20 +2,24 @@
 (one row per span), as lists of strings hashed into fixed-width sparse vectors.
 
 Hashing keeps the shipped model a plain weight vector: no vocabulary to store, and the
-same :func:`hash_rows` at training and at run time (scikit-learn's MurmurHash3, seed 0).
+same :class:`Hasher` at training and at run time.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from collections import Counter
 from functools import lru_cache
 from importlib.resources import files
 from typing import Sequence
 
+import numpy as np
+
 from .tokens import Tokens
 
-__all__ = ["Lexicon", "lexicon", "token_features", "span_features", "hash_rows"]
+__all__ = ["Lexicon", "lexicon", "token_features", "span_features", "span_rows", "Hasher",
+           "hash_rows"]
 
 _STOP = frozenset(
     "a an the of to in on at by for from with and or but not no is are was were be been "
@@ -106,6 +110,7 @@ def token_features(tok: Tokens, lex: Lexicon | None = None) -> list[list[str]]:
         sent_info.append((("!" in ws), ("?" in ws), _bucket(b - a, (6, 12, 25, 40)), sc,
                           any(quoted[a:b])))
     n_sent = len(tok.sent_bounds)
+    static: dict[str, list[str]] = {}
     for i in range(n):
         w = lw[i]
         s = tok.sent[i]
@@ -115,9 +120,13 @@ def token_features(tok: Tokens, lex: Lexicon | None = None) -> list[list[str]]:
         p2 = lw[i - 2] if i - 1 > a else "<s>"
         n1 = lw[i + 1] if i + 1 < b else "</s>"
         n2 = lw[i + 2] if i + 2 < b else "</s>"
+        word = tok.words[i]
+        base = static.get(word)
+        if base is None:
+            base = static[word] = ["b", "w=" + w, "s3=" + w[-3:], "p3=" + w[:3],
+                                   "sh=" + _shape(word)]
         f = [
-            "b", "w=" + w, "s3=" + w[-3:], "p3=" + w[:3], "sh=" + _shape(tok.words[i]),
-            "w-1=" + p1, "w+1=" + n1, "w-2=" + p2, "w+2=" + n2,
+            *base, "w-1=" + p1, "w+1=" + n1, "w-2=" + p2, "w+2=" + n2,
             "bg-=" + p1 + "|" + w, "bg+=" + w + "|" + n1,
             "pos=" + str(_bucket(i - a, (0, 2, 5, 10, 20))),
             "rpos=" + str(_bucket(b - 1 - i, (0, 2, 5, 10, 20))),
@@ -140,12 +149,23 @@ def token_features(tok: Tokens, lex: Lexicon | None = None) -> list[list[str]]:
     return rows
 
 
+def span_rows(tok: Tokens, spans: Sequence[tuple[int, int]],
+              cats: list[set[str]] | None = None) -> list[list[str]]:
+    """:func:`span_features` of several token spans of one text, sharing the work."""
+    if cats is None:
+        cats = lexicon().match(tok.lower)
+    ctx = (Counter(tok.lower), tok.text.lower())
+    return [span_features(tok, i, j, cats=cats, ctx=ctx) for i, j in spans]
+
+
 def span_features(tok: Tokens, i: int, j: int, lex: Lexicon | None = None,
-                  cats: list[set[str]] | None = None) -> list[str]:
-    """Features of the span of tokens ``[i, j)`` for choosing its technique."""
+                  cats: list[set[str]] | None = None, ctx=None) -> list[str]:
+    """Features of the span of tokens ``[i, j)`` for choosing its technique; ``ctx`` is
+    ``(Counter of lower-cased tokens, lower-cased text)`` when the caller has it."""
     lex = lex or lexicon()
     if cats is None:
         cats = lex.match(tok.lower)
+    cnt, lower_text = ctx if ctx is not None else (Counter(tok.lower), tok.text.lower())
     lw = tok.lower
     words = lw[i:j]
     text = tok.text
@@ -169,11 +189,10 @@ def span_features(tok: Tokens, i: int, j: int, lex: Lexicon | None = None,
         f.append("cover=" + str(_bucket(int(10 * (j - i) / max(1, b - a)), (2, 5, 8))))
         f.append("title=" + str(s == 0))
         phrase = text[cs:ce].lower()
-        reps = text.lower().count(phrase) if len(phrase) > 2 else 1
+        reps = lower_text.count(phrase) if len(phrase) > 2 else 1
         f.append("rep=" + str(_bucket(reps, (1, 2, 3, 5))))
         content = [w for w in words if w not in _STOP and w[0].isalnum()]
         if content:
-            cnt = Counter(lw)
             f.append("crep=" + str(_bucket(min(cnt[w] for w in content), (1, 2, 3, 5))))
         if any(w in _QUOTES for w in words):
             f.append("hasquote")
@@ -184,11 +203,55 @@ def span_features(tok: Tokens, i: int, j: int, lex: Lexicon | None = None,
     return f
 
 
-def hash_rows(rows: Sequence[Sequence[str]], n_features: int):
-    """A CSR matrix (len(rows), n_features) of 0/1 feature indicators."""
-    from sklearn.feature_extraction import FeatureHasher
+class _Memo(dict):
+    """Feature string -> column, computed on a miss (so hits stay at C speed)."""
 
-    hasher = FeatureHasher(n_features=n_features, input_type="string", alternate_sign=False)
-    m = hasher.transform(rows)
-    m.data[:] = 1.0
-    return m.astype("float32")
+    def __init__(self, n_features: int, max_size: int):
+        super().__init__()
+        self.n_features = n_features
+        self.max_size = max_size
+
+    def __missing__(self, feature: str) -> int:
+        i = zlib.crc32(feature.encode("utf-8")) % self.n_features
+        if len(self) < self.max_size:
+            self[feature] = i
+        return i
+
+
+class Hasher:
+    """Feature strings to column indices: CRC-32 of the UTF-8 bytes modulo the width.
+
+    Deterministic across processes and platforms (unlike ``hash()``), and memoised per
+    instance, since the same few thousand strings recur in every article.
+    """
+
+    #: memo entries kept at most (the memo is a speed-up, not a vocabulary)
+    MAX_MEMO = 300_000
+
+    def __init__(self, n_features: int):
+        self.n_features = int(n_features)
+        self._memo = _Memo(self.n_features, self.MAX_MEMO)
+
+    def index(self, feature: str) -> int:
+        return self._memo[feature]
+
+    def transform(self, rows: Sequence[Sequence[str]]):
+        """A CSR matrix (len(rows), n_features) of 0/1 indicators (a feature that occurs
+        twice in a row, or two that share a column, count once)."""
+        from scipy.sparse import csr_matrix
+
+        lookup = self._memo.__getitem__
+        indices: list[int] = []
+        indptr = [0]
+        for row in rows:
+            indices.extend(set(map(lookup, row)))
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float32)
+        return csr_matrix((data, np.asarray(indices, dtype=np.int32),
+                           np.asarray(indptr, dtype=np.int64)),
+                          shape=(len(rows), self.n_features))
+
+
+def hash_rows(rows: Sequence[Sequence[str]], n_features: int):
+    """:meth:`Hasher.transform` with a fresh hasher (for one-off use)."""
+    return Hasher(n_features).transform(rows)
