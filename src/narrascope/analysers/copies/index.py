@@ -64,9 +64,11 @@ class CopyIndex:
         new one's (a rewrite), as ``(seq, sentences hit)``, most hits first."""
         if not len(keys):
             return []
-        qkeys, qfirst = np.unique(keys, return_index=True)
-        qsent = sent_ids[qfirst]  # a key's (first) sentence
-        uniq = qkeys.tolist()
+        # (key, sentence) pairs of the new article, sorted by key: a key can come from
+        # more than one sentence (a sentence printed twice)
+        pairs = np.unique(np.stack([keys, sent_ids], axis=1), axis=0)
+        qk, qs = pairs[:, 0], pairs[:, 1]
+        uniq = np.unique(qk).tolist()
         rows: list[tuple[int, int]] = []
         for i in range(0, len(uniq), _CHUNK):
             part = uniq[i:i + _CHUNK]
@@ -75,15 +77,21 @@ class CopyIndex:
         if not rows:
             return []
         arr = np.array(rows, dtype=np.int64)
-        k_arr, seq = arr[:, 0], arr[:, 1]
-        sent = qsent[np.searchsorted(qkeys, k_arr)]
-        _, first_row, inv, per_key = np.unique(k_arr, return_index=True, return_inverse=True,
-                                               return_counts=True)
-        keep = per_key[inv] <= self.max_posting
+        lo, hi = np.searchsorted(qk, arr[:, 0], "left"), np.searchsorted(qk, arr[:, 0], "right")
+        n = hi - lo  # one row per (stored article, key, sentence of the new article)
+        row = np.repeat(np.arange(len(arr)), n)
+        offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        k_arr, seq = arr[row, 0], arr[row, 1]
+        sent = qs[np.repeat(lo, n) + offset]
+        # postings per key (rows are unique per key and article: the table's key)
+        kk, per_key = np.unique(arr[:, 0], return_counts=True)
+        posting = per_key[np.searchsorted(kk, k_arr)]
+        keep = posting <= self.max_posting
         # a sentence most of whose keys are in many articles is stock text (a site's
         # subscription line, a disclaimer): it never makes a candidate on its own
-        stock_hits = np.bincount(sent[first_row][per_key >= self.stock],
-                                 minlength=int(sent.max()) + 1)
+        common = kk[per_key >= self.stock]
+        in_common = np.isin(qk, common)
+        stock_hits = np.bincount(qs[in_common], minlength=int(max(qs.max(), sent.max())) + 1)
         stock = stock_hits >= self.strong - 1
         seq, sent = seq[keep], sent[keep]
         if not len(seq):
