@@ -153,3 +153,29 @@ def test_shipped_model_marks_persuasion_in_state_media_seeds(name):
     result = TechniquesAnalyser().analyse([doc], [{}])[0]
     found = {s.label for s in result.spans}
     assert found & READER_TECHNIQUES, (name, found)
+
+
+def test_whataboutism_cue_marks_to_the_end_of_its_sentence():
+    from narrascope.analysers.techniques.patterns import pattern_spans
+    from narrascope.analysers.techniques.tokens import tokenize
+
+    text = ("The envoy rejected the report. Do not forget that they flattened two towns "
+            "last spring, he told the press. Talks resume on Monday.")
+    spans = pattern_spans(tokenize(text))
+    assert len(spans) == 1
+    s, e, lab, _ = spans[0]
+    assert lab == "Whataboutism,Straw_Men,Red_Herring"
+    assert text[s:e] == "Do not forget that they flattened two towns last spring, he told the press"
+
+
+def test_shipped_model_marks_the_whataboutism_of_the_issue():
+    path = SEEDS / "001_fdf5a3c8ae985b17.txt"
+    if not path.exists():
+        pytest.skip(f"{path} is absent (the seed articles live beside the checkout)")
+    doc = clean(RawItem(source=str(path), text=path.read_text(encoding="utf-8"))).doc
+    at = doc.text.find("Do not forget that")
+    if at < 0:
+        pytest.skip("the seed no longer carries the issue's example")
+    result = TechniquesAnalyser().analyse([doc], [{}])[0]
+    assert any(s.label == "Whataboutism,Straw_Men,Red_Herring" and s.start <= at < s.end
+               for s in result.spans)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .features import Hasher, lexicon, span_rows, token_features
+from .patterns import pattern_spans
 from .tokens import Tokens, tokenize
 
 __all__ = ["TechniqueModel", "DEFAULT_SETTINGS", "decode"]
@@ -113,7 +114,8 @@ class TechniqueModel:
 
     def predict(self, text: str) -> list[tuple[int, int, str, float]]:
         """Technique spans ``(start, end, label, score)`` in ``text`` (character offsets,
-        end exclusive); score = P(span) × P(technique | span)."""
+        end exclusive); score = P(span) × P(technique | span), or the pattern score for
+        spans of :mod:`.patterns` (added where the model has no span of that technique)."""
         tok = tokenize(text)
         spans = self.decode(tok, self.token_probs(tok))
         probs = self.classify(tok, [(i, j) for i, j, _ in spans])
@@ -122,6 +124,11 @@ class TechniqueModel:
             k = int(row.argmax())
             s, e = tok.char_span(i, j)
             out.append((s, e, self.labels[k], p * float(row[k])))
+        if self.settings.get("patterns", True):
+            for s, e, lab, score in pattern_spans(tok):
+                if not any(lab == o[2] and o[0] < e and s < o[1] for o in out):
+                    out.append((s, e, lab, score))
+            out.sort()
         return out
 
     # -- storage -------------------------------------------------------------------
