@@ -46,6 +46,11 @@ def test_article_page_highlights_each_kind(site):
     if "techniques" in registry():
         techniques = c.get(f"/articles/{ids[1]}").text
         assert "hl-technique" in techniques and "Loaded_Language" in techniques
+        from markupsafe import escape
+
+        from narrascope.analysers.techniques.labels import describe
+
+        assert str(escape(describe("Loaded_Language"))) in techniques  # explained on hover
 
 
 def test_search_page_with_filters_and_paging(site):

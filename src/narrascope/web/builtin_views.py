@@ -215,6 +215,15 @@ def _span_offsets(sp: Any, text_len: int) -> tuple[int, int] | None:
     return offsets(sp, text_len)
 
 
+def _technique_text(label: str) -> str:
+    """The techniques analyser's own description of ``label``, when it is installed."""
+    try:
+        from ..analysers.techniques.labels import describe
+    except ImportError:
+        return ""
+    return describe(label)
+
+
 @register_view("techniques", title="Persuasion techniques", css="hl-technique", order=40,
                legend="persuasion technique")
 class TechniquesView:
@@ -225,7 +234,9 @@ class TechniquesView:
             o = offsets(t, len(text))
             if o:
                 label = first_str(t, "label", "name", "technique")
-                out.append(Highlight(*o, "hl-technique", f"technique: {label} {score_text(t)}".strip()))
+                tip = f"technique: {label} {score_text(t)}".strip()
+                about = _technique_text(label)
+                out.append(Highlight(*o, "hl-technique", f"{tip}\n{about}" if about else tip))
         return out
 
     @staticmethod
@@ -238,8 +249,9 @@ class TechniquesView:
             snippet = text[o[0]:o[1]]
             if len(snippet) > 120:
                 snippet = snippet[:117] + "…"
-            out.append(Item(first_str(t, "label", "name", "technique"), snippet, None, o[0],
-                            "hl-technique"))
+            label = first_str(t, "label", "name", "technique")
+            out.append(Item(label.replace("_", " "), snippet, None, o[0], "hl-technique",
+                            _technique_text(label)))
         return out
 
     @staticmethod

@@ -44,6 +44,8 @@ class Item:
     #: the highlight this item points at (start offset), so the page can link to it
     anchor: int | None = None
     css: str = ""
+    #: a longer explanation, shown on hover
+    about: str = ""
 
 
 #: ``(kind, value, role)``: what the search filters and dashboard statistics count.
