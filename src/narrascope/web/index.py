@@ -201,9 +201,12 @@ class FacetIndex:
         cid = self._snap.cluster_of.get(doc_id)
         return next((c for c in self._snap.clusters if c.id == cid), None) if cid else None
 
-    def memo(self, key, compute):
+    def current(self) -> "_Snapshot":
+        return self._snap
+
+    def memo(self, key, compute, snapshot: "_Snapshot | None" = None):
         """``compute()``, remembered until the store changes (at most 512 entries)."""
-        memo = self._snap.memo
+        memo = (snapshot or self._snap).memo
         if key not in memo:
             if len(memo) >= 512:
                 memo.clear()

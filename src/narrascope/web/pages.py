@@ -88,6 +88,7 @@ def dashboard(request: Request, db: DbDep,
     return render(request, "dashboard.html", f=f, by=by, options=_options(db),
                   total=recent.total, recent=recent.hits,
                   volume_fig=charts.stacked_volume(volume), heat_fig=charts.heatmap(table),
+                  undated=sum(volume["undated"].values()),
                   actors=top_entities(db, f, None, 15), speakers=top_speakers(db, f, 15),
                   clusters=copy_clusters(db, 8)["clusters"],
                   techniques=facet_counts(db, f, "technique", 10))

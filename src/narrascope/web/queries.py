@@ -63,7 +63,23 @@ class Database:
             with self._readers_lock:
                 self._readers.append(conn)
         self.index.refresh(conn)
+        # this thread works on one snapshot until its next reader() call: positions,
+        # masks and arrays from one snapshot never meet those of another
+        self._local.snapshot = self.index.current()
         return conn
+
+    @property
+    def snapshot(self):
+        """The index snapshot this thread's last :meth:`reader` call saw."""
+        snap = getattr(self._local, "snapshot", None)
+        if snap is None:
+            self.reader()
+            snap = self._local.snapshot
+        return snap
+
+    def memo(self, key, compute):
+        """``compute()``, remembered on this thread's snapshot (see ``FacetIndex.memo``)."""
+        return self.index.memo(key, compute, self.snapshot)
 
     def _facets_of(self, conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, list]:
         docs = many_docs(conn, doc_ids)
@@ -236,11 +252,11 @@ def split_marks(snippet: str) -> tuple[tuple[str, bool], ...]:
 def mask(db: Database, f: Filters) -> np.ndarray:
     """Which articles (by place in the index's order) pass every filter (remembered per
     snapshot; callers must not modify it)."""
-    return db.index.memo(("mask", f), lambda: _mask(db, f))
+    return db.memo(("mask", f), lambda: _mask(db, f))
 
 
 def _mask(db: Database, f: Filters) -> np.ndarray:
-    a = db.index.arrays
+    a = db.snapshot.arrays
     m = np.ones(len(a.ids), dtype=bool)
     if f.outlet:
         m &= a.outlet == a.lookup(f.outlet)
@@ -259,7 +275,7 @@ def _mask(db: Database, f: Filters) -> np.ndarray:
 
 def filter_ids(db: Database, ids: Iterable[str], f: Filters) -> list[str]:
     """``ids``, in their order, that pass every filter."""
-    a = db.index.arrays
+    a = db.snapshot.arrays
     m = mask(db, f)
     pos = a.pos
     return [i for i in ids if i in pos and m[pos[i]]]
@@ -272,7 +288,7 @@ def matching_ids(db: Database, q: str | None, f: Filters) -> list[str]:
     """Ids of every article matching ``q`` and the filters, in search order."""
     conn = db.reader()
     q = (q or "").strip() or None
-    a = db.index.arrays
+    a = db.snapshot.arrays
     if not q:
         return [a.ids[i] for i in np.flatnonzero(mask(db, f))]
 
@@ -280,7 +296,7 @@ def matching_ids(db: Database, q: str | None, f: Filters) -> list[str]:
         pos = a.pos
         return np.array([pos[i] for i in _fts_ids(conn, q) if i in pos], dtype=np.intp)
 
-    hits = db.index.memo(("fts", q), positions)
+    hits = db.memo(("fts", q), positions)
     if f != _NO_FILTERS:
         hits = hits[mask(db, f)[hits]]
     ids = a.ids
@@ -314,7 +330,7 @@ def memoized(fn):
     @functools.wraps(fn)
     def wrapper(db: Database, *args):
         db.reader()
-        return db.index.memo((fn.__name__, args), lambda: fn(db, *args))
+        return db.memo((fn.__name__, args), lambda: fn(db, *args))
 
     return wrapper
 
@@ -338,7 +354,7 @@ def narrative_volume(db: Database, f: Filters, by: str = "week") -> dict[str, An
     if by not in _BUCKETS:
         raise NarrascopeError(f"unknown period {by!r}; allowed: {', '.join(_BUCKETS)}")
     db.reader()
-    a = db.index.arrays
+    a = db.snapshot.arrays
     m = mask(db, f)
     dated = m & (a.day >= 0)
     period_of = np.full(len(a.ids), -1)
@@ -365,7 +381,7 @@ _BUCKETS = ("day", "week", "month")
 def narratives_by_outlet(db: Database, f: Filters) -> dict[str, Any]:
     """A narratives × outlets table of article counts."""
     db.reader()
-    a = db.index.arrays
+    a = db.snapshot.arrays
     rows = a.rows("narrative", mask(db, f))
     outlet = a.outlet[a.f_doc[rows]]
     values = a.f_value[rows]
@@ -415,7 +431,7 @@ def top_entities(db: Database, f: Filters, role: str | None = None, limit: int =
     """Entities by the number of articles that mention them (with ``role``, if given),
     with how often each role was given to them."""
     db.reader()
-    a = db.index.arrays
+    a = db.snapshot.arrays
     m = mask(db, f)
     actor_rows = a.rows("actor", m)
     rows = np.concatenate([a.rows("entity", m), actor_rows])
@@ -442,7 +458,7 @@ def top_speakers(db: Database, f: Filters, limit: int = 20) -> list[dict[str, An
 def facet_counts(db: Database, f: Filters, kind: str, limit: int = 50) -> list[tuple[str, int]]:
     """Values of facet ``kind`` by the number of articles that have them."""
     db.reader()
-    a = db.index.arrays
+    a = db.snapshot.arrays
     return [(a.strings[v], n) for v, n in _ranked(a, a.rows(kind, mask(db, f)), limit)]
 
 
@@ -450,7 +466,7 @@ def facet_counts(db: Database, f: Filters, kind: str, limit: int = 50) -> list[t
 def field_counts(db: Database, f: Filters, field: str) -> list[tuple[str, int]]:
     """Articles per outlet or language."""
     db.reader()
-    a = db.index.arrays
+    a = db.snapshot.arrays
     codes, counts = unique_counts(getattr(a, field)[mask(db, f)])
     pairs = [(a.strings[c] if c >= 0 else "(unknown)", int(n)) for c, n in zip(codes, counts)]
     return sorted(pairs, key=lambda x: (-x[1], x[0]))
