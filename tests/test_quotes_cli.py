@@ -62,9 +62,7 @@ def test_train_quotes_explains_there_is_nothing_to_train(tmp_path, capsys):
     assert "rule-based" in capsys.readouterr().err
 
 
-def test_evaluate_quotes_on_own_set(capsys):
-    from conftest import FIXTURES
-
-    assert main(["evaluate", "quotes", str(FIXTURES / "quotes"), "--json"]) == 0
+def test_evaluate_quotes_on_own_set(fixtures, capsys):
+    assert main(["evaluate", "quotes", str(fixtures / "quotes"), "--json"]) == 0
     out = capsys.readouterr().out
     assert '"pronoun_resolution"' in out and '"documents": ' in out
