@@ -25,9 +25,10 @@ N_HASHES = 12
 ROWS = 2
 #: a sentence needs this many distinct content words to be indexed
 MIN_CONTENT = 5
+#: characters of a content word that are compared
+_STEM = 6
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_MASK64 = (1 << 64) - 1
 _rng = np.random.default_rng(20260611)
 _MH_A = (_rng.integers(1, 2**63, N_HASHES, dtype=np.uint64) | np.uint64(1))
 _MH_B = _rng.integers(0, 2**63, N_HASHES, dtype=np.uint64)
@@ -56,7 +57,7 @@ than within without upon via per however since though although whether yet still
 def content_form(token: str) -> str:
     """A content word's comparable form: lower-cased and cut to six characters, a cheap
     stemmer that lets ``sanctions``/``sanctioned`` meet."""
-    return token[:6]
+    return token[:_STEM]
 
 
 def _crc(tokens: list[str]) -> np.ndarray:
@@ -147,10 +148,9 @@ def features(text: str) -> Features:
     lens = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
     st = np.cumsum(gaps[:-1]) + np.r_[0, np.cumsum(lens)[:-1]] if len(raw) else lens
     en = st + lens
+    # tokens hold no spaces, so one lower() over the joined text splits back one to one
     tokens = " ".join(raw).lower().split(" ") if raw else []
-    if len(tokens) != len(raw):  # a character whose lower case is longer; rare
-        tokens = [t.lower() for t in raw]
-    content = [t[:6] if len(t) > 2 and t not in STOPWORDS and not t.isdigit() else ""
+    content = [t[:_STEM] if len(t) > 2 and t not in STOPWORDS and not t.isdigit() else ""
                for t in tokens]
     spans = sentences(text)
     sent_spans = [(sp.start, sp.end) for sp in spans]
