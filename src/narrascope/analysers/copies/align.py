@@ -9,8 +9,10 @@ Two signals, computed only for candidate pairs:
   their content words, which survives synonyms, clause swaps and light rewording.
 
 ``classify`` turns them into ``duplicate`` (nearly all of both articles is shared
-verbatim), ``rewrite`` (most of both is the same content, little of it verbatim) or
-``partial`` (one or more verbatim passages), or nothing.
+verbatim and nothing inside the shared passages changed), ``rewrite`` (words swapped
+inside the shared passages, or most of both articles aligned sentence by sentence while
+neither is mostly inside the other) or ``partial`` (one or more verbatim passages), or
+nothing.
 """
 
 from __future__ import annotations
