@@ -178,3 +178,11 @@ def test_train_on_own_taxonomy_from_jsonl(tmp_path):
     (narrs, subs), = analyser.predict(["A clever cat solved the puzzle and opened the door."])
     assert [n for n, _ in narrs] == ["Cats rule"]
     assert all(s.startswith("Cats rule: ") for s, _ in subs)
+
+
+def test_unknown_training_option_is_refused():
+    from narrascope.errors import NarrascopeError
+    from narrascope.train import get_trainer
+
+    with pytest.raises(NarrascopeError, match="unknown narratives option 'alpah'; allowed: "):
+        get_trainer("narratives").train([str(CORPUS)], None, {"alpah": "1"})

@@ -37,11 +37,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: options the trainer reads itself
+_NOT_MODEL_OPTIONS = {"taxonomy"}
+
+
 def _options(options: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(DEFAULTS)
     for k, v in options.items():
-        if k not in DEFAULTS:
+        if k in _NOT_MODEL_OPTIONS:
             continue
+        if k not in DEFAULTS:
+            raise NarrascopeError(f"unknown narratives option {k!r}; allowed: "
+                                  f"{', '.join(sorted(set(DEFAULTS) | _NOT_MODEL_OPTIONS))}")
         default = DEFAULTS[k]
         if isinstance(default, tuple):
             v = tuple(int(x) for x in str(v).replace("-", ",").split(",")) \
