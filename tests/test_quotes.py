@@ -144,3 +144,10 @@ def test_participle_takes_the_main_subject():
             "saying that the budget would balance by 2030.")
     _one(text, kind="indirect", speaker="Paul Ridley",
          text="the budget would balance by 2030")
+
+
+def test_role_named_only_later_resolves_when_unique():
+    text = ("Russia's foreign minister claims that the talks failed.\n\n"
+            "In an interview, Foreign Minister Pavel Orlov blamed the West.")
+    q = quotes_of(text)[0]
+    assert q["speaker"] == "Pavel Orlov" and q["speaker_text"] == "Russia's foreign minister"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import ADVERBS, AUX, SPEECH_FORMS, WEAK_FORMS
+from .lexicon import ADVERBS, AUX, SPEECH_FORMS, TITLE_WORDS, WEAK_FORMS
 from .tokens import Token
 
 __all__ = ["cue_at", "skip_back", "skip_forward", "is_cue"]
@@ -31,12 +31,18 @@ _MODAL_OK = {"to"}
 
 
 _FIRST = SPEECH_FORMS | WEAK_FORMS | {"pointed", "point", "points", "pointing"}
+_NOUN_VERBS = {"claims", "states", "notes", "reports", "charges", "estimates", "warns",
+               "insists", "demands", "promises", "comments"}
 
 
 def is_cue(toks: list[Token], i: int, weak: bool = False) -> int:
     """Number of tokens of the cue starting at ``i`` (0 when there is none)."""
     t = toks[i]
     low = t.text
+    if t.low in _NOUN_VERBS and i + 1 < len(toks) and toks[i + 1].low == "that" and i > 0 \
+            and (toks[i - 1].cap or toks[i - 1].bare in TITLE_WORDS
+                 or toks[i - 1].low in ("he", "she", "it", "they")):
+        return 1  # "Russia's foreign minister claims that ...": the noun-like form as a verb
     if low not in _FIRST and t.low != "according":
         if not (t.cap and t.low in SPEECH_FORMS and not t.low.endswith("ing")
                 and 0 < i < len(toks) - 1

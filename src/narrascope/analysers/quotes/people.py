@@ -269,19 +269,23 @@ class People:
         return None
 
     def by_role(self, roles: list[str], before: int) -> Person | None:
-        """The person most recently given a title containing ``roles`` before ``before``."""
+        """The person most recently given a title containing ``roles`` before ``before``;
+        failing that, the only person the article gives that title at all (a headline or
+        lede names the role first: "Russia's foreign minister claims ...")."""
         want = {r.lower() for r in roles}
         for off, name in reversed(self.mentions):
-            if off >= before:
-                continue
-            p = self.people[name]
-            if not p.title:
-                continue
-            have = {w.lower().rstrip("’s") for w in p.title.split()}
-            have |= {syn for w in have for syn in _SYNONYMS.get(w, ())}
-            if want <= have:
-                return p
-        return None
+            if off < before and self._holds(self.people[name], want):
+                return self.people[name]
+        holders = [p for p in self.people.values() if self._holds(p, want)]
+        return holders[0] if len(holders) == 1 else None
+
+    @staticmethod
+    def _holds(p: Person, want: set[str]) -> bool:
+        if not p.title:
+            return False
+        have = {w.lower().rstrip("’s") for w in p.title.split()}
+        have |= {syn for w in have for syn in _SYNONYMS.get(w, ())}
+        return want <= have
 
     def resolve(self, phrase: list[Token], recent: Person | None = None) -> Resolution:
         """Resolve a speaker phrase; ``recent`` is the speaker of the quote just before."""
@@ -302,7 +306,8 @@ class People:
             head = roles[-1]
             plural = head.endswith("s") and head not in ("press",) or det in (
                 "two", "three", "several", "some", "many", "both")
-            if det in ("the", "his", "her", "its", "their") and not plural:
+            if (det in ("the", "his", "her", "its", "their") or det.endswith(("’s", "'s"))) \
+                    and not plural:
                 p = self.by_role([r for r in roles if r not in ("the",)], start) \
                     or self.by_role([head], start)
                 if p is not None:
