@@ -293,6 +293,10 @@ def test_security_headers_everywhere(client, ids):
         csp = dict(d.strip().split(" ", 1) for d in h["content-security-policy"].split(";"))
         assert csp["script-src"] == "'self'" and csp["default-src"] == "'none'", url
         assert h["x-content-type-options"] == "nosniff"
+        assert "x-narrascope-charts" not in h
+        # only pages drawing plotly charts allow inline styles
+        charts = url == "/"
+        assert ("'unsafe-inline'" in csp["style-src"]) == charts, url
 
 
 def test_errors_unknown_route_and_method(client):

@@ -69,6 +69,7 @@ def test_article_shows_highlights_and_legend(server, page):
     colour = page.eval_on_selector("#article-text .hl-quote", "el => getComputedStyle(el).color")
     assert colour != page.eval_on_selector("#article-text", "el => getComputedStyle(el).color")
     assert page.locator("section[data-key=copies] a").count() == 1  # link to its copy
+    assert not page.console_errors, page.console_errors  # nothing the strict CSP blocked
     shot(page, "03-article")
     page.click("section[data-key=copies] a")
     page.wait_for_selector("#article-text")

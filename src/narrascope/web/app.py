@@ -32,16 +32,19 @@ from .submit import Jobs
 __all__ = ["create_app", "WebSettings", "CSP"]
 
 #: Content-Security-Policy of every response: scripts only from this server's own files
-#: (nothing inline, no eval), no plugins, no framing, forms post only here. Styles may be
-#: set inline because plotly.js styles its charts through ``style`` attributes; that lets
-#: no script run, and every value a page prints is escaped.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; "
-       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-       "frame-ancestors 'none'")
+#: (nothing inline, no eval), styles only from its stylesheet, no plugins, no framing,
+#: forms post only here.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; "
+       "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'")
+#: The same for pages with charts, except that styles may be inline: plotly.js styles
+#: its charts through ``style`` attributes. That lets no script run, and every value a
+#: page prints is escaped.
+CSP_CHARTS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+#: the response header a page sets to get ``CSP_CHARTS`` (removed before sending)
+CHARTS_MARK = b"x-narrascope-charts"
 
 _HEADERS = [
-    (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
@@ -78,11 +81,14 @@ class SecurityHeaders:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", [])
-                           if h[0].lower() != b"content-security-policy"]
+                given = message.get("headers", [])
+                charts = any(h[0].lower() == CHARTS_MARK for h in given)
+                headers = [h for h in given
+                           if h[0].lower() not in (b"content-security-policy", CHARTS_MARK)]
                 # the time the app took, for benchmarks and browsers' developer tools
                 took = (time.perf_counter() - started) * 1000
                 message["headers"] = headers + _HEADERS + [
+                    (b"content-security-policy", (CSP_CHARTS if charts else CSP).encode()),
                     (b"server-timing", f"app;dur={took:.1f}".encode())]
             await send(message)
 

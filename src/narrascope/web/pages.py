@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import charts
 from .api import filters, require_read
-from .app import COOKIE, token_ok
+from .app import CHARTS_MARK, COOKIE, token_ok
 from .builtin_views import page_url
 from .queries import (Database, Filters, copy_clusters, facet_counts, load_article,
                       narrative_volume, narratives_by_outlet, search, top_entities,
@@ -58,6 +58,8 @@ def error_page(request: Request, status: int, message: str, headers=None) -> HTM
 
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
+#: pages with plotly charts ask for the chart pages' Content-Security-Policy
+CHARTS = {CHARTS_MARK.decode(): "1"}
 public = APIRouter(include_in_schema=False)
 
 
@@ -85,7 +87,7 @@ def dashboard(request: Request, db: DbDep,
     volume = narrative_volume(db, f, by)
     table = narratives_by_outlet(db, f)
     recent = search(db, None, f, 1, 10)
-    return render(request, "dashboard.html", f=f, by=by, options=_options(db),
+    return render(request, "dashboard.html", 200, CHARTS, f=f, by=by, options=_options(db),
                   total=recent.total, recent=recent.hits,
                   volume_fig=charts.stacked_volume(volume), heat_fig=charts.heatmap(table),
                   undated=sum(volume["undated"].values()),
@@ -191,7 +193,7 @@ def _facet_page(request: Request, db: DbDep, kind: str, value: str, f: Filters, 
     def page_link(n: int) -> str:
         return f"{request.url.path}?" + urlencode({"page": n})
 
-    return render(request, "facet.html", kind=kind, value=value, title=title,
+    return render(request, "facet.html", 200, CHARTS, kind=kind, value=value, title=title,
                   description=description, res=res, examples=examples,
                   trend=charts.bars(periods, totals, value) if any(totals) else None,
                   narratives=facet_counts(db, f, "narrative", 15) if kind != "narrative" else [],
