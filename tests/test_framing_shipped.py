@@ -25,3 +25,6 @@ def test_shipped_model_frames_plain_sentences_consistently():
     assert len(got) == 2
     for main, fines, score in got:
         assert consistent(main, fines) and 0.0 <= score <= 1.0
+    # the plainest cases a reader would not argue about
+    assert got[0][0] == "Innocent"
+    assert got[1][0] == "Antagonist"
