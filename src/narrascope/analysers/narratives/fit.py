@@ -29,8 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "word_ngrams": (1, 2),
     "char_ngrams": (3, 5),
     "min_df": 2,
-    "max_words": 20000,
-    "max_chars": 30000,
+    "max_words": 40000,
+    "max_chars": 60000,
     "min_count": 2,  # a label needs this many training articles to get a classifier
     "folds": 5,
     "seed": 13,
