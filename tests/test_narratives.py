@@ -186,3 +186,16 @@ def test_unknown_training_option_is_refused():
 
     with pytest.raises(NarrascopeError, match="unknown narratives option 'alpah'; allowed: "):
         get_trainer("narratives").train([str(CORPUS)], None, {"alpah": "1"})
+
+
+@pytest.mark.slow
+def test_evidence_does_not_repeat_a_headline(fixture_model):
+    analyser = NarrativesAnalyser(fixture_model)
+    line = "Analysts warn that nuclear weapons could be used within weeks."
+    doc = _doc(f"{line}\n\n{line}\n\nA nuclear strike is a real possibility, experts say.")
+    (r,) = analyser.analyse([doc], [{}])
+    for lab in r.labels:
+        texts = ["".join(c for c in doc.text[e.start:e.end].lower() if c.isalnum())
+                 for e in lab.evidence]
+        assert len(texts) == len(set(texts))
+    assert any(len(lab.evidence) >= 2 for lab in r.labels)

@@ -3,7 +3,9 @@
 The model is linear, so a sentence's contribution to a label is its own TF-IDF vector
 dotted with the label's weights. A sub-narrative's sentences are ranked by its weights
 plus half of its narrative's, so the evidence fits both levels. The best sentence is
-always given; up to two more follow when they score at least half as high.
+always given; up to two more follow when they score at least half as high and do not
+repeat one already given (letters and digits compared, so a headline repeated in the
+body counts once).
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ MAX_EVIDENCE = 3
 MAX_SENTENCES = 400
 #: sentences shorter than this (characters) are datelines and captions, not evidence
 MIN_CHARS = 25
+
+
+def _key(text: str, span: Span) -> str:
+    return "".join(ch for ch in span.text_in(text).lower() if ch.isalnum())
 
 
 def evidence_for(model: NarrativeModel, text: str, labels: Sequence[str], spans: Sequence[Span],
@@ -51,9 +57,17 @@ def evidence_for(model: NarrativeModel, text: str, labels: Sequence[str], spans:
     out: dict[str, tuple[Span, ...]] = {}
     for lab, rows in wanted:
         score = sum(w * raw[:, col[i]] for w, i in rows)
-        ranked = np.argsort(-score, kind="stable")[:MAX_EVIDENCE]
+        ranked = [int(i) for i in np.argsort(-score, kind="stable")]
         top = float(score[ranked[0]])
-        chosen = sorted([ranked[0]] + [i for i in ranked[1:] if top > 0 and score[i] >= 0.5 * top])
+        chosen, seen = [ranked[0]], {_key(text, spans[keep[ranked[0]]])}
+        for i in ranked[1:]:
+            if len(chosen) == MAX_EVIDENCE or top <= 0 or score[i] < 0.5 * top:
+                break
+            key = _key(text, spans[keep[i]])
+            if key not in seen:  # a title repeated as the first line is one piece of evidence
+                seen.add(key)
+                chosen.append(i)
+        chosen.sort()
         out[lab] = tuple(Span(spans[keep[i]].start, spans[keep[i]].end, "evidence",
                               round(float(score[i]), 4), {"text": spans[keep[i]].text_in(text)})
                          for i in chosen)
