@@ -156,3 +156,11 @@ def test_classify_gives_one_consistent_answer_per_span(tiny_model):
     for main, fines, sc in got:
         assert consistent(main, fines) and 0 <= sc <= 1
     assert FramingAnalyser(tiny_model).classify(doc, []) == []
+
+
+def test_cross_validation_reports_each_language():
+    metrics = evaluate(str(CORPUS), None, dict(TINY, cv="2"))
+    assert metrics["folds"] == 2 and metrics["EN.mentions"] == 12
+    for key in ("exact_match_ratio", "main_role_accuracy", "fine_role_micro_f1"):
+        assert 0.0 <= metrics[f"EN.{key}"] <= 1.0
+    assert "[EN]" in metrics["table"]
