@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ...text import paragraphs, sentences
+from ...text import _ABBREV, _END, _PARA
 
 __all__ = ["Features", "features", "SHINGLE", "STOPWORDS", "content_form"]
 
@@ -138,6 +138,46 @@ class Features:
         return keys.ravel(), np.repeat(sent_ids, N_HASHES // ROWS)
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``(start, end)`` with surrounding whitespace dropped, or None when nothing is left
+    (``str.strip`` trims exactly the characters ``str.isspace`` accepts)."""
+    seg = text[start:end]
+    left = seg.lstrip()
+    start += len(seg) - len(left)
+    end = start + len(left.rstrip())
+    return (start, end) if end > start else None
+
+
+def _sentences(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Sentence spans and paragraph starts, as :func:`narrascope.text.sentences` and
+    :func:`~narrascope.text.paragraphs` find them, as plain tuples: one pass instead of
+    two, and no ``Span`` per sentence."""
+    paras, pos = [], 0
+    for m in _PARA.finditer(text):
+        paras.append(_trimmed(text, pos, m.start()))
+        pos = m.end()
+    paras.append(_trimmed(text, pos, len(text)))
+    sents: list[tuple[int, int]] = []
+    starts: list[int] = []
+    for para in paras:
+        if para is None:
+            continue
+        p_start, p_end = para
+        starts.append(p_start)
+        pos = p_start
+        for m in _END.finditer(text, p_start, p_end):
+            if _ABBREV.search(text, max(p_start, m.start() - 6), m.start() + 1):
+                continue
+            span = _trimmed(text, pos, m.end())
+            if span:
+                sents.append(span)
+            pos = m.end()
+        span = _trimmed(text, pos, p_end)
+        if span:
+            sents.append(span)
+    return sents, starts
+
+
 def features(text: str) -> Features:
     """Tokens, sentences and content words of ``text`` (a few list comprehensions and
     numpy calls: this runs once per article and bounds the indexing speed)."""
@@ -150,10 +190,11 @@ def features(text: str) -> Features:
     en = st + lens
     # tokens hold no spaces, so one lower() over the joined text splits back one to one
     tokens = " ".join(raw).lower().split(" ") if raw else []
-    content = [t[:_STEM] if len(t) > 2 and t not in STOPWORDS and not t.isdigit() else ""
-               for t in tokens]
-    spans = sentences(text)
-    sent_spans = [(sp.start, sp.end) for sp in spans]
+    # each distinct token is judged once (a news article repeats most of its words)
+    form = {t: t[:_STEM] if len(t) > 2 and t not in STOPWORDS and not t.isdigit() else ""
+            for t in dict.fromkeys(tokens)}
+    content = list(map(form.__getitem__, tokens))
+    sent_spans, para_starts = _sentences(text)
     bounds = np.array(sent_spans, dtype=np.int64).reshape(-1, 2)
     los = np.searchsorted(st, bounds[:, 0]).tolist()
     his = np.searchsorted(st, bounds[:, 1]).tolist()
@@ -162,8 +203,7 @@ def features(text: str) -> Features:
         ws = set(content[lo:hi])
         ws.discard("")
         sent_words.append(frozenset(ws))
-    para_starts = np.array([p.start for p in paragraphs(text)], dtype=np.int64)
-    para = np.searchsorted(para_starts, st, side="right")
+    para = np.searchsorted(np.array(para_starts, dtype=np.int64), st, side="right")
     upper = np.char.isupper(np.array(raw, dtype="<U1")) if raw else np.zeros(0, dtype=bool)
     return Features(text, st, en, tokens, sent_spans, sent_words, para,
                     list(zip(los, his)), upper)
