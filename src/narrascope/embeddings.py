@@ -31,7 +31,11 @@ def _model():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    # loading is quiet: a report's stderr is for narrascope's own progress and errors
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     return SentenceTransformer(str(model_path()), device="cpu")
 
 
