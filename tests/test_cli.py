@@ -110,3 +110,14 @@ def test_formats_and_analysers_are_listed(capsys):
     assert code == 0 and "jsonl" in out and "text" in out and "csv" in out
     code, out, _ = run(capsys, "analysers")
     assert code == 0 and "stats@1" in out
+
+
+def test_semeval_narratives_has_a_line_for_every_input_file(capsys, db, tmp_path):
+    (tmp_path / "tiny.txt").write_text("short\n")
+    (tmp_path / "good.txt").write_text("A title\n\nA paragraph of article text, long enough.\n")
+    code, out, _ = run(capsys, "analyze", str(tmp_path / "good.txt"), str(tmp_path / "tiny.txt"),
+                       str(tmp_path / "absent.txt"), "--db", db, "-f", "semeval-narratives", "-q")
+    assert code == 1
+    names = [line.split("\t")[0] for line in out.splitlines()]
+    assert names == ["good.txt", "tiny.txt"]
+    assert all(len(line.split("\t")) == 3 for line in out.splitlines())

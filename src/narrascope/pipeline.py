@@ -47,6 +47,8 @@ class RunSummary:
     duplicates: int = 0
     skipped: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    #: the inputs skipped, in order (a file path, URL, or ``path#record``)
+    skipped_sources: list[str] = field(default_factory=list)
     analyser_errors: Counter = field(default_factory=Counter)
 
     @property
@@ -80,6 +82,7 @@ def ingest(sources: Iterable[str], store: Store, opts: IngestOptions | None = No
         except InputError as err:
             summary.skipped[err.reason] += 1
             summary.errors.append(str(err))
+            summary.skipped_sources.append(err.source)
             store.log_ingest_error(err.source, err.reason, str(err))
             if on_error:
                 on_error(str(err))
@@ -88,6 +91,7 @@ def ingest(sources: Iterable[str], store: Store, opts: IngestOptions | None = No
             msg = f"{item.source}: could not clean ({type(err).__name__}: {err})"
             summary.skipped["error"] += 1
             summary.errors.append(msg)
+            summary.skipped_sources.append(item.source)
             store.log_ingest_error(item.source, "error", msg)
             if on_error:
                 on_error(msg)

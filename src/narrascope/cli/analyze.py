@@ -63,7 +63,8 @@ def run(args) -> int:
                     on_error=lambda m: warn(args, m))
         finally:
             executor.close()
-        options = {"no_text": args.no_text, "mentions": args.mentions}
+        options = {"no_text": args.no_text, "mentions": args.mentions,
+                   "skipped": list(summary.skipped_sources)}
         with output(args.output) as out:
             fmt.writer(out, articles_for(store, [(s.source, s.doc_id) for s in sightings]),
                        options)

@@ -1,13 +1,16 @@
 """The SemEval-2025 Task 10 subtask-2 file: ``FILENAME<TAB>narratives<TAB>subnarratives``.
 
-One line per article read in this run, FILENAME being the base name of the file it was
+One line per input file of this run, FILENAME being the base name of the file it was
 read from, labels ``;``-separated exactly as the task writes them (``Other`` when no
-narrative applies). This is the format the task's scorer reads.
+narrative applies). A file that could not be read or held no article text still gets
+its line, with ``Other``, after the others, so the scorer sees every file. This is the
+format the task's scorer reads.
 """
 
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 from typing import Any, Iterable, Mapping, TextIO
 
 from ..model import Result
@@ -44,3 +47,7 @@ def write_semeval_narratives(out: TextIO, articles: Iterable[Article],
         source = art.source or art.doc.source or art.doc.id
         out.write(semeval_line(_basename(source), art.results.get("narratives")) + "\n")
         out.flush()
+    for source in options.get("skipped") or ():
+        # a whole input file that exists, not a record inside one, a folder or a typo
+        if source and "#" not in source and Path(source).is_file():
+            out.write(semeval_line(_basename(source), None) + "\n")
