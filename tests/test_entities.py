@@ -151,3 +151,14 @@ def test_name_stops_at_sentence_end_and_lowercase_titles(rec):
     assert [s.attrs["text"] for s in spans if s.label == "PER"] == ["Konstantin Gavrilov"]
     alliance = _find(spans, "the Alliance")
     assert alliance and alliance[0].attrs["entity"] == "NATO"
+
+
+@pytest.mark.parametrize("lang", ["en", "bg", "hi", "pt", "ru"])
+def test_shipped_model_per_language(lang):
+    from narrascope.analysers.entities.model import SHIPPED, model_path
+
+    path = model_path(lang)
+    assert path is not None and path.parent == SHIPPED
+    # only label names in the string table: no training text ships with a model
+    strings = json.loads((path / "vocab" / "strings.json").read_text(encoding="utf-8"))
+    assert set(strings) <= {"PER", "ORG", "LOC", "MISC"}
