@@ -116,6 +116,7 @@ class CopiesAnalyser:
                 for other, m in links:
                     relations.append(self._link(doc, other, m, data_of))
                 self._story(doc, f, seq, links, index, stories, data_of)
+            index.flush()
             stories.flush()
         results = [Result(self.name, self.version, d, data=data) for d, data in pending.items()]
         return results, relations

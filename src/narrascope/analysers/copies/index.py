@@ -11,6 +11,7 @@ log of the corpus, not with its size.
 from __future__ import annotations
 
 import sqlite3
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -35,6 +36,12 @@ class CopyIndex:
         self.rewrite_share = rewrite_share
         self.min_sentences = min_sentences
         self.max_candidates = max_candidates
+        #: keys of the articles added since the last :meth:`flush`, key -> sequence
+        #: numbers: looked up like the table, written to it in one sorted batch
+        self._fresh: dict[int, list[int]] = {}
+        self._n_fresh = 0
+        #: rows buffered before a flush (bounds the memory of a long run)
+        self.buffer = 500_000
 
     def seq_of(self, doc_id: str) -> int | None:
         row = self.db.execute("SELECT seq FROM copies_docs WHERE doc_id=?", (doc_id,)).fetchone()
@@ -54,9 +61,24 @@ class CopyIndex:
                               (doc_id, published))
         seq = int(cur.lastrowid)
         uniq = np.unique(keys).tolist()
-        self.db.executemany("INSERT OR IGNORE INTO copies_keys (key, seq) VALUES (?, ?)",
-                            [(k, seq) for k in uniq])
+        fresh = self._fresh
+        for k in uniq:
+            if k in fresh:
+                fresh[k].append(seq)
+            else:
+                fresh[k] = [seq]
+        self._n_fresh += len(uniq)
+        if self._n_fresh >= self.buffer:
+            self.flush()
         return seq
+
+    def flush(self) -> None:
+        """Write the buffered keys, sorted (B-tree inserts in key order touch each page
+        once); call before the transaction ends."""
+        rows = sorted((k, s) for k, seqs in self._fresh.items() for s in seqs)
+        self.db.executemany("INSERT OR IGNORE INTO copies_keys (key, seq) VALUES (?, ?)", rows)
+        self._fresh.clear()
+        self._n_fresh = 0
 
     def candidates(self, keys: np.ndarray, sent_ids: np.ndarray) -> list[tuple[int, int]]:
         """Stored articles that share a copied sentence with the new one (most keys of a
@@ -74,9 +96,14 @@ class CopyIndex:
             part = uniq[i:i + _CHUNK]
             q = "SELECT key, seq FROM copies_keys WHERE key IN (%s)" % ",".join("?" * len(part))
             rows += self.db.execute(q, part).fetchall()
+        fresh = self._fresh
+        rows += [(k, s) for k in uniq if k in fresh for s in fresh[k]]
         if not rows:
             return []
-        arr = np.array(rows, dtype=np.int64)
+        # flattened through fromiter: several times faster than np.array on a list of
+        # tuples, and a stock sentence's keys return thousands of rows
+        arr = np.fromiter(chain.from_iterable(rows), dtype=np.int64,
+                          count=2 * len(rows)).reshape(-1, 2)
         lo, hi = np.searchsorted(qk, arr[:, 0], "left"), np.searchsorted(qk, arr[:, 0], "right")
         n = hi - lo  # one row per (stored article, key, sentence of the new article)
         row = np.repeat(np.arange(len(arr)), n)
