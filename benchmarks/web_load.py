@@ -8,21 +8,23 @@
 2. pages: each page kind requested ``--page-reps`` times, one at a time; reports the
    server's own time (its ``Server-Timing`` header), p50 and max, for the first request
    (cold: nothing remembered) and for all;
-3. API: a fixed number of read requests (``--requests``) from ``--concurrency`` httpx
-   clients over keep-alive connections, a mix of article, search, filtered search and
-   statistics; reports requests/s and client-side latency p50/p99. It stops by itself.
+3. API: a fixed number of read requests (``--requests``) from ``--concurrency`` client
+   threads over keep-alive connections (``http.client``), a mix of article, search,
+   filtered search and statistics; reports requests/s, client-side latency p50/p99 and
+   the server's CPU time per request. It stops by itself.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import http.client
 import os
 import random
 import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -160,24 +162,39 @@ def api_mix(t, rng: random.Random) -> list[str]:
     return [rng.choice(makers)() for _ in range(100_000)]
 
 
-async def bench_api(url: str, urls: list[str], concurrency: int) -> None:
+def bench_api(port: int, urls: list[str], concurrency: int) -> None:
+    """``urls`` fetched by ``concurrency`` threads, each over one keep-alive connection
+    (the standard library's HTTP client: a heavier client would measure itself)."""
     lat: list[float] = []
     errors = 0
     it = iter(urls)
+    lock = threading.Lock()
 
-    async def worker(client: httpx.AsyncClient) -> None:
+    def worker() -> None:
         nonlocal errors
-        for u in it:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                u = next(it, None)
+            if u is None:
+                break
             t0 = time.perf_counter()
-            r = await client.get(u)
+            conn.request("GET", u)
+            r = conn.getresponse()
+            r.read()
             lat.append(time.perf_counter() - t0)
-            errors += r.status_code != 200
+            if r.status != 200:
+                with lock:
+                    errors += 1
+        conn.close()
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        took = time.perf_counter() - t0
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.perf_counter() - t0
     n = len(lat)
     print(f"\nAPI: {n} read requests, {concurrency} concurrent clients, {errors} errors")
     print(f"  {n / took:.0f} requests/s · latency p50 {pct(lat, 50) * 1000:.1f} ms · "
@@ -208,10 +225,10 @@ def main() -> None:
             print(f"{client.get('/api/stats/overview').json()['articles']} articles")
             bench_pages(client, t, args.page_reps, rng)
         urls = api_mix(t, rng)[:args.requests]
-        asyncio.run(bench_api(url, urls[:200], args.concurrency))  # warm-up, not reported
+        bench_api(port, urls[:200], args.concurrency)  # warm-up, not reported
         print("(the line above is a 200-request warm-up)")
         cpu0 = cpu_seconds(proc.pid)
-        asyncio.run(bench_api(url, urls, args.concurrency))
+        bench_api(port, urls, args.concurrency)
         cpu = cpu_seconds(proc.pid) - cpu0
         print(f"  server CPU: {cpu:.1f} s for {len(urls)} requests = "
               f"{cpu / len(urls) * 1000:.2f} ms per request")
