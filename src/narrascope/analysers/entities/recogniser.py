@@ -75,8 +75,8 @@ class Recogniser:
         out: list[list[Candidate]] = [[] for _ in texts]
         if nlp is None:
             return out
-        chunks = [(i, p.start, t[p.start:p.end]) for i, t in enumerate(texts)
-                  for p in paragraphs(t)]
+        chunks = [(i, s, t[s:e]) for i, t in enumerate(texts)
+                  for p in paragraphs(t) for s, e in _windows(t, p.start, p.end)]
         for (i, offset, _), doc in zip(chunks, nlp.pipe((c[2] for c in chunks), batch_size=64)):
             for ent in doc.ents:
                 kind = self._model_type(ent.label_, ent.text)
@@ -128,6 +128,19 @@ class Recogniser:
 
     def recognise(self, text: str, language: str | None = "en") -> list[Span]:
         return self.recognise_many([text], language)[0]
+
+
+def _windows(text: str, start: int, end: int, size: int = 20000) -> list[tuple[int, int]]:
+    """``[start, end)`` cut at whitespace into pieces of at most about ``size`` characters,
+    so one endless paragraph neither exceeds spaCy's length limit nor its memory."""
+    out = []
+    while end - start > size:
+        cut = text.rfind(" ", start + size // 2, start + size)
+        cut = cut if cut > start else start + size
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
 
 
 def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | None:
