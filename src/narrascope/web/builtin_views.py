@@ -296,7 +296,7 @@ class CopiesView:
                     first_str(c, "role"), first_str(c, "role"))
                 detail = " · ".join(x for x in (first_str(c, "kind", "relation"), role,
                                                 score_text(c),
-                                                first_str(c, "title", "outlet")) if x)
+                                                first_str(c, "outlet")) if x)
             out.append(Item(first_str(c, "title", default=ref) if isinstance(c, dict) else ref,
                             detail, f"/articles/{quote(ref, safe='')}"))
         return out
