@@ -177,9 +177,12 @@ def clean(raw: RawItem) -> Cleaned:
     body_start = i
     body_chars = sum(len(ln) for ln, _ in lines[body_start:]) or 1
     seen = 0
-    for ln, off in lines[body_start:]:
+    headline = _letters(title) if raw.scraped and title else None
+    for k, (ln, off) in enumerate(lines[body_start:]):
         if not ln.strip():
             continue
+        if headline and k < 6 and _letters(ln) == headline:
+            continue  # the page's headline repeated above the body (an <h1>)
         if raw.scraped:
             if is_tail_marker(ln) and seen > 0.3 * body_chars:
                 break
@@ -199,6 +202,12 @@ def clean(raw: RawItem) -> Cleaned:
                    published=published, authors=tuple(raw.authors), language=language,
                    source=raw.source)
     return Cleaned(doc, OffsetMap(tuple(tuple(s) for s in b.segments)))  # type: ignore[misc]
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, case-folded: two headlines that differ only in quotes,
+    dashes or spacing compare equal."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _next_real(lines: list[tuple[str, int]], i: int) -> bool:
