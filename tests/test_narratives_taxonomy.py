@@ -88,3 +88,11 @@ def test_bad_taxonomy_files_say_what_is_wrong(tmp_path, content, message):
 def test_unknown_taxonomy_name():
     with pytest.raises(TaxonomyError, match="semeval2025-t10"):
         load_taxonomy("no-such-taxonomy")
+
+
+def test_analyser_describes_its_labels():
+    from narrascope.analysers import load_analyser
+
+    a = load_analyser("narratives")
+    assert a.describe("URW: Discrediting Ukraine")
+    assert a.describe("no such label") is None

@@ -88,6 +88,10 @@ class NarrativesAnalyser:
                               data={"taxonomy": m.taxonomy.name}))
         return out
 
+    def describe(self, label: str) -> str | None:
+        """Our description of a narrative or sub-narrative label (None when unknown)."""
+        return self.model.taxonomy.descriptions.get(label) or None
+
     @staticmethod
     def _level(result: Result, level: str) -> list[Label]:
         return [lab for lab in result.labels if lab.attrs.get("level") == level]
