@@ -28,6 +28,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds before a URL fetch gives up."),
     Setting("NARRASCOPE_TOKEN", "",
             "Token that write endpoints of the HTTP API require (`Authorization: Bearer ...`)."),
+    Setting("NARRASCOPE_READS", "open",
+            "`open` or `closed`: whether the HTTP API's reads and pages need the token too "
+            "(`narrascope serve --closed-reads` sets `closed`)."),
 )
 
 _BY_ENV = {s.env: s for s in SETTINGS}

@@ -35,9 +35,13 @@ def run(args) -> int:
     except ImportError as e:
         raise NarrascopeError(f"the web app needs its extra ({e.name} is missing); install "
                               "it with: pip install 'narrascope[web]'") from None
-    from ..settings import default_db_path
+    from ..settings import default_db_path, get
 
     token = os.environ.get("NARRASCOPE_TOKEN") or None
+    reads = get("NARRASCOPE_READS").strip().lower()
+    if reads not in ("open", "closed"):
+        raise NarrascopeError(f"NARRASCOPE_READS is {reads!r}; allowed: open, closed")
+    args.closed_reads = args.closed_reads or reads == "closed"
     if args.closed_reads and not token:
         raise NarrascopeError("--closed-reads needs NARRASCOPE_TOKEN set (the token readers "
                               "must give)")
