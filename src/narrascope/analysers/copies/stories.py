@@ -266,9 +266,12 @@ class StoryIndex:
         self._rows[story] = (centroid, size + 1, lo, hi, label)
         new_top = [t for t, _ in keep[:self.top]]
         if set(new_top) != old_top:
-            self.db.execute("DELETE FROM copies_story_terms WHERE story=?", (story,))
+            # only the terms that changed, each by its primary key: the table has no
+            # index on ``story``, and a delete by story alone scans every cluster's terms
+            self.db.executemany("DELETE FROM copies_story_terms WHERE term=? AND story=?",
+                                [(t, story) for t in sorted(old_top.difference(new_top))])
             self.db.executemany("INSERT INTO copies_story_terms (term, story) VALUES (?, ?)",
-                                [(t, story) for t in new_top])
+                                [(t, story) for t in new_top if t not in old_top])
         return story, label != old_label
 
     def get(self, story: int) -> Story:
