@@ -130,8 +130,9 @@ def test_semeval_format_one_line_per_input(fixture_model):
         assert ("Other" in narrs) == (narrs == ["Other"])
 
 
-def test_matrix_decoder_agrees_with_decode():
-    """Thresholds are tuned with the vectorised decoder: it must decide as decode() does."""
+@pytest.mark.parametrize("decoder", ["thresholds", "expected_f1"])
+def test_matrix_decoder_agrees_with_decode(decoder):
+    """CV figures come from the vectorised decoder: it must decide as decode() does."""
     import numpy as np
 
     from narrascope.analysers.narratives.decode import decode
@@ -142,13 +143,32 @@ def test_matrix_decoder_agrees_with_decode():
     space = LabelSpace(tax, labels)
     rng = np.random.default_rng(0)
     probs = rng.random((200, len(labels))) ** 3
-    th = {"narrative": 0.5, "fallback": 0.2, "subnarrative": 0.4, "sub_fallback": 0.1}
+    th = {"narrative": 0.5, "fallback": 0.2, "subnarrative": 0.4, "sub_fallback": 0.1,
+          "decoder": decoder}
     pn, ps = decode_matrix(probs, space, th)
     for row, rn, rs in zip(probs, pn, ps):
         n, s = decode(dict(zip(labels, row.tolist())), tax, th)
         assert {lab for lab, _ in n} == {lab for lab, on in zip(space.narratives + ["Other"], rn)
                                          if on}
         assert {lab for lab, _ in s} == {lab for lab, on in zip(space.subs + ["Other"], rs) if on}
+
+
+def test_expected_f1_prefix():
+    """The expected-F1 decoder keeps a confident second label and drops a weak one, never
+    goes below its forced minimum, and answers Other when every label is unlikely."""
+    import numpy as np
+
+    from narrascope.analysers.narratives.expected import best_prefix, choose
+
+    assert best_prefix(np.array([0.9, 0.8, 0.05]), 1, 1.75) == 2
+    assert best_prefix(np.array([0.9, 0.1]), 1, 1.0) == 1
+    assert best_prefix(np.array([0.3, 0.01, 0.01]), 3, 0.32) == 3
+    domain = np.zeros(3, int)
+    parent = np.array([0, 0, 1])
+    assert choose(np.array([0.02, 0.01, 0.03]), domain, np.array([0.1, 0.1, 0.1]), parent) \
+        == ([], [])
+    kept, subs = choose(np.array([0.9, 0.01, 0.02]), domain, np.array([0.05, 0.03, 0.2]), parent)
+    assert kept == [0] and subs == [0]  # the best child of a kept narrative, however weak
 
 
 @pytest.mark.slow

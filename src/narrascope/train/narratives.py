@@ -19,6 +19,13 @@ from . import Trainer, register_trainer
 __all__ = ["train", "evaluate"]
 
 
+_DECODER_PROSE = {
+    "thresholds": "coarse-to-fine decoding with thresholds chosen by {folds}-fold cross-validation",
+    "expected_f1": "coarse-to-fine decoding that keeps the label set with the highest expected "
+                   "per-article F1 under the calibrated probabilities (no threshold; the "
+                   "calibration comes from {folds}-fold cross-validation)",
+}
+
 _CLASSIFIER_PROSE = {"ridge": "ridge regression on +-1 targets, solved in the dual",
                      "logreg": "class-balanced logistic regression"}
 
@@ -44,13 +51,14 @@ def _model_card(model, data_paths: Sequence[str], output: str | None,
     command = f"narrascope train narratives {data} {out}{opts}".strip()
     info = model.info
     classifier = _CLASSIFIER_PROSE.get(info["options"]["classifier"], info["options"]["classifier"])
+    decoder = _DECODER_PROSE[model.thresholds.get("decoder", "thresholds")].format(
+        folds=info["options"]["folds"])
     return f"""# Narratives model
 
 A linear narrative classifier for narrascope's `narratives` analyser: TF-IDF over word
 1-2-grams and character 3-5-grams (pooled over every language in the data), one
 linear classifier per label ({classifier}), Platt-calibrated on out-of-fold
-scores, coarse-to-fine decoding with thresholds chosen by {info['options']['folds']}-fold
-cross-validation. Evidence sentences are the sentences with the highest linear score
+scores, {decoder}. Evidence sentences are the sentences with the highest linear score
 for a label.
 
 - Trained: {_dt.date.today().isoformat()}, narrascope `train narratives`, model format 1

@@ -3,14 +3,16 @@
 Coarse to fine: keep the narratives whose probability passes their threshold (only from
 the article's most likely domain: the task's articles are about one topic), fall back to
 the single best narrative when it is close enough, then keep the sub-narratives of the
-kept narratives that pass theirs. :meth:`Taxonomy.consistent` adds ``Narrative: Other``
+kept narratives that pass theirs (or, with the ``expected_f1`` decoder of
+:mod:`.expected`, the set with the highest expected F1). :meth:`Taxonomy.consistent` adds ``Narrative: Other``
 where a kept narrative has no sub-narrative and ``Other`` when nothing is kept.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
+from ...errors import NarrascopeError
 from ...taxonomies import Taxonomy
 
 __all__ = ["decode", "DEFAULT_THRESHOLDS"]
@@ -21,18 +23,13 @@ DEFAULT_THRESHOLDS: dict[str, Any] = {
     "subnarrative": 0.5,  # keep a sub-narrative of a kept narrative at or above this
     "sub_fallback": 0.2,  # ... or the best one of each kept narrative at or above this
     "one_domain": True,  # keep labels of the most likely domain only
+    "decoder": "thresholds",  # or "expected_f1" (see .expected; ignores the four above)
 }
 
 
-def decode(probs: Mapping[str, float], taxonomy: Taxonomy, thresholds: Mapping[str, Any]
-           ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-    """``(narratives, subnarratives)``, each a list of ``(label, score)``."""
-    th = {**DEFAULT_THRESHOLDS, **thresholds}
+def _by_thresholds(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[str, Any],
+                   narrs: list[str]) -> tuple[list[str], list[str]]:
     per_label = th.get("per_label", {})
-    narrs = [n for n in taxonomy.narratives if n in probs]
-    if th["one_domain"] and narrs and len(taxonomy.domains) > 1:
-        best = max(narrs, key=probs.__getitem__)
-        narrs = [n for n in narrs if taxonomy.domain[n] == taxonomy.domain[best]]
     kept = [n for n in narrs if probs[n] >= per_label.get(n, th["narrative"])]
     if not kept and narrs:
         best = max(narrs, key=probs.__getitem__)
@@ -47,6 +44,42 @@ def decode(probs: Mapping[str, float], taxonomy: Taxonomy, thresholds: Mapping[s
             if probs[best] >= th["sub_fallback"]:
                 chosen = [best]
         subs += chosen
+    return kept, subs
+
+
+def _by_expected_f1(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[str, Any],
+                    narrs: list[str]) -> tuple[list[str], list[str]]:
+    import numpy as np
+
+    from .expected import choose
+
+    subs = [s for s in taxonomy.subnarratives if s in probs and taxonomy.parent[s] in narrs]
+    nidx = {n: i for i, n in enumerate(narrs)}
+    kept, chosen = choose(np.array([probs[n] for n in narrs]), np.zeros(len(narrs), int),
+                          np.array([probs[s] for s in subs]),
+                          np.array([nidx[taxonomy.parent[s]] for s in subs], dtype=int))
+    return [narrs[i] for i in kept], [subs[j] for j in chosen]
+
+
+#: how the label set is chosen from the probabilities (``thresholds["decoder"]``)
+DECODERS: dict[str, Callable[..., tuple[list[str], list[str]]]] = {
+    "thresholds": _by_thresholds,
+    "expected_f1": _by_expected_f1,
+}
+
+
+def decode(probs: Mapping[str, float], taxonomy: Taxonomy, thresholds: Mapping[str, Any]
+           ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """``(narratives, subnarratives)``, each a list of ``(label, score)``."""
+    th = {**DEFAULT_THRESHOLDS, **thresholds}
+    narrs = [n for n in taxonomy.narratives if n in probs]
+    if th["one_domain"] and narrs and len(taxonomy.domains) > 1:
+        best = max(narrs, key=probs.__getitem__)
+        narrs = [n for n in narrs if taxonomy.domain[n] == taxonomy.domain[best]]
+    if th["decoder"] not in DECODERS:
+        raise NarrascopeError(f"unknown narratives decoder {th['decoder']!r}; allowed: "
+                              f"{', '.join(sorted(DECODERS))}")
+    kept, subs = DECODERS[th["decoder"]](probs, taxonomy, th, narrs)
     narr_labels, sub_labels = taxonomy.consistent(kept, subs)
     nothing = 1.0 - max((probs[n] for n in narrs), default=0.0)
 

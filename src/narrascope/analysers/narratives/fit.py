@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "min_count": 2,  # a label needs this many training articles to get a classifier
     "folds": 5,
     "seed": 13,
+    # "expected_f1", "thresholds" (tuned by grid search on out-of-fold scores), or "auto":
+    # whichever of the two scores the higher coarse + fine F1 on the out-of-fold scores
+    "decoder": "auto",
 }
 
 
@@ -56,6 +59,11 @@ def _options(options: Mapping[str, Any]) -> dict[str, Any]:
         else:
             v = type(default)(v)
         out[k] = v
+    from .decode import DECODERS
+
+    if out["decoder"] not in DECODERS and out["decoder"] != "auto":
+        raise NarrascopeError(f"unknown decoder {out['decoder']!r}; allowed: "
+                              f"{', '.join(sorted(DECODERS))}, auto")
     if out["classifier"] not in CLASSIFIERS:
         raise NarrascopeError(f"unknown classifier {out['classifier']!r}; allowed: "
                               f"{', '.join(sorted(CLASSIFIERS))}")
@@ -231,8 +239,17 @@ def fit_model(examples: Sequence[Example], taxonomy: Taxonomy, options: Mapping[
     opts = _options(options)
     scores, labels, counts = cross_validate(examples, taxonomy, opts, log)
     probs, a, b = oof_probabilities(scores, examples, labels)
-    th = tune_thresholds(probs, labels, taxonomy, examples)
-    metrics = cv_metrics(probs, labels, taxonomy, th, examples)
+    tuned = tune_thresholds(probs, labels, taxonomy, examples)
+    candidates = [opts["decoder"]] if opts["decoder"] != "auto" else ["expected_f1",
+                                                                       "thresholds"]
+    scored = []
+    for name in candidates:
+        th = {**tuned, "decoder": name}
+        metrics = cv_metrics(probs, labels, taxonomy, th, examples)
+        scored.append((metrics["all"]["f1_coarse"] + metrics["all"]["f1_fine"], th, metrics))
+        log(f"decoder {name}: cv F1 coarse {metrics['all']['f1_coarse']:.4f} "
+            f"fine {metrics['all']['f1_fine']:.4f}")
+    _, th, metrics = max(scored, key=lambda t: t[0])
     log("training on all articles")
     model = _train(counts, np.arange(len(examples)), _targets(examples, labels), taxonomy,
                    labels, opts)

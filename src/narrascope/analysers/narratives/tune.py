@@ -16,6 +16,7 @@ import numpy as np
 from ...taxonomies import Taxonomy
 from .corpus import Example
 from .decode import DEFAULT_THRESHOLDS
+from .expected import decode_expected_matrix
 
 __all__ = ["LabelSpace", "decode_matrix", "tune_thresholds", "cv_metrics", "f1_rows"]
 
@@ -73,6 +74,11 @@ def decode_matrix(probs: np.ndarray, space: LabelSpace, th: Mapping[str, Any]
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Predicted indicator matrices (narratives + other, sub-narratives + other)."""
     th = {**DEFAULT_THRESHOLDS, **th}
+    return _MATRIX_DECODERS[th["decoder"]](probs, space, th)
+
+
+def _thresholds_matrix(probs: np.ndarray, space: LabelSpace, th: Mapping[str, Any]
+                       ) -> tuple[np.ndarray, np.ndarray]:
     pn, ps = space.split(probs)
     kept = _kept_narratives(pn, space, th)
     chosen = kept[:, space.parent] & (ps >= th["subnarrative"])
@@ -92,6 +98,12 @@ def decode_matrix(probs: np.ndarray, space: LabelSpace, th: Mapping[str, Any]
             np.concatenate([chosen, none[:, None]], axis=1))
 
 
+_MATRIX_DECODERS = {
+    "thresholds": _thresholds_matrix,
+    "expected_f1": lambda probs, space, th: decode_expected_matrix(probs, space),
+}
+
+
 def f1_rows(pred: np.ndarray, gold: np.ndarray) -> np.ndarray:
     """Per-article F1 of indicator rows (0 where either side is empty)."""
     tp = (pred & gold).sum(axis=1)
@@ -109,7 +121,7 @@ def tune_thresholds(probs: np.ndarray, labels: Sequence[str], taxonomy: Taxonomy
     for the best fine F1 (a grid search, in that order)."""
     space = LabelSpace(taxonomy, labels)
     gn, gs = space.gold(examples)
-    th: dict[str, Any] = dict(DEFAULT_THRESHOLDS)
+    th: dict[str, Any] = {**DEFAULT_THRESHOLDS, "decoder": "thresholds"}
     falls = [0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4]
     for keys, objective in ((("narrative", "fallback"), lambda pn, ps: f1_rows(pn, gn).mean()
                              + f1_rows(ps, gs).mean()),

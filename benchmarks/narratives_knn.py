@@ -1,0 +1,151 @@
+"""Measure a kNN label-transfer component and expected-F1 decoding for the narratives model.
+
+    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/narratives_knn.py [base | knn | kernel | vocab] [--cache DIR]
+
+The harness of ``narratives_variants.py`` (one vocabulary and IDF for all folds, the
+shipped 40k + 60k n-grams, ridge in the dual per fold), plus:
+
+- kNN scores: for each held-out article, the similarity-weighted share of its ``k``
+  nearest training articles (cosine over the TF-IDF rows) that carry each label, with
+  a bonus on same-language neighbours; mixed into the ridge scores with weight ``w``
+  before the per-label calibration;
+- ``kernel``: the ridge penalty and the weight of cross-language similarity (1 =
+  pooled, 0 = one model per language) under expected-F1 decoding;
+- ``vocab``: larger vocabularies (60k + 90k and 80k + 120k most frequent word +
+  character n-grams) under expected-F1 decoding;
+- expected-F1 decoding (:mod:`narrascope.analysers.narratives.expected`) against the
+  tuned thresholds.
+
+The kernel matrix is cached in ``--cache`` (default /tmp/narratives-knn) so reruns
+skip the counting. Prints F1 samples coarse/fine per language.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "semeval2025-t10" / "train"
+
+
+def main(argv: list[str]) -> int:
+    if not DATA.is_dir():
+        print(f"skipped: {DATA} is absent")
+        return 0
+    from narrascope.analysers.narratives import fit
+    from narrascope.analysers.narratives.corpus import read_data
+    from narrascope.analysers.narratives.expected import decode_expected_matrix
+    from narrascope.analysers.narratives.model import tfidf
+    from narrascope.analysers.narratives.tune import (LabelSpace, cv_metrics, f1_rows,
+                                                      tune_thresholds)
+    from narrascope.taxonomies import default_taxonomy
+
+    cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv \
+        else Path("/tmp/narratives-knn")
+    cache.mkdir(parents=True, exist_ok=True)
+    tax = default_taxonomy()
+    ex = read_data([DATA], tax)
+    n = len(ex)
+    labels = fit._labels(ex, tax, 2)
+    y = fit._targets(ex, labels)
+    t0 = time.perf_counter()
+    if (cache / "kernel.npy").is_file():
+        k = np.load(cache / "kernel.npy")
+    else:
+        opts = fit._options({})
+        counts = fit.count_terms([e.text for e in ex], opts)
+        c = counts.matrix
+        df = np.bincount(c.indices, minlength=c.shape[1])
+        idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+        x = tfidf(c, idf)
+        k = np.asarray((x @ x.T).todense(), dtype=np.float64)
+        np.save(cache / "kernel.npy", k)
+    print(f"kernel in {time.perf_counter() - t0:.0f} s; {n} articles", flush=True)
+
+    langs = np.array([e.language for e in ex])
+    same = langs[:, None] == langs[None, :]
+    order = np.random.default_rng(13).permutation(n)
+    folds = np.array_split(order, 5)
+    targets = 2.0 * y - 1
+
+    def oof_ridge(kern: np.ndarray, alpha: float = 0.3) -> np.ndarray:
+        out = np.zeros(y.shape)
+        for test in folds:
+            train = np.setdiff1d(order, test)
+            a = np.linalg.solve(kern[np.ix_(train, train)] + 1 + alpha * np.eye(len(train)),
+                                targets[train])
+            out[test] = (kern[np.ix_(test, train)] + 1) @ a
+        return out
+
+    ridge = oof_ridge(k)
+
+    def knn(nn: int, bonus: float, power: float) -> np.ndarray:
+        out = np.zeros(y.shape)
+        for test in folds:
+            train = np.setdiff1d(order, test)
+            sim = k[np.ix_(test, train)] + bonus * same[np.ix_(test, train)]
+            top = np.argpartition(-sim, nn, axis=1)[:, :nn]
+            w = np.take_along_axis(sim, top, axis=1).clip(min=1e-6) ** power
+            out[test] = np.einsum("ik,ikl->il", w, y[train][top]) / w.sum(axis=1, keepdims=True)
+        return out
+
+    space = LabelSpace(tax, labels)
+    gn, gs = space.gold(ex)
+
+    def report(name: str, scores: np.ndarray, expected: bool = False) -> None:
+        probs, _, _ = fit.oof_probabilities(scores.astype(np.float32), ex, labels)
+        th = tune_thresholds(probs, labels, tax, ex)
+        m = cv_metrics(probs, labels, tax, th, ex)
+        line = " ".join(f"{lang}:{v['f1_coarse']:.3f}/{v['f1_fine']:.3f}"
+                        for lang, v in m.items())
+        print(f"{name:<30} thresholds {line}", flush=True)
+        if expected:
+            pn, ps = decode_expected_matrix(probs, space)
+            fc, ff = f1_rows(pn, gn), f1_rows(ps, gs)
+            parts = []
+            for lang in ["all"] + sorted(set(langs)):
+                mk = np.ones(n, bool) if lang == "all" else langs == lang
+                parts.append(f"{lang}:{fc[mk].mean():.3f}/{ff[mk].mean():.3f}")
+            print(f"{name:<30} expected-F1 {' '.join(parts)}", flush=True)
+
+    print(f"gold Other: {int(gn[:, -1].sum())} articles coarse", flush=True)
+    report("ridge", ridge, expected=True)
+    if argv[:1] == ["base"]:
+        return 0
+    if "kernel" in argv:
+        for alpha in (0.1, 1.0):
+            report(f"alpha={alpha}", oof_ridge(k, alpha), expected=True)
+        for cross in (0.5, 0.0):
+            report(f"cross-language x{cross}", oof_ridge(k * np.where(same, 1.0, cross)),
+                   expected=True)
+    if "vocab" in argv:
+        big = fit.count_terms([e.text for e in ex], fit._options({"max_words": 80000,
+                                                                  "max_chars": 120000}))
+        c = big.matrix
+        df = np.bincount(c.indices, minlength=c.shape[1])
+        idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+        nw = sum(1 for t in big.vocabulary if not t.startswith("\x01"))
+        tf = np.asarray(c.sum(axis=0)).ravel()
+        for words, chars in ((60000, 90000), (80000, 120000)):
+            cols = np.sort(np.concatenate([np.argsort(-tf[:nw])[:words],
+                                           nw + np.argsort(-tf[nw:])[:chars]]))
+            x = tfidf(c[:, cols], idf[cols])
+            kv = np.asarray((x @ x.T).todense(), dtype=np.float64)
+            report(f"{words // 1000}k+{chars // 1000}k", oof_ridge(kv), expected=True)
+    if "knn" not in argv and ("kernel" in argv or "vocab" in argv):
+        return 0
+    for nn, bonus, power in ((10, 0.0, 1.0), (20, 0.0, 1.0), (20, 0.1, 1.0), (40, 0.1, 2.0),
+                             (20, 0.1, 3.0)):
+        kn = knn(nn, bonus, power)
+        report(f"knn k={nn} b={bonus} p={power}", kn)
+        for w in (0.5, 1.0, 2.0):
+            report(f"  ridge + {w} knn", ridge + w * kn, expected=(w == 1.0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,96 @@
+"""Decoding for the task's metric: pick the label set with the highest expected F1.
+
+The task scores each article by the F1 of its predicted against its gold label set. With
+calibrated, (assumed) independent label probabilities ``p``, the expected F1 of a set
+``S`` is close to ``2 * sum(p[S]) / (|S| + sum(p))``: the expected overlap over the
+expected sizes. For probabilities sorted in decreasing order the best set is a prefix,
+so one pass finds it. No threshold is tuned.
+
+Coarse to fine, as :mod:`.decode`: narratives of the most likely domain only; ``Other``
+alone when its probability (every narrative absent) beats the best set's expected F1;
+then, for each kept narrative, its best sub-narrative (``Narrative: Other`` included) is
+always kept, and further sub-narratives of the kept narratives are added while the
+expected fine F1 rises.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["best_prefix", "choose", "decode_expected_matrix"]
+
+
+def best_prefix(p: np.ndarray, forced: int, total: float) -> int:
+    """How many of the probabilities ``p`` (sorted, decreasing) to keep: at least
+    ``forced``, as many as maximise ``2 * sum(p[:k]) / (k + total)``."""
+    if len(p) == 0:
+        return 0
+    k = np.arange(1, len(p) + 1)
+    ef = 2.0 * np.cumsum(p) / (k + total)
+    ef[: max(forced, 1) - 1] = -1.0
+    return int(ef.argmax()) + 1
+
+
+def choose(pn: np.ndarray, domain: np.ndarray, ps: np.ndarray, parent: np.ndarray
+           ) -> tuple[list[int], list[int]]:
+    """Indices of the kept narratives and sub-narratives of one article.
+
+    ``pn``/``ps``: narrative / sub-narrative probabilities (-1 where a label has no
+    classifier); ``domain[i]``: narrative ``i``'s domain; ``parent[j]``: sub-narrative
+    ``j``'s narrative. An empty narrative list means ``Other``.
+    """
+    valid = pn >= 0
+    if not valid.any():
+        return [], []
+    best = int(np.where(valid, pn, -1.0).argmax())
+    cand = np.flatnonzero(valid & (domain == domain[best]))
+    p = pn[cand]
+    order = np.argsort(-p, kind="stable")
+    total = float(p.sum())
+    k = best_prefix(p[order], 1, total)
+    gain = 2.0 * p[order][:k].sum() / (k + total)
+    nothing = float(np.prod(1.0 - p))
+    if nothing > gain:
+        return [], []
+    kept = [int(i) for i in cand[order[:k]]]
+    # sub-narratives: the best child of each kept narrative, then more while it pays
+    sub_ok = ps >= 0
+    in_domain = sub_ok & (domain[parent] == domain[best])
+    total_s = float(ps[in_domain].sum())
+    chosen: list[int] = []
+    rest: list[int] = []
+    for n in kept:
+        kids = np.flatnonzero((parent == n) & sub_ok)
+        if not len(kids):
+            continue
+        kids = kids[np.argsort(-ps[kids], kind="stable")]
+        chosen.append(int(kids[0]))
+        rest += [int(j) for j in kids[1:]]
+    if rest:
+        rest.sort(key=lambda j: -ps[j])
+        p_all = np.concatenate([ps[chosen], ps[rest]]) if chosen else ps[rest]
+        m = best_prefix(p_all, len(chosen), total_s)
+        chosen += rest[: m - len(chosen)]
+    return kept, chosen
+
+
+def decode_expected_matrix(probs: np.ndarray, space) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`choose` for every row; the indicator matrices of
+    :func:`.tune.decode_matrix` (last column ``Other``; a kept narrative without a
+    sub-narrative classifier gets its ``Narrative: Other``)."""
+    pn, ps = space.split(probs)
+    nn, ns = len(space.narratives), len(space.subs)
+    out_n = np.zeros((len(probs), nn + 1), dtype=bool)
+    out_s = np.zeros((len(probs), ns + 1), dtype=bool)
+    for i in range(len(probs)):
+        kept, chosen = choose(pn[i], space.domain, ps[i], space.parent)
+        if not kept:
+            out_n[i, nn] = out_s[i, ns] = True
+            continue
+        out_n[i, kept] = True
+        out_s[i, chosen] = True
+        for n in kept:
+            if not out_s[i, np.flatnonzero(space.parent == n)].any() and space.other[n] >= 0:
+                out_s[i, space.other[n]] = True
+    return out_n, out_s
+
