@@ -1,6 +1,6 @@
 """Measure a kNN label-transfer component and expected-F1 decoding for the narratives model.
 
-    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/narratives_knn.py [base | knn | kernel | vocab] [--cache DIR]
+    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/narratives_knn.py [base | knn | kernel | vocab | calib] [--cache DIR]
 
 The harness of ``narratives_variants.py`` (one vocabulary and IDF for all folds, the
 shipped 40k + 60k n-grams, ridge in the dual per fold), plus:
@@ -13,6 +13,7 @@ shipped 40k + 60k n-grams, ridge in the dual per fold), plus:
   pooled, 0 = one model per language) under expected-F1 decoding;
 - ``vocab``: larger vocabularies (60k + 90k and 80k + 120k most frequent word +
   character n-grams) under expected-F1 decoding;
+- ``calib``: the inverse penalty ``C`` of the per-label Platt scaling (1 is shipped);
 - expected-F1 decoding (:mod:`narrascope.analysers.narratives.expected`) against the
   tuned thresholds.
 
@@ -96,8 +97,9 @@ def main(argv: list[str]) -> int:
     space = LabelSpace(tax, labels)
     gn, gs = space.gold(ex)
 
-    def report(name: str, scores: np.ndarray, expected: bool = False) -> None:
-        probs, _, _ = fit.oof_probabilities(scores.astype(np.float32), ex, labels)
+    def report(name: str, scores: np.ndarray, expected: bool = False, c: float = 1.0) -> None:
+        a, b = fit.calibrate(scores.astype(np.float32), y, c)
+        probs = 1.0 / (1.0 + np.exp(-(scores * a + b)))
         th = tune_thresholds(probs, labels, tax, ex)
         m = cv_metrics(probs, labels, tax, th, ex)
         line = " ".join(f"{lang}:{v['f1_coarse']:.3f}/{v['f1_fine']:.3f}"
@@ -122,6 +124,9 @@ def main(argv: list[str]) -> int:
         for cross in (0.5, 0.0):
             report(f"cross-language x{cross}", oof_ridge(k * np.where(same, 1.0, cross)),
                    expected=True)
+    if "calib" in argv:
+        for c in (0.1, 10.0, 100.0):
+            report(f"Platt C={c}", ridge, expected=True, c=c)
     if "vocab" in argv:
         big = fit.count_terms([e.text for e in ex], fit._options({"max_words": 80000,
                                                                   "max_chars": 120000}))
@@ -136,7 +141,7 @@ def main(argv: list[str]) -> int:
             x = tfidf(c[:, cols], idf[cols])
             kv = np.asarray((x @ x.T).todense(), dtype=np.float64)
             report(f"{words // 1000}k+{chars // 1000}k", oof_ridge(kv), expected=True)
-    if "knn" not in argv and ("kernel" in argv or "vocab" in argv):
+    if "knn" not in argv and ({"kernel", "vocab", "calib"} & set(argv)):
         return 0
     for nn, bonus, power in ((10, 0.0, 1.0), (20, 0.0, 1.0), (20, 0.1, 1.0), (40, 0.1, 2.0),
                              (20, 0.1, 3.0)):

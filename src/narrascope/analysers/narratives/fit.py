@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "classifier": "ridge",
     "alpha": 0.3,  # ridge penalty
     "C": 4.0,  # inverse penalty of the logistic regression
+    # inverse penalty of the per-label Platt scaling: 1 shrank the slopes and flattened the
+    # probabilities (out-of-fold F1 0.589/0.448 against 0.592/0.455 with 10)
+    "platt_C": 10.0,
     "word_ngrams": (1, 2),
     "char_ngrams": (3, 5),
     "min_df": 2,
@@ -158,7 +161,8 @@ CLASSIFIERS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
 }
 
 
-def calibrate(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def calibrate(scores: np.ndarray, y: np.ndarray, c: float = 1.0
+              ) -> tuple[np.ndarray, np.ndarray]:
     """Per-label Platt scaling (``sigmoid(a * score + b)``) fitted on out-of-fold scores, so
     one probability threshold means the same for every label."""
     from sklearn.linear_model import LogisticRegression
@@ -167,7 +171,7 @@ def calibrate(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
     b = np.zeros(scores.shape[1], dtype=np.float32)
     for j in range(scores.shape[1]):
         if 0 < y[:, j].sum() < len(y):
-            clf = LogisticRegression(C=1.0).fit(scores[:, [j]], y[:, j])
+            clf = LogisticRegression(C=c).fit(scores[:, [j]], y[:, j])
             a[j], b[j] = clf.coef_[0, 0], clf.intercept_[0]
             if a[j] <= 0:
                 # out-of-fold scores that run against the labels (tiny data): keep the
@@ -225,9 +229,10 @@ def _columns(counts: Counts, feat: Featuriser) -> np.ndarray:
     return np.array([index[t] for t in feat.vocabulary], dtype=np.int64)
 
 
-def oof_probabilities(scores: np.ndarray, examples: Sequence[Example], labels: Sequence[str]
+def oof_probabilities(scores: np.ndarray, examples: Sequence[Example], labels: Sequence[str],
+                      c: float = DEFAULTS["platt_C"]
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    a, b = calibrate(scores, _targets(examples, labels))
+    a, b = calibrate(scores, _targets(examples, labels), c)
     return 1.0 / (1.0 + np.exp(-(scores * a + b))), a, b
 
 
@@ -238,7 +243,7 @@ def fit_model(examples: Sequence[Example], taxonomy: Taxonomy, options: Mapping[
     log = log or (lambda msg: print(msg, file=sys.stderr))
     opts = _options(options)
     scores, labels, counts = cross_validate(examples, taxonomy, opts, log)
-    probs, a, b = oof_probabilities(scores, examples, labels)
+    probs, a, b = oof_probabilities(scores, examples, labels, opts["platt_C"])
     tuned = tune_thresholds(probs, labels, taxonomy, examples)
     candidates = [opts["decoder"]] if opts["decoder"] != "auto" else ["expected_f1",
                                                                        "thresholds"]
