@@ -1,6 +1,6 @@
 """Measure a kNN label-transfer component and expected-F1 decoding for the narratives model.
 
-    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/narratives_knn.py [base | knn | kernel | vocab | calib] [--cache DIR]
+    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/narratives_knn.py [base | knn | kernel | vocab | calib | ngrams] [--cache DIR]
 
 The harness of ``narratives_variants.py`` (one vocabulary and IDF for all folds, the
 shipped 40k + 60k n-grams, ridge in the dual per fold), plus:
@@ -13,6 +13,7 @@ shipped 40k + 60k n-grams, ridge in the dual per fold), plus:
   pooled, 0 = one model per language) under expected-F1 decoding;
 - ``vocab``: larger vocabularies (60k + 90k and 80k + 120k most frequent word +
   character n-grams) under expected-F1 decoding;
+- ``ngrams``: character 3-6-grams, word 1-3-grams (same vocabulary caps, Platt C=10);
 - ``calib``: the inverse penalty ``C`` of the per-label Platt scaling, and the ridge
   penalty again with ``C`` = 10 (the rows without ``C`` use 1);
 - expected-F1 decoding (:mod:`narrascope.analysers.narratives.expected`) against the
@@ -130,6 +131,14 @@ def main(argv: list[str]) -> int:
             report(f"Platt C={c}", ridge, expected=True, c=c)
         for alpha in (0.1, 1.0):
             report(f"Platt C=10, alpha={alpha}", oof_ridge(k, alpha), expected=True, c=10.0)
+    if "ngrams" in argv:
+        for extra in ({"char_ngrams": (3, 6)}, {"word_ngrams": (1, 3)}):
+            cnt = fit.count_terms([e.text for e in ex], fit._options(extra))
+            c = cnt.matrix
+            df = np.bincount(c.indices, minlength=c.shape[1])
+            x = tfidf(c, (np.log((1 + n) / (1 + df)) + 1).astype(np.float32))
+            kv = np.asarray((x @ x.T).todense(), dtype=np.float64)
+            report(f"{extra}", oof_ridge(kv), expected=True, c=10.0)
     if "vocab" in argv:
         big = fit.count_terms([e.text for e in ex], fit._options({"max_words": 80000,
                                                                   "max_chars": 120000}))
@@ -144,7 +153,7 @@ def main(argv: list[str]) -> int:
             x = tfidf(c[:, cols], idf[cols])
             kv = np.asarray((x @ x.T).todense(), dtype=np.float64)
             report(f"{words // 1000}k+{chars // 1000}k", oof_ridge(kv), expected=True)
-    if "knn" not in argv and ({"kernel", "vocab", "calib"} & set(argv)):
+    if "knn" not in argv and ({"kernel", "vocab", "calib", "ngrams"} & set(argv)):
         return 0
     for nn, bonus, power in ((10, 0.0, 1.0), (20, 0.0, 1.0), (20, 0.1, 1.0), (40, 0.1, 2.0),
                              (20, 0.1, 3.0)):
