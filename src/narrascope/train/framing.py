@@ -56,7 +56,7 @@ def _float(options: dict[str, Any], key: str, default: float) -> float:
 
 def _classifier(options: dict[str, Any]) -> RoleClassifier:
     blocks = [b.strip() for b in str(options.get("blocks", DEFAULT_BLOCKS)).split(",") if b.strip()]
-    allowed = {"sent", "words", "near", "name", "prior", "emb"}
+    allowed = {"sent", "words", "near", "name", "prior", "emb", "stance"}
     if not blocks or set(blocks) - allowed:
         raise NarrascopeError(f"--option blocks={options.get('blocks')!r}; allowed blocks: "
                               f"{', '.join(sorted(allowed))} (comma-separated)")

@@ -12,7 +12,11 @@ Each mention is described by blocks that are stacked side by side:
 - ``emb``: a MiniLM embedding of the sentence with the mention marked (optional; the
   model is English, so it helps English most);
 - ``prior``: how the same name was cast across the training corpus (smoothed shares of
-  the three main roles and the log of its count).
+  the three main roles and the log of its count);
+- ``stance``: the article as a whole (its word TF-IDF reduced by SVD to a few dimensions,
+  a rough "which outlet and which side" signal) crossed with the mention's camp from a
+  small gazetteer (Russia, the West, Ukraine, other; see :mod:`.sides`), so a Russia-side
+  actor can be read differently in articles that read differently.
 
 The vectorisers are kept as plain vocabularies and idf weights (JSON/npz), never pickled.
 """
@@ -30,6 +34,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ...text import sentences
+from .sides import SIDES, side_vector
 from .taxonomy import MAIN_ROLES
 
 __all__ = ["MentionContext", "contexts", "Featuriser", "normalise_name", "DEFAULT_BLOCKS"]
@@ -38,6 +43,9 @@ PLACEHOLDER = "ENT"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NEAR_WORDS = 6
 _MAX_SENT = 400  # characters of sentence kept around a mention in a very long sentence
+_STANCE_DIMS = 30  # SVD dimensions of the article vector in the ``stance`` block
+_ARTICLE_VECTORISER: dict[str, Any] = dict(sublinear_tf=True, min_df=2, max_features=40000,
+                                           token_pattern=r"(?u)\b\w\w+\b")
 DEFAULT_BLOCKS = ("sent", "near", "name", "prior")
 
 _VECTORISERS: dict[str, dict[str, Any]] = {
@@ -70,6 +78,7 @@ class MentionContext:
     sentence: str  # with the mention replaced by PLACEHOLDER
     marked: str  # with the mention wrapped in brackets, for the embedding
     near: str  # side-tagged neighbouring words
+    article: str = ""  # the whole text the mention is in (shared, not copied)
 
 
 def contexts(text: str, mentions: Sequence[tuple[int, int]],
@@ -94,7 +103,7 @@ def contexts(text: str, mentions: Sequence[tuple[int, int]],
         near = " ".join([f"l:{w}" for w in lw] + [f"r:{w}" for w in rw]
                         + [f"l1:{lw[-1]}" if lw else "l1:^", f"r1:{rw[0]}" if rw else "r1:$"])
         out.append(MentionContext(surface, f"{left}{PLACEHOLDER}{right}",
-                                  f"{left}[{surface}]{right}", near))
+                                  f"{left}[{surface}]{right}", near, text))
     return out
 
 
@@ -112,6 +121,8 @@ class Featuriser:
         self.blocks = tuple(blocks)
         self.vectorisers: dict[str, TfidfVectorizer] = {}
         self.priors: dict[str, list[float]] = {}
+        self.article_vectoriser: TfidfVectorizer | None = None
+        self.stance_axes: np.ndarray | None = None  # (dims, vocabulary) SVD components
         self._encode = encode
 
     # -- fitting -------------------------------------------------------------------------
@@ -123,7 +134,19 @@ class Featuriser:
                 self.vectorisers[block] = vec
         if "prior" in self.blocks:
             self.priors = prior_counts(ctxs, mains)
+        if "stance" in self.blocks:
+            self._fit_stance(ctxs)
         return self
+
+    def _fit_stance(self, ctxs: Sequence[MentionContext]) -> None:
+        from sklearn.decomposition import TruncatedSVD
+
+        articles = list(dict.fromkeys(c.article for c in ctxs))
+        self.article_vectoriser = TfidfVectorizer(**_ARTICLE_VECTORISER).fit(articles)
+        A = self.article_vectoriser.transform(articles)
+        dims = max(1, min(_STANCE_DIMS, A.shape[1] - 1, len(articles) - 1))
+        svd = TruncatedSVD(dims, random_state=0).fit(A)
+        self.stance_axes = svd.components_.astype(np.float32)
 
     # -- transforming --------------------------------------------------------------------
     def transform(self, ctxs: Sequence[MentionContext],
@@ -142,6 +165,8 @@ class Featuriser:
                 parts.append(sparse.csr_matrix(embeddings))
             elif block == "prior":
                 parts.append(sparse.csr_matrix(self._prior_rows(ctxs, prior_exclude)))
+            elif block == "stance":
+                parts.append(sparse.csr_matrix(self._stance_rows(ctxs)))
         return sparse.hstack(parts, format="csr", dtype=np.float32)
 
     def embed(self, ctxs: Sequence[MentionContext]) -> np.ndarray:
@@ -164,6 +189,18 @@ class Featuriser:
             rows[i, -1] = float(n == 0)
         return rows
 
+    def _stance_rows(self, ctxs: Sequence[MentionContext]) -> np.ndarray:
+        """The mention's camp indicators, then each camp's copy of the article vector
+        (non-zero only in the mention's own camp)."""
+        articles = list(dict.fromkeys(c.article for c in ctxs))
+        Z = np.asarray(self.article_vectoriser.transform(articles) @ self.stance_axes.T)
+        Z /= np.linalg.norm(Z, axis=1, keepdims=True) + 1e-9
+        row_of = {a: i for i, a in enumerate(articles)}
+        S = np.array([side_vector(c.surface) for c in ctxs], dtype=np.float32)
+        Zm = Z[[row_of[c.article] for c in ctxs]]
+        crossed = (S[:, :, None] * Zm[:, None, :]).reshape(len(ctxs), len(SIDES) * Z.shape[1])
+        return np.hstack([S, crossed]).astype(np.float32)
+
     # -- persistence ---------------------------------------------------------------------
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """JSON-able settings and the arrays to keep beside them."""
@@ -174,6 +211,12 @@ class Featuriser:
             vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
             settings["vocabularies"][block] = vocab
             arrays[f"idf_{block}"] = vec.idf_.astype(np.float32)
+        if self.article_vectoriser is not None:
+            vec = self.article_vectoriser
+            vocab = vec.vocabulary_
+            settings["article_vocabulary"] = sorted(vocab, key=vocab.__getitem__)
+            arrays["idf_article"] = vec.idf_.astype(np.float32)
+            arrays["stance_axes"] = self.stance_axes
         return settings, arrays
 
     @classmethod
@@ -188,6 +231,14 @@ class Featuriser:
             vec = TfidfVectorizer(**params, vocabulary={t: i for i, t in enumerate(vocab)})
             vec.idf_ = np.asarray(arrays[f"idf_{block}"], dtype=np.float64)
             f.vectorisers[block] = vec
+        if "article_vocabulary" in settings:
+            params = {k: v for k, v in _ARTICLE_VECTORISER.items()
+                      if k not in ("max_features", "min_df")}
+            vec = TfidfVectorizer(**params, vocabulary={t: i for i, t in
+                                                        enumerate(settings["article_vocabulary"])})
+            vec.idf_ = np.asarray(arrays["idf_article"], dtype=np.float64)
+            f.article_vectoriser = vec
+            f.stance_axes = np.asarray(arrays["stance_axes"], dtype=np.float32)
         return f
 
 
