@@ -3,8 +3,9 @@ over articles ("F1 samples"), plus a per-label precision/recall/F1 table."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Sequence
+
+from ...train.scoring import prf, set_counts
 
 __all__ = ["f1_samples", "per_label", "format_table"]
 
@@ -25,22 +26,9 @@ def f1_samples(preds: Sequence[set[str]], golds: Sequence[set[str]]) -> float:
 
 def per_label(preds: Sequence[set[str]], golds: Sequence[set[str]]) -> list[dict]:
     """Support, precision, recall and F1 of every label seen in gold or predictions."""
-    tp, fp, fn = Counter(), Counter(), Counter()
-    for p, g in zip(preds, golds):
-        for lab in p & g:
-            tp[lab] += 1
-        for lab in p - g:
-            fp[lab] += 1
-        for lab in g - p:
-            fn[lab] += 1
-    rows = []
-    for lab in sorted(set(tp) | set(fp) | set(fn)):
-        prec = tp[lab] / (tp[lab] + fp[lab]) if tp[lab] + fp[lab] else 0.0
-        rec = tp[lab] / (tp[lab] + fn[lab]) if tp[lab] + fn[lab] else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        rows.append({"label": lab, "support": tp[lab] + fn[lab], "precision": prec,
-                     "recall": rec, "f1": f1})
-    return rows
+    tp, fp, fn = set_counts(preds, golds)
+    return [{"label": lab, **prf(tp[lab], fp[lab], fn[lab])}
+            for lab in sorted(set(tp) | set(fp) | set(fn))]
 
 
 def format_table(rows: list[dict], width: int = 72) -> str:
