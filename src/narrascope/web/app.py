@@ -152,10 +152,16 @@ def create_app(db_path: str | Path, *, token: str | None = None, open_reads: boo
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # build the facet index while the server starts listening, not at the first page
-        threading.Thread(target=_warm, args=(db,), name="narrascope-index", daemon=True).start()
+        warm = threading.Thread(target=_warm, args=(db,), name="narrascope-index", daemon=True)
+        warm.start()
         yield
         jobs.close()
-        db.close()
+        # closing SQLite connections under a thread still reading them crashes the
+        # process: wait for the index build; if it is still going, the exiting process
+        # takes the connections with it
+        warm.join(timeout=30)
+        if not warm.is_alive():
+            db.close()
 
     app = FastAPI(title="narrascope", version=_version(), docs_url=None, redoc_url=None,
                   lifespan=lifespan,
