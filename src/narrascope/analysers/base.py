@@ -72,6 +72,10 @@ def register(name: str, version: str, *, description: str, requires: Sequence[st
     """Class or factory decorator: ``@register("quotes", "1", description=...)``."""
 
     def deco(factory):
+        if isinstance(factory, type):
+            # the decorator is the one place an analyser's name, version and needs are
+            # written; instances read them from the class
+            factory.name, factory.version, factory.requires = name, version, tuple(requires)
         _REGISTRY[name] = AnalyserSpec(name, version, factory, description, tuple(requires),
                                        default, scope)
         return factory

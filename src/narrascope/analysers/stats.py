@@ -14,10 +14,6 @@ _QUOTED = re.compile(r"[\"“”«»„]")
 
 @register("stats", "1", description="sizes, sentence and paragraph counts, language")
 class StatsAnalyser:
-    name = "stats"
-    version = "1"
-    requires: tuple[str, ...] = ()
-
     def analyse(self, docs: Sequence[Document], previous: Sequence[Mapping[str, Result]]
                 ) -> list[Result]:
         out = []

@@ -48,10 +48,6 @@ def _entry(other: str, m: Match, role: str, mine_first: bool) -> dict[str, Any]:
 @register("copies", "1", scope="corpus",
           description="duplicates, excerpts and rewrites across the corpus; story clusters")
 class CopiesAnalyser:
-    name = "copies"
-    version = "1"
-    requires: tuple[str, ...] = ()
-
     def __init__(self, thresholds: Thresholds | None = None, story_threshold: float = 0.2,
                  background: str | None = None):
         self.thresholds = thresholds or Thresholds()

@@ -20,10 +20,6 @@ __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
 @register("entities", "1", description="people, organisations, places and groups, grouped "
           "into entities per article (en, bg, hi, pt, ru)")
 class EntitiesAnalyser:
-    name = "entities"
-    version = "1"
-    requires: tuple[str, ...] = ()
-
     def __init__(self) -> None:
         self.recogniser = Recogniser()
 

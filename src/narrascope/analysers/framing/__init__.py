@@ -54,10 +54,6 @@ def default_model() -> RoleClassifier:
                                       "22 fine roles (SemEval-2025 Task 10)",
           requires=("entities",))
 class FramingAnalyser:
-    name = "framing"
-    version = "1"
-    requires: tuple[str, ...] = ("entities",)
-
     def __init__(self, model: RoleClassifier | None = None) -> None:
         self._model = model
 

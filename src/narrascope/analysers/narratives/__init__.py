@@ -40,10 +40,6 @@ def default_model_path() -> Path:
 @register("narratives", "1", description="propaganda narratives and sub-narratives "
           "(SemEval-2025 Task 10 taxonomy by default), with evidence sentences")
 class NarrativesAnalyser:
-    name = "narratives"
-    version = "1"
-    requires: tuple[str, ...] = ()
-
     def __init__(self, model_path: str | Path | None = None):
         self._path = Path(model_path) if model_path else None
         self._model = None

@@ -50,10 +50,6 @@ def _to_dict(text: str, q: Quote) -> dict[str, Any]:
 
 @register("quotes", "1", description="direct and indirect quotes with their speakers")
 class QuotesAnalyser:
-    name = "quotes"
-    version = "1"
-    requires: tuple[str, ...] = ()
-
     def analyse(self, docs: Sequence[Document], previous: Sequence[Mapping[str, Result]]
                 ) -> list[Result]:
         out = []

@@ -66,10 +66,6 @@ def _union(spans):
 @register("techniques", "1", description="persuasion techniques (PTC's 14 classes) with the "
           "spans that carry them, and how dense they are")
 class TechniquesAnalyser:
-    name = "techniques"
-    version = "1"
-    requires: tuple[str, ...] = ()
-
     def __init__(self, model_path: str | Path | None = None):
         self._model_path = model_path
         self._model = None
