@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from .analysers import get_spec, load_analyser, registry, resolve_order
 from .batch import Batch, Executor, InlineExecutor
-from .clean import clean
+from .clean import Cleaned, clean
 from .errors import InputError
 from .ingest import IngestOptions, iter_sources
 from .model import Result
@@ -46,7 +46,6 @@ class RunSummary:
     added: int = 0
     duplicates: int = 0
     skipped: Counter = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
     #: the inputs skipped, in order (a file path, URL, or ``path#record``)
     skipped_sources: list[str] = field(default_factory=list)
     analyser_errors: Counter = field(default_factory=Counter)
@@ -78,23 +77,13 @@ def ingest(sources: Iterable[str], store: Store, opts: IngestOptions | None = No
         try:
             if isinstance(item, InputError):
                 raise item
-            cleaned = clean(item)
+            cleaned = _clean(item)
         except InputError as err:
             summary.skipped[err.reason] += 1
-            summary.errors.append(str(err))
             summary.skipped_sources.append(err.source)
             store.log_ingest_error(err.source, err.reason, str(err))
             if on_error:
                 on_error(str(err))
-            continue
-        except Exception as err:  # a cleaning bug must not stop the batch
-            msg = f"{item.source}: could not clean ({type(err).__name__}: {err})"
-            summary.skipped["error"] += 1
-            summary.errors.append(msg)
-            summary.skipped_sources.append(item.source)
-            store.log_ingest_error(item.source, "error", msg)
-            if on_error:
-                on_error(msg)
             continue
         new = store.add_document(cleaned.doc, cleaned.offsets.to_json())
         summary.added += new
@@ -104,9 +93,19 @@ def ingest(sources: Iterable[str], store: Store, opts: IngestOptions | None = No
     return sightings
 
 
+def _clean(item) -> Cleaned:
+    """``clean(item)``; a bug in cleaning becomes this item's error, not the batch's."""
+    try:
+        return clean(item)
+    except InputError:
+        raise
+    except Exception as err:  # noqa: BLE001 - reported per item, the batch goes on
+        raise InputError(item.source, f"could not clean ({type(err).__name__}: {err})",
+                         "error") from err
+
+
 def default_analysers() -> list[str]:
-    """The analysers ``analyze`` runs when none are named: every default one whose model
-    is available."""
+    """The analysers ``analyze`` runs when none are named: every one registered as default."""
     return sorted(n for n, s in registry().items() if s.default)
 
 
