@@ -10,6 +10,11 @@ The task annotates only the actors an article frames, not every name it drops; a
 counts as *framed* when the classifier's confidence in its main role reaches
 ``FRAMED_THRESHOLD``. Every mention still carries its best guess, with ``framed`` saying
 whether it cleared the bar; actors list only entities with at least one framed mention.
+
+Where a cross-encoder model is present (``narrascope train framing DATA --option
+model=encoder``; see :mod:`.encoder`), documents in the languages it was trained for are
+read by it instead, optionally blended with the linear model's probabilities (its
+``linear_weight``); other languages keep the linear model.
 """
 
 from __future__ import annotations
@@ -24,11 +29,14 @@ import numpy as np
 from ...model import Document, Label, Result, Span
 from ...text import sentences
 from ..base import register
+from ...errors import ModelNotFound
 from .classifier import Prediction, RoleClassifier
+from .encoder import EncoderRoleModel
 from .features import contexts
 from .taxonomy import MAIN_ROLES
 
-__all__ = ["FramingAnalyser", "default_model", "model_folder", "FRAMED_THRESHOLD"]
+__all__ = ["FramingAnalyser", "default_model", "model_folder", "encoder_folder",
+           "default_encoder", "FRAMED_THRESHOLD"]
 
 #: confidence in the main role from which a mention counts as framed
 FRAMED_THRESHOLD = 0.6
@@ -50,18 +58,61 @@ def default_model() -> RoleClassifier:
     return RoleClassifier.load(model_folder())
 
 
+def encoder_folder() -> Path:
+    """The cross-encoder used by default: a user-trained one under
+    $NARRASCOPE_HOME/models/framing-encoder when present, else the shipped one."""
+    from ...train.framing_encoder import default_output
+
+    user = default_output()
+    if (user / "settings.json").is_file():
+        return user
+    return Path(str(files("narrascope") / "models" / "framing_encoder"))
+
+
+def default_encoder() -> EncoderRoleModel | None:
+    """The default cross-encoder, or None where there is none (or onnxruntime is missing):
+    then every language is read by the linear model."""
+    folder = encoder_folder()
+    if not (folder / "settings.json").is_file():
+        return None
+    try:
+        return EncoderRoleModel.load(folder)
+    except ModelNotFound:
+        return None
+
+
 @register("framing", "1", description="roles of actors: protagonist, antagonist, innocent and "
                                       "22 fine roles (SemEval-2025 Task 10)",
           requires=("entities",))
 class FramingAnalyser:
-    def __init__(self, model: RoleClassifier | None = None) -> None:
+    """Frames mentions with the linear model, or with the cross-encoder for the languages
+    it covers. An analyser given a linear ``model`` uses no default cross-encoder: pass
+    ``encoder`` too to have one."""
+
+    def __init__(self, model: RoleClassifier | None = None,
+                 encoder: EncoderRoleModel | None = None) -> None:
         self._model = model
+        self._encoder = encoder
+        self._encoder_loaded = encoder is not None or model is not None
 
     @property
     def model(self) -> RoleClassifier:
         if self._model is None:
             self._model = default_model()
         return self._model
+
+    @property
+    def encoder(self) -> EncoderRoleModel | None:
+        if not self._encoder_loaded:
+            self._encoder = default_encoder()
+            self._encoder_loaded = True
+        return self._encoder
+
+    def _encoder_for(self, language: str | None) -> EncoderRoleModel | None:
+        enc = self.encoder
+        if enc is None or not language:
+            return None
+        return enc if language.lower() in enc.applies_to else None
 
     # -- classification ------------------------------------------------------------------
     def classify(self, doc: Document, spans: Sequence[tuple[int, int]]
@@ -72,7 +123,15 @@ class FramingAnalyser:
     def _predict(self, doc: Document, spans: Sequence[tuple[int, int]]) -> list[Prediction]:
         if not spans:
             return []
-        return self.model.predict(contexts(doc.text, list(spans)))
+        enc = self._encoder_for(doc.language)
+        if enc is None:
+            return self.model.predict(contexts(doc.text, list(spans)))
+        pm, pf = enc.probabilities(doc.text, spans)
+        w = enc.linear_weight
+        if w > 0:
+            lm, lf = self.model.probabilities(contexts(doc.text, list(spans)))
+            pm, pf = (1 - w) * pm + w * lm, (1 - w) * pf + w * lf
+        return enc.decode(pm, pf)
 
     # -- analysis ------------------------------------------------------------------------
     def analyse(self, docs: Sequence[Document], previous: Sequence[Mapping[str, Result]]
