@@ -16,7 +16,7 @@ from ...model import Document, Relation, Result
 from ..base import register
 from .align import Match, Thresholds, classify
 from .background import Background, load_background
-from .features import Features, features
+from .features import Features, Vocabulary, features
 from .index import CopyIndex
 from .stories import StoryIndex, salient_terms
 
@@ -54,6 +54,8 @@ class CopiesAnalyser:
         self.story_threshold = story_threshold
         self._background_path = background
         self._background: Background | None = None
+        #: token strings seen by this instance, worked out once (see ``Vocabulary``)
+        self._vocabulary = Vocabulary()
 
     @property
     def background(self) -> Background:
@@ -88,7 +90,7 @@ class CopiesAnalyser:
             if doc.id not in cache:
                 if len(cache) > 5000:
                     cache.clear()
-                cache[doc.id] = features(doc.text)
+                cache[doc.id] = features(doc.text, self._vocabulary)
             return cache[doc.id]
 
         todo = [d for d in dict.fromkeys(doc_ids) if index.seq_of(d) is None]

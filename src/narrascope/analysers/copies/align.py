@@ -75,21 +75,37 @@ class Match:
     cover_b: float
 
 
-def verbatim_passages(fa: Features, fb: Features, th: Thresholds = Thresholds()
+def _member(x: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each element of ``x`` is in ``sorted_set`` (sorted, unique): a binary
+    search per element, cheaper than ``np.isin``'s sort of both arrays."""
+    if not len(sorted_set):
+        return np.zeros(len(x), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, x), len(sorted_set) - 1)
+    return sorted_set[at] == x
+
+
+def _shared(fa: Features, fb: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The shingles both texts have (sorted), and where each text has them."""
+    common = np.intersect1d(fa.shingle_set, fb.shingle_set, assume_unique=True)
+    return common, _member(fa.shingles, common), _member(fb.shingles, common)
+
+
+def verbatim_passages(fa: Features, fb: Features, th: Thresholds = Thresholds(),
+                      shared: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
                       ) -> list[tuple[int, int, int, int]]:
-    """Shared passages as token ranges ``(a0, a1, b0, b1)`` (end-exclusive)."""
+    """Shared passages as token ranges ``(a0, a1, b0, b1)`` (end-exclusive);
+    ``shared`` is :func:`_shared` of the pair when the caller has it already."""
     sa, sb = fa.shingles, fb.shingles
-    common = fa.shingle_set & fb.shingle_set
+    common, in_a, in_b_mask = shared or _shared(fa, fb)
     if len(common) < th.min_run - SHINGLE + 1:
         return []
-    common_arr = np.fromiter(common, dtype=np.uint64, count=len(common))
     # a shingle that straddles a paragraph break matches nothing
     ok_a = fa.para[:len(sa)] == fa.para[SHINGLE - 1:]
     ok_b = fb.para[:len(sb)] == fb.para[SHINGLE - 1:]
-    hit = np.flatnonzero(np.isin(sa, common_arr) & ok_a)
+    hit = np.flatnonzero(in_a & ok_a)
     if not len(hit):
         return []
-    in_b = np.flatnonzero(np.isin(sb, common_arr) & ok_b)
+    in_b = np.flatnonzero(in_b_mask & ok_b)
     if not len(in_b):
         return []
     hb = sb[in_b]
@@ -199,30 +215,33 @@ def _sentence_share(f: Features, idx: set[int]) -> float:
 
 def _overlap(fa: Features, fb: Features) -> float:
     wa, wb = fa.words, fb.words
-    return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
+    if not len(wa) or not len(wb):
+        return 0.0
+    return len(np.intersect1d(wa, wb, assume_unique=True)) / min(len(wa), len(wb))
 
 
-def _reworded(fa: Features, fb: Features, runs) -> float:
-    """Share of A's words that sit inside shared passages without being shared: the words
-    a light rewrite swapped. A duplicate has none (its differences are a headline and
-    boilerplate, outside the passages)."""
-    common = np.fromiter(fa.shingle_set & fb.shingle_set, dtype=np.uint64)
-    hit = np.flatnonzero(np.isin(fa.shingles, common))
-    exact = np.zeros(len(fa.tokens) + SHINGLE, dtype=bool)
+def _reworded(n: int, in_common: np.ndarray, runs) -> float:
+    """Share of a text's ``n`` words that sit inside shared passages (``runs``, its token
+    ranges first) without being in a shared shingle (``in_common``, per shingle): the
+    words a light rewrite swapped. A duplicate has none (its differences are a headline
+    and boilerplate, outside the passages)."""
+    hit = np.flatnonzero(in_common)
+    exact = np.zeros(n + SHINGLE, dtype=bool)
     for k in range(SHINGLE):
         exact[hit + k] = True
-    inside = np.zeros(len(fa.tokens), dtype=bool)
+    inside = np.zeros(n, dtype=bool)
     for a0, a1, _, _ in runs:
         inside[a0:a1] = True
-    return float((inside & ~exact[:len(fa.tokens)]).mean())
+    return float((inside & ~exact[:n]).mean())
 
 
 def classify(fa: Features, fb: Features, th: Thresholds = Thresholds()) -> Match | None:
     """How A and B are related, or None when they merely share a topic."""
-    na, nb = len(fa.tokens), len(fb.tokens)
+    na, nb = fa.n_tokens, fb.n_tokens
     if not na or not nb:
         return None
-    runs = verbatim_passages(fa, fb, th)
+    shared = _shared(fa, fb)
+    runs = verbatim_passages(fa, fb, th, shared)
     cov_a = _covered(na, [(r[0], r[1]) for r in runs]) / na
     cov_b = _covered(nb, [(r[2], r[3]) for r in runs]) / nb
     passages = tuple(Passage(int(fa.starts[a0]), int(fa.ends[a1 - 1]),
@@ -230,8 +249,9 @@ def classify(fa: Features, fb: Features, th: Thresholds = Thresholds()) -> Match
                      for a0, a1, b0, b1 in runs)
     light = False
     if min(cov_a, cov_b) >= th.duplicate:
-        light = max(_reworded(fa, fb, runs),
-                    _reworded(fb, fa, [(r[2], r[3], r[0], r[1]) for r in runs])) >= th.reworded
+        light = max(_reworded(na, shared[1], runs),
+                    _reworded(nb, shared[2], [(r[2], r[3], r[0], r[1]) for r in runs])
+                    ) >= th.reworded
         if not light:
             return Match("duplicate", round(min(cov_a, cov_b), 4), passages, cov_a, cov_b)
     if light or (max(cov_a, cov_b) < th.rewrite_max_verbatim

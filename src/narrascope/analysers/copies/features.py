@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 
 import numpy as np
 
 from ...text import _ABBREV, _END, _PARA
 
-__all__ = ["Features", "features", "SHINGLE", "STOPWORDS", "content_form"]
+__all__ = ["Features", "Vocabulary", "features", "SHINGLE", "STOPWORDS", "content_form"]
 
 #: words per shingle for verbatim passages
 SHINGLE = 5
@@ -38,6 +39,8 @@ _HASH_POW = np.cumprod(np.r_[1, np.full(_HASH_CHARS - 1, 1000003)].astype(np.uin
                        dtype=np.uint64)
 _BAND_MUL = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9],
                      dtype=np.uint64)
+#: added to each band's key so equal bands at different positions differ
+_BAND_OFFSET = np.arange(N_HASHES // ROWS, dtype=np.uint64) * np.uint64(0x632BE59BD9B4E019)
 
 # A small stopword list: function words of English plus the reporting verbs every article
 # uses; other languages fall through and are indexed on all their words.
@@ -76,66 +79,194 @@ def _crc(tokens: list[str]) -> np.ndarray:
     return h
 
 
+class Vocabulary:
+    """What the copy finder needs to know about each distinct token string, worked out
+    once: its stable hash (lower-cased), whether it is a content word and the hash of its
+    content form, whether it starts with a capital, and its story term.
+
+    A news corpus repeats its words, so after a few hundred articles nearly every token
+    is known and an article's tokens become arrays by one dictionary lookup each: the
+    per-token work is then numpy gathers, not Python. One vocabulary lives as long as the
+    analyser instance; it starts afresh past ``limit`` strings to bound its memory."""
+
+    def __init__(self, limit: int = 2_000_000):
+        self.limit = limit
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._n = 0
+        cap = 1024
+        self._crc = np.zeros(cap, dtype=np.uint64)
+        self._stem = np.zeros(cap, dtype=np.uint64)
+        self._content = np.zeros(cap, dtype=bool)
+        self._upper = np.zeros(cap, dtype=bool)
+        self._term = np.zeros(cap, dtype=np.int64)
+        #: story terms by id (a new list after a reset, so older Features keep theirs)
+        self.terms: list[str] = []
+        self._term_ids: dict[str, int] = {}
+
+    def encode(self, raw: list[str]) -> np.ndarray:
+        """The ids of ``raw`` (tokens as they appear in the text)."""
+        if self._n > self.limit:
+            self._reset()
+        ids = self._ids
+        out = np.fromiter([ids.setdefault(t, len(ids)) for t in raw], dtype=np.int64,
+                          count=len(raw))
+        if len(ids) > self._n:
+            # the new strings are the dictionary's last entries, in insertion order
+            new = list(islice(reversed(ids), len(ids) - self._n))[::-1]
+            self._add(new)
+        return out
+
+    def _add(self, new: list[str]) -> None:
+        lo, hi = self._n, self._n + len(new)
+        if hi > len(self._crc):
+            cap = max(hi, 2 * len(self._crc))
+            for name in ("_crc", "_stem", "_content", "_upper", "_term"):
+                old = getattr(self, name)
+                grown = np.zeros(cap, dtype=old.dtype)
+                grown[:lo] = old[:lo]
+                setattr(self, name, grown)
+        low = [t.lower() for t in new]
+        content = [len(t) > 2 and t not in STOPWORDS and not t.isdigit() for t in low]
+        self._crc[lo:hi] = _crc(low)
+        self._stem[lo:hi] = _crc([t[:_STEM] for t in low])
+        self._content[lo:hi] = content
+        self._upper[lo:hi] = [t[:1].isupper() for t in new]
+        term_ids, terms = self._term_ids, self.terms
+        tids = []
+        for t in low:
+            term = _story_term(t)
+            if term is None:
+                tids.append(-1)
+            else:
+                if term not in term_ids:
+                    term_ids[term] = len(terms)
+                    terms.append(term)
+                tids.append(term_ids[term])
+        self._term[lo:hi] = tids
+        self._n = hi
+
+
+def _story_term(token: str) -> str | None:
+    """The story term of a lower-cased token (possessive dropped), or None for stopwords,
+    numbers and words of two letters or fewer."""
+    if token.endswith(("'s", "’s")):
+        token = token[:-2]
+    if len(token) <= 2 or token in STOPWORDS or token.isdigit():
+        return None
+    return token
+
+
 @dataclass
 class Features:
-    """The comparable parts of one text, computed once per document."""
+    """The comparable parts of one text, computed once per document: per-token arrays
+    (no Python object per token) and per-sentence token ranges."""
 
     text: str
     #: token start and end offsets (end-exclusive)
     starts: np.ndarray
     ends: np.ndarray
-    #: lower-cased tokens
-    tokens: list[str]
-    #: sentence spans as (start, end) and, per sentence, its content-word set
+    #: per token: its stable hash (lower-cased), the hash of its content form and
+    #: whether it is a content word, whether it starts with a capital, its story term id
+    crc: np.ndarray
+    stem: np.ndarray
+    content: np.ndarray
+    upper: np.ndarray
+    term: np.ndarray
+    #: the story term strings ``term`` indexes
+    terms: list[str]
+    #: sentence spans as (start, end)
     sent_spans: list[tuple[int, int]]
-    sent_words: list[frozenset[str]]
+    #: per sentence, its first token and the token after its last
+    sent_lo: np.ndarray
+    sent_hi: np.ndarray
     #: the paragraph of each token (passages never cross a paragraph break)
     para: np.ndarray
-    #: per sentence, its first token and the token after its last
-    sent_tokens: list[tuple[int, int]]
-    #: whether each token starts with an upper-case letter
-    upper: np.ndarray
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.starts)
 
     @cached_property
-    def words(self) -> frozenset[str]:
-        """Every content word of the text."""
-        return frozenset().union(*self.sent_words) if self.sent_words else frozenset()
+    def token_sentence(self) -> np.ndarray:
+        """The sentence of each token, -1 for a token outside every sentence (sentences
+        are disjoint token ranges in order: a token's sentence is the last one starting
+        at or before it, if that one reaches it; empty sentences never do)."""
+        pos = np.arange(self.n_tokens)
+        if not len(self.sent_lo):
+            return np.full(self.n_tokens, -1, dtype=np.int64)
+        idx = np.searchsorted(self.sent_lo, pos, side="right") - 1
+        inside = (idx >= 0) & (pos < self.sent_hi[np.maximum(idx, 0)])
+        return np.where(inside, idx, -1)
+
+    @cached_property
+    def sent_words(self) -> list[frozenset[int]]:
+        """Per sentence, the hashes of its content forms (content words compared by
+        their first six characters, so ``sanctions``/``sanctioned`` meet)."""
+        # 0 marks a function word (a content form hashing to exactly 0 is a 2**-64 event)
+        forms = np.where(self.content, self.stem, np.uint64(0)).tolist()
+        out = []
+        for lo, hi in zip(self.sent_lo.tolist(), self.sent_hi.tolist()):
+            ws = set(forms[lo:hi])
+            ws.discard(0)
+            out.append(frozenset(ws))
+        return out
+
+    @cached_property
+    def words(self) -> np.ndarray:
+        """Every content form of the text, sorted and unique."""
+        return np.unique(self.stem[self.content & (self.token_sentence >= 0)])
 
     @cached_property
     def shingles(self) -> np.ndarray:
         """One uint64 hash per word 5-gram, indexed by the position of its first token."""
-        n = len(self.tokens) - SHINGLE + 1
+        n = self.n_tokens - SHINGLE + 1
         if n <= 0:
             return np.zeros(0, dtype=np.uint64)
-        h = _crc(self.tokens)
-        out = np.zeros(n, dtype=np.uint64)
-        for k in range(SHINGLE):
+        h = self.crc
+        out = h[:n] * _SH_MUL[0]
+        for k in range(1, SHINGLE):
             out += h[k:k + n] * _SH_MUL[k]
         return out
 
     @cached_property
-    def shingle_set(self) -> frozenset[int]:
-        """The shingle hashes as a set, for a quick test of whether two texts share any."""
-        return frozenset(self.shingles.tolist())
+    def shingle_set(self) -> np.ndarray:
+        """The distinct shingle hashes, sorted (two texts' shared shingles are found by
+        a merge, not by hashing each into a Python set)."""
+        return np.unique(self.shingles)
 
     def band_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """Index keys (int64, 4 per indexed sentence) and the sentence each key comes from."""
-        rows = [(i, w) for i, w in enumerate(self.sent_words) if len(w) >= MIN_CONTENT]
-        if not rows:
+        """Index keys (int64, 6 per indexed sentence) and the sentence each key comes
+        from: per sentence with at least ``MIN_CONTENT`` distinct content forms, the
+        MinHash of its forms in bands of ``ROWS``."""
+        sent = self.token_sentence
+        m = self.content & (sent >= 0)
+        s, h = sent[m], self.stem[m]
+        if not len(s):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        words = [t for _, ws in rows for t in sorted(ws)]
-        h = _crc(words)
+        order = np.lexsort((h, s))
+        s, h = s[order], h[order]
+        first = np.r_[True, (s[1:] != s[:-1]) | (h[1:] != h[:-1])]
+        s, h = s[first], h[first]
+        sent_ids, starts, counts = np.unique(s, return_index=True, return_counts=True)
+        ok = counts >= MIN_CONTENT
+        if not ok.any():
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        sel = np.repeat(ok, counts)
+        h = h[sel]
+        counts = counts[ok]
+        sent_ids = sent_ids[ok]
+        bounds = np.r_[0, np.cumsum(counts)[:-1]]
         # (a*h + b) mod 2^64, keep the high bits: a multiply-shift universal hash
         hv = (h[:, None] * _MH_A[None, :] + _MH_B[None, :]) >> np.uint64(16)
-        bounds = np.r_[0, np.cumsum([len(ws) for _, ws in rows])[:-1]]
         mins = np.minimum.reduceat(hv, bounds, axis=0)  # (sentences, N_HASHES)
-        bands = mins.reshape(len(rows), N_HASHES // ROWS, ROWS)
+        bands = mins.reshape(len(sent_ids), N_HASHES // ROWS, ROWS)
         keys = (bands * _BAND_MUL[None, None, :ROWS]).sum(axis=2, dtype=np.uint64)
-        keys = keys + np.arange(N_HASHES // ROWS, dtype=np.uint64)[None, :] * np.uint64(
-            0x632BE59BD9B4E019)
+        keys = keys + _BAND_OFFSET[None, :]
         keys = (keys >> np.uint64(1)).astype(np.int64)  # SQLite integers are signed 64-bit
-        sent_ids = np.array([i for i, _ in rows], dtype=np.int64)
-        return keys.ravel(), np.repeat(sent_ids, N_HASHES // ROWS)
+        return keys.ravel(), np.repeat(sent_ids.astype(np.int64), N_HASHES // ROWS)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -178,9 +309,11 @@ def _sentences(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     return sents, starts
 
 
-def features(text: str) -> Features:
-    """Tokens, sentences and content words of ``text`` (a few list comprehensions and
-    numpy calls: this runs once per article and bounds the indexing speed)."""
+def features(text: str, vocabulary: Vocabulary | None = None) -> Features:
+    """Tokens, sentences and content words of ``text``: two regex passes, one dictionary
+    lookup per token and numpy. Pass the analyser's ``vocabulary`` so each distinct
+    token string is worked out once per run rather than once per article."""
+    vocab = vocabulary if vocabulary is not None else Vocabulary()
     raw = _WORD.findall(text)
     # offsets without a Python step per match: the separators between tokens and the
     # tokens alternate, so cumulative lengths give every start
@@ -188,22 +321,12 @@ def features(text: str) -> Features:
     lens = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
     st = np.cumsum(gaps[:-1]) + np.r_[0, np.cumsum(lens)[:-1]] if len(raw) else lens
     en = st + lens
-    # tokens hold no spaces, so one lower() over the joined text splits back one to one
-    tokens = " ".join(raw).lower().split(" ") if raw else []
-    # each distinct token is judged once (a news article repeats most of its words)
-    form = {t: t[:_STEM] if len(t) > 2 and t not in STOPWORDS and not t.isdigit() else ""
-            for t in dict.fromkeys(tokens)}
-    content = list(map(form.__getitem__, tokens))
+    ids = vocab.encode(raw)
     sent_spans, para_starts = _sentences(text)
     bounds = np.array(sent_spans, dtype=np.int64).reshape(-1, 2)
-    los = np.searchsorted(st, bounds[:, 0]).tolist()
-    his = np.searchsorted(st, bounds[:, 1]).tolist()
-    sent_words: list[frozenset[str]] = []
-    for lo, hi in zip(los, his):
-        ws = set(content[lo:hi])
-        ws.discard("")
-        sent_words.append(frozenset(ws))
+    los = np.searchsorted(st, bounds[:, 0])
+    his = np.searchsorted(st, bounds[:, 1])
     para = np.searchsorted(np.array(para_starts, dtype=np.int64), st, side="right")
-    upper = np.char.isupper(np.array(raw, dtype="<U1")) if raw else np.zeros(0, dtype=bool)
-    return Features(text, st, en, tokens, sent_spans, sent_words, para,
-                    list(zip(los, his)), upper)
+    return Features(text, st, en, vocab._crc[ids], vocab._stem[ids], vocab._content[ids],
+                    vocab._upper[ids], vocab._term[ids], vocab.terms, sent_spans, los, his,
+                    para)

@@ -19,12 +19,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import numpy as np
 
 from .background import Background
-from .features import _WORD, STOPWORDS, Features
+from .features import _WORD, Features
+from .features import _story_term as story_term
 
 __all__ = ["StoryIndex", "Story", "salient_terms"]
 
@@ -38,16 +39,6 @@ class Story:
     size: int
 
 
-def story_term(token: str) -> str | None:
-    """The story term of a lower-cased token (possessive dropped), or None for stopwords,
-    numbers and words of two letters or fewer."""
-    if token.endswith(("'s", "’s")):
-        token = token[:-2]
-    if len(token) <= 2 or token in STOPWORDS or token.isdigit():
-        return None
-    return token
-
-
 def document_terms(text: str) -> set[str]:
     """The distinct story terms of a text (what the background table counts)."""
     out = set()
@@ -58,65 +49,63 @@ def document_terms(text: str) -> set[str]:
     return out
 
 
+class Display(Mapping[str, str]):
+    """Each story term's display form: its first capitalised spelling in the text, else
+    its first spelling. Worked out only for the terms asked for (a cluster label needs a
+    handful of an article's hundreds of terms)."""
+
+    def __init__(self, text: str, first: dict[str, int], capital: dict[str, int]):
+        self._text, self._first, self._capital = text, first, capital
+
+    def __getitem__(self, term: str) -> str:
+        s = self._first[term]
+        shown = self._text[s:s + len(term)]
+        if shown.islower() and term in self._capital:
+            s = self._capital[term]
+            shown = self._text[s:s + len(term)]
+        return shown
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._first)
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+
 def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float = 3.0
-                  ) -> tuple[dict[str, float], dict[str, str]]:
+                  ) -> tuple[dict[str, float], Display]:
     """Position- and case-weighted term frequencies (log-scaled) and each term's display
     form (its first capitalised spelling, else the lower-case one).
 
     A token in sentence ``i`` weighs ``1 + lead / (1 + i / decay)``; capitalised inside
-    a sentence, ``cap`` times that. The work per token is numpy; Python only sees each
-    distinct token once (a third of the tokens of a news article)."""
-    n = len(f.tokens)
+    a sentence, ``cap`` times that. Everything per token is numpy over the story term ids
+    the vocabulary gave each token; Python sees each distinct term once."""
+    n = f.n_tokens
     if not n:
-        return {}, {}
-    bounds = np.array(f.sent_tokens, dtype=np.int64).reshape(-1, 2)
-    los, his = bounds[:, 0], bounds[:, 1]
-    pos = np.arange(n)
-    # sentences are disjoint token ranges in order: a token's sentence is the last one
-    # starting at or before it, if that one reaches it (empty sentences never do)
-    idx = np.searchsorted(los, pos, side="right") - 1
-    inside = (idx >= 0) & (pos < his[np.maximum(idx, 0)]) if len(los) else np.zeros(n, bool)
-    sent = np.where(inside, idx, len(los)).astype(np.float64)
+        return {}, Display(f.text, {}, {})
+    sent_idx = f.token_sentence
+    sent = np.where(sent_idx >= 0, sent_idx, len(f.sent_lo)).astype(np.float64)
     first = np.zeros(n, dtype=bool)
+    los, his = f.sent_lo, f.sent_hi
     first[los[his > los]] = True
     capital = f.upper & ~first
     weight = (1.0 + lead / (1.0 + sent / decay)) * np.where(capital, cap, 1.0)
-    # term ids in order of first occurrence, so the dict below keeps the text's order
-    term_id: dict[str, int] = {}
-    names: list[str] = []
-    of_token: dict[str, int] = {}
-    for tok in dict.fromkeys(f.tokens):
-        term = story_term(tok)
-        if term is None:
-            of_token[tok] = -1
-            continue
-        if term not in term_id:
-            term_id[term] = len(names)
-            names.append(term)
-        of_token[tok] = term_id[term]
-    if not names:
-        return {}, {}
-    tid = np.fromiter(map(of_token.__getitem__, f.tokens), dtype=np.int64, count=n)
+    tid = f.term
     where = np.flatnonzero(tid >= 0)
+    if not len(where):
+        return {}, Display(f.text, {}, {})
     t = tid[where]
+    ids, first_at, inv = np.unique(t, return_index=True, return_inverse=True)
     # bincount adds in token order, as a running sum would
-    tf = np.bincount(t, weights=weight[where], minlength=len(names)).tolist()
-    _, first_at = np.unique(t, return_index=True)
+    tf = np.bincount(inv, weights=weight[where], minlength=len(ids))
+    tf = [1.0 + math.log(v) if v >= 1 else v for v in tf.tolist()]
+    names = list(map(f.terms.__getitem__, ids.tolist()))
     first_pos = f.starts[where[first_at]].tolist()
     cap_where = where[capital[where]]
     cap_terms, cap_at = np.unique(tid[cap_where], return_index=True)
-    cap_pos = dict(zip(cap_terms.tolist(), f.starts[cap_where[cap_at]].tolist()))
-    text = f.text
-    display: dict[str, str] = {}
-    for i, term in enumerate(names):
-        s = first_pos[i]
-        shown = text[s:s + len(term)]
-        if shown.islower() and i in cap_pos:
-            s = cap_pos[i]
-            shown = text[s:s + len(term)]
-        display[term] = shown
-    return ({term: 1.0 + math.log(v) if v >= 1 else v for term, v in zip(names, tf)},
-            display)
+    cap_pos = dict(zip(map(f.terms.__getitem__, cap_terms.tolist()),
+                       f.starts[cap_where[cap_at]].tolist()))
+    return dict(zip(names, tf)), Display(f.text, dict(zip(names, first_pos)), cap_pos)
 
 
 def _day(published: str | None) -> date | None:

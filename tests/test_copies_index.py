@@ -1,0 +1,59 @@
+"""The copies analyser's fast paths give the same answers as the plain ones: a shared
+vocabulary (and its reset), the batched index lookup, and a store indexed by the
+previous index layout."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from narrascope.analysers.copies.features import Vocabulary, features
+
+TEXT_A = """Council approves new tram line for the eastern districts
+
+The city council approved on Monday a new tram line linking the eastern districts with the central station, after two years of consultations with residents.
+
+Transport councillor Mira Olsen said the line would carry about forty thousand passengers a day once it opens. The first trams should run in the spring of the year after next.
+
+Shopkeepers on Canal Street had feared that the works would close the street for months, but the council promised that one lane would stay open throughout."""
+
+TEXT_B = """Fishermen's union rejects quota proposal
+
+The fishermen's union rejected the ministry's proposal for next year's cod quotas on Friday, calling the cuts unfair to small boats.
+
+The union's chair said the proposal would force dozens of family boats out of business. The ministry will meet the union again before the end of the month."""
+
+
+def _same(f, g) -> None:
+    assert np.array_equal(f.starts, g.starts) and np.array_equal(f.ends, g.ends)
+    assert np.array_equal(f.shingles, g.shingles)
+    for x, y in zip(f.band_keys(), g.band_keys()):
+        assert np.array_equal(x, y)
+    assert f.sent_words == g.sent_words
+    assert [f.terms[t] if t >= 0 else None for t in f.term.tolist()] == \
+        [g.terms[t] if t >= 0 else None for t in g.term.tolist()]
+
+
+def test_shared_vocabulary_gives_the_same_features_as_a_fresh_one():
+    vocab = Vocabulary()
+    features(TEXT_B, vocab)  # the vocabulary now knows B's words
+    _same(features(TEXT_A, vocab), features(TEXT_A))
+    _same(features(TEXT_B, vocab), features(TEXT_B))
+
+
+def test_vocabulary_starts_afresh_past_its_limit_and_keeps_older_features_valid():
+    vocab = Vocabulary(limit=10)
+    fb = features(TEXT_B, vocab)
+    terms_before = list(fb.terms)
+    fa = features(TEXT_A, vocab)  # past the limit: a new vocabulary
+    assert fa.terms is not fb.terms and fb.terms == terms_before
+    _same(fa, features(TEXT_A))
+    _same(fb, features(TEXT_B))
+
+
+def test_band_keys_come_from_sentences_with_enough_content_words():
+    f = features(TEXT_A)
+    keys, sents = f.band_keys()
+    assert keys.dtype == np.int64 and len(keys) == len(sents) and len(keys) % 6 == 0
+    # the headline has five content words, the councillor's sentence many more
+    assert set(sents.tolist()) >= {0, 2}
+    assert len(features("Too short. Far too short.").band_keys()[0]) == 0
