@@ -18,7 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import Trainer, register_trainer
-from ..analysers.techniques.features import Hasher, lexicon, span_rows, token_features
+from ..analysers.techniques.features import Hasher, span_rows, token_features
 from ..analysers.techniques.labels import TECHNIQUES
 from ..analysers.techniques.model import DEFAULT_SETTINGS, TechniqueModel, decode
 from ..analysers.techniques.ptc import PTCArticle, read_ptc
@@ -150,10 +150,10 @@ def fit(preps: Sequence[Prepared], options: dict[str, Any], quiet: bool = True) 
     return model
 
 
-def _metrics(model_preds: dict[str, list], preps: Sequence[Prepared],
+def _metrics(model_preds: dict[str, list], arts: Sequence[PTCArticle],
              given: dict[str, list]) -> dict[str, Any]:
-    gold_si = {p.art.id: p.art.spans for p in preps}
-    gold_tc = {p.art.id: p.art.techniques for p in preps}
+    gold_si = {a.id: a.spans for a in arts}
+    gold_tc = {a.id: a.techniques for a in arts}
     si = span_prf(model_preds, gold_si)
     e2e = technique_prf(model_preds, gold_tc)
     tc = classification_micro_f1(given, gold_tc)
@@ -163,7 +163,7 @@ def _metrics(model_preds: dict[str, list], preps: Sequence[Prepared],
         v = tab.get(lab, {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n_pred": 0, "n_gold": 0})
         lines.append(f"{lab:<38} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} "
                      f"{v['n_pred']:6d} {v['n_gold']:6d}")
-    return {"articles": len(preps),
+    return {"articles": len(arts),
             "span_precision": si["precision"], "span_recall": si["recall"], "span_f1": si["f1"],
             "technique_micro_f1_given_spans": tc["f1"],
             "e2e_precision": e2e["precision"], "e2e_recall": e2e["recall"], "e2e_f1": e2e["f1"],
@@ -203,7 +203,7 @@ def cross_validate(preps: Sequence[Prepared], options: dict[str, Any]) -> dict[s
         print(f"fold {f + 1}/{k}: thresholds {model.settings['threshold']}/"
               f"{model.settings['span_threshold']}, "
               f"{time.time() - t0:.0f}s", file=sys.stderr)
-    return {"folds": k, **_metrics(preds, preps, given)}
+    return {"folds": k, **_metrics(preds, [p.art for p in preps], given)}
 
 
 def _prepare_folder(path: str) -> list[Prepared]:
@@ -213,10 +213,81 @@ def _prepare_folder(path: str) -> list[Prepared]:
     return [prepare(a) for a in arts]
 
 
+def held_out_fold(arts: Sequence[PTCArticle], options: dict[str, Any]
+                  ) -> tuple[list[PTCArticle], list[PTCArticle]]:
+    """(training, held-out) articles: fold ``fold`` (1-based) of the ``cv``-fold split
+    that ``--option cv=K`` uses, or (all, []) when no fold is given."""
+    if not options.get("fold"):
+        return list(arts), []
+    k, f = _opt(options, "cv", int), int(options["fold"])
+    if not 1 <= f <= k:
+        raise NarrascopeError(f"fold {f} does not exist; give fold=1..{k} (cv={k})")
+    test = set(_folds(len(arts), k, _opt(options, "seed", int))[f - 1].tolist())
+    return ([a for i, a in enumerate(arts) if i not in test],
+            [a for i, a in enumerate(arts) if i in test])
+
+
+def _read(paths: Sequence[str]) -> list[PTCArticle]:
+    arts = [a for path in paths for a in read_ptc(path)]
+    if not arts:
+        raise NarrascopeError(f"no articles in {', '.join(paths)}")
+    return arts
+
+
+def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]) -> str:
+    """Fine-tune the encoder model (``--option encoder=1``), report its held-out fold
+    with the torch weights and again after the int8 ONNX export, and write the folder."""
+    from .techniques_encoder import export_onnx, fit_encoder
+
+    train_arts, test_arts = held_out_fold(_read(data_paths), options)
+    model = fit_encoder(train_arts, options)
+    if options.get("fold"):
+        model.settings["held_out_fold"] = f"{options['fold']}/{_opt(options, 'cv', int)}"
+    quantize = str(options.get("quantize", "1")) != "0"
+    if test_arts:
+        _print_metrics("held-out fold, fp32 torch", encoder_metrics(model, test_arts))
+    export_onnx(model, out, quantize=quantize)
+    if test_arts:
+        from ..analysers.techniques import load_model
+
+        _print_metrics("held-out fold, ONNX" + (" int8" if quantize else ""),
+                       encoder_metrics(load_model(out), test_arts))
+    return str(out)
+
+
+def _print_metrics(title: str, metrics: dict[str, Any]) -> None:
+    print(f"{title}: " + ", ".join(f"{k} {v:.4f}" for k, v in metrics.items()
+                                   if isinstance(v, float)), file=sys.stderr)
+    print(metrics.get("table", ""), file=sys.stderr)
+
+
+def encoder_metrics(model, arts: Sequence[PTCArticle]) -> dict[str, Any]:
+    """The task's metrics of an encoder model on ``arts``."""
+    preds: dict[str, list] = {}
+    given: dict[str, list] = {}
+    for a in arts:
+        tok = tokenize(a.text)
+        inside, tech = model.word_scores(tok)
+        preds[a.id] = [(*tok.char_span(i, j), lab)
+                       for i, j, lab, _ in model.spans_with_labels(tok, inside, tech)]
+        groups: dict[tuple[int, int], int] = {}
+        for s, e, _ in a.techniques:
+            groups[(s, e)] = groups.get((s, e), 0) + 1
+        keys = list(groups)
+        probs = model.classify(tok, [tok.token_range(s, e) for s, e in keys], tech)
+        given[a.id] = [(s, e, model.labels[int(k)]) for (s, e), row in zip(keys, probs)
+                       for k in np.argsort(-row)[:groups[(s, e)]]]
+    return _metrics(preds, arts, given)
+
+
 def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]) -> str:
-    preps = [p for path in data_paths for p in _prepare_folder(path)]
+    if str(options.get("encoder", "0")) not in ("0", ""):
+        return _train_encoder(data_paths, Path(output) if output else _user_model_dir(), options)
+    preps = [prepare(a) for a in held_out_fold(_read(data_paths), options)[0]]
     model = fit(preps, options, quiet=False)
     model.settings["trained_on_articles"] = len(preps)
+    if options.get("fold"):
+        model.settings["held_out_fold"] = f"{options['fold']}/{_opt(options, 'cv', int)}"
     out = Path(output) if output else _user_model_dir()
     model.save(out)
     return str(out)
@@ -229,14 +300,22 @@ def _user_model_dir() -> Path:
 
 
 def evaluate(data_path: str, model_path: str | None, options: dict[str, Any]) -> dict[str, Any]:
-    preps = _prepare_folder(data_path)
-    if model_path is None and "cv" in options:
-        return cross_validate(preps, options)
+    """Score a model (``-m``, else the shipped one) on a PTC folder, or only on fold
+    ``fold`` of it; with ``cv=K`` and no model, cross-validate the linear model."""
+    if model_path is None and "cv" in options and not options.get("fold"):
+        return cross_validate(_prepare_folder(data_path), options)
     from ..analysers.techniques import load_model
+    from ..analysers.techniques.encoder import EncoderTechniqueModel
 
     model = load_model(model_path)
+    arts = _read([data_path])
+    if options.get("fold"):
+        arts = held_out_fold(arts, options)[1]
+    if isinstance(model, EncoderTechniqueModel):
+        return encoder_metrics(model, arts)
+    preps = [prepare(a) for a in arts]
     preds = next(iter(_predict(model, preps).values()))
-    return _metrics(preds, preps, _classify_given(model, preps))
+    return _metrics(preds, arts, _classify_given(model, preps))
 
 
 register_trainer(Trainer(

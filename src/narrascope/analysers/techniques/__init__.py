@@ -28,13 +28,33 @@ def shipped_model_dir() -> Path:
 
 def load_model(path: str | Path | None = None):
     """The technique model at ``path`` (a folder), else the shipped one."""
+    folder = Path(path) if path else shipped_model_dir()
+    for weights, loader in _LOADERS.items():
+        if (folder / weights).exists():
+            return loader(folder)
+    raise ModelNotFound(f"no technique model in {folder}; train one with "
+                        "`narrascope train techniques PTC_DIR -o FOLDER`")
+
+
+def _load_linear(folder: Path):
     from .model import TechniqueModel
 
-    folder = Path(path) if path else shipped_model_dir()
-    if not (folder / "weights.npz").exists():
-        raise ModelNotFound(f"no technique model in {folder}; train one with "
-                            "`narrascope train techniques PTC_DIR -o FOLDER`")
     return TechniqueModel.load(folder)
+
+
+def _load_encoder(folder: Path):
+    try:
+        from .encoder import EncoderTechniqueModel
+
+        return EncoderTechniqueModel.load(folder)
+    except ImportError as exc:
+        raise ModelNotFound(f"the technique model in {folder} is an ONNX encoder and needs "
+                            f"onnxruntime and tokenizers ({exc.name} is missing): "
+                            "pip install 'narrascope[ml]'") from None
+
+
+#: the weights file that marks each kind of model folder, and how to load it
+_LOADERS = {"encoder.onnx": _load_encoder, "weights.npz": _load_linear}
 
 
 def summary(text: str, spans: Sequence[Span]) -> dict[str, Any]:

@@ -1,0 +1,218 @@
+"""The fine-tuned encoder technique model: a small transformer (all-MiniLM-L6-v2,
+fine-tuned by ``narrascope train techniques ... --option encoder=1``) that scores every
+word piece with P(inside a persuasive span) and a distribution over the techniques.
+
+Inference needs no torch: the encoder is an ONNX file (int8 weights) run with
+onnxruntime, and the word pieces come from the ``tokenizers`` library reading the
+shipped ``tokenizer.json``. Long articles are read in overlapping windows; a word
+piece's scores are averaged over the windows that contain it, then a word takes its
+pieces' mean, so spans always start and end on word boundaries (:mod:`.tokens`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from .model import DEFAULT_SETTINGS, decode
+from .patterns import pattern_spans
+from .tokens import Tokens, tokenize
+
+__all__ = ["EncoderTechniqueModel", "Pieces", "load_tokenizer", "word_pieces", "windows", "pool_words",
+           "ENCODER_SETTINGS", "ONNX_FILE"]
+
+ONNX_FILE = "encoder.onnx"
+
+ENCODER_SETTINGS: dict[str, Any] = {
+    **DEFAULT_SETTINGS,
+    "kind": "encoder",
+    # word pieces per window, [CLS] and [SEP] included, and the step between windows
+    "max_length": 128,
+    "stride": 96,
+    "threshold": 0.3,
+    "span_threshold": 0.5,
+    "max_gap": 1,
+}
+
+
+@dataclass
+class Pieces:
+    """The word pieces of a text: ids and character offsets (no special tokens)."""
+
+    ids: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def load_tokenizer(folder: str | Path):
+    """The word-piece tokenizer of ``folder/tokenizer.json``, with the truncation and
+    padding that file may carry switched off (windows are cut by :func:`windows`)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def word_pieces(tokenizer, text: str) -> Pieces:
+    """Word pieces of ``text`` with their character offsets into ``text``."""
+    enc = tokenizer.encode(text, add_special_tokens=False)
+    offs = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+    return Pieces(np.asarray(enc.ids, dtype=np.int64), offs[:, 0], offs[:, 1])
+
+
+def windows(n: int, max_length: int, stride: int) -> list[tuple[int, int]]:
+    """``[a, b)`` piece ranges covering ``0..n``: at most ``max_length - 2`` pieces each
+    (room for [CLS] and [SEP]), starting every ``stride`` pieces; the last window ends
+    at ``n``."""
+    width = max_length - 2
+    if n <= width:
+        return [(0, n)] if n else []
+    out = [(a, a + width) for a in range(0, n - width, stride)]
+    out.append((n - width, n))
+    return out
+
+
+def batch_ids(pieces: Pieces, spans: list[tuple[int, int]], cls_id: int, sep_id: int,
+              pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``input_ids`` and ``attention_mask`` (int64, padded to the longest window)."""
+    width = max(b - a for a, b in spans) + 2
+    ids = np.full((len(spans), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(spans), width), dtype=np.int64)
+    for r, (a, b) in enumerate(spans):
+        ids[r, 0], ids[r, 1:b - a + 1], ids[r, b - a + 1] = cls_id, pieces.ids[a:b], sep_id
+        mask[r, :b - a + 2] = 1
+    return ids, mask
+
+
+def pool_words(tok: Tokens, pieces: Pieces, piece_scores: np.ndarray) -> np.ndarray:
+    """Per-word scores: the mean of the scores of the pieces inside each word token
+    (a word with no piece, such as an emoji the vocabulary lacks, gets zeros)."""
+    out = np.zeros((len(tok),) + piece_scores.shape[1:], dtype=np.float32)
+    if not len(tok) or not len(pieces):
+        return out
+    # the word each piece falls in: the last word starting at or before the piece
+    w = np.searchsorted(np.asarray(tok.starts), pieces.starts, side="right") - 1
+    ok = (w >= 0) & (pieces.starts < np.asarray(tok.ends)[np.clip(w, 0, None)])
+    counts = np.bincount(w[ok], minlength=len(tok)).astype(np.float32)
+    np.add.at(out, w[ok], piece_scores[ok])
+    nz = counts > 0
+    out[nz] /= counts[nz].reshape((-1,) + (1,) * (out.ndim - 1))
+    return out
+
+
+@dataclass
+class EncoderTechniqueModel:
+    """An ONNX encoder with two heads; :meth:`predict` turns a text into spans."""
+
+    folder: Path
+    labels: tuple[str, ...]
+    settings: dict[str, Any] = field(default_factory=lambda: dict(ENCODER_SETTINGS))
+    #: ``run(input_ids, attention_mask) -> (P(inside), technique probabilities)``;
+    #: None: the folder's ONNX file through onnxruntime (training passes a torch module)
+    run: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
+
+    def __post_init__(self) -> None:
+        self.tokenizer = load_tokenizer(self.folder)
+        self.cls_id = self.tokenizer.token_to_id("[CLS]")
+        self.sep_id = self.tokenizer.token_to_id("[SEP]")
+        if self.run is None:
+            self.run = self._onnx_runner()
+
+    def _onnx_runner(self):
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = int(self.settings.get("threads", 1))
+        opts.inter_op_num_threads = 1
+        session = ort.InferenceSession(str(self.folder / ONNX_FILE), opts,
+                                       providers=["CPUExecutionProvider"])
+
+        def run(ids: np.ndarray, mask: np.ndarray):
+            return session.run(None, {"input_ids": ids, "attention_mask": mask})
+
+        return run
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "EncoderTechniqueModel":
+        folder = Path(folder)
+        meta = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+        return cls(folder, tuple(meta["labels"]), {**ENCODER_SETTINGS, **meta["settings"]})
+
+    # -- inference -----------------------------------------------------------------
+    def piece_scores(self, pieces: Pieces) -> tuple[np.ndarray, np.ndarray]:
+        """P(inside) (n,) and technique probabilities (n, labels) of every piece."""
+        n = len(pieces)
+        inside = np.zeros(n, dtype=np.float32)
+        tech = np.zeros((n, len(self.labels)), dtype=np.float32)
+        spans = windows(n, int(self.settings["max_length"]), int(self.settings["stride"]))
+        if not spans:
+            return inside, tech
+        seen = np.zeros(n, dtype=np.float32)
+        batch = int(self.settings.get("batch_size", 16))
+        for k in range(0, len(spans), batch):
+            part = spans[k:k + batch]
+            ids, mask = batch_ids(pieces, part, self.cls_id, self.sep_id)
+            p_in, p_tech = self.run(ids, mask)
+            for r, (a, b) in enumerate(part):
+                inside[a:b] += p_in[r, 1:b - a + 1]
+                tech[a:b] += p_tech[r, 1:b - a + 1]
+                seen[a:b] += 1
+        seen = np.maximum(seen, 1)
+        return inside / seen, tech / seen[:, None]
+
+    def word_scores(self, tok: Tokens) -> tuple[np.ndarray, np.ndarray]:
+        """P(inside) per word token and technique probabilities per word token."""
+        pieces = word_pieces(self.tokenizer, tok.text)
+        inside, tech = self.piece_scores(pieces)
+        return pool_words(tok, pieces, inside), pool_words(tok, pieces, tech)
+
+    def decode(self, tok: Tokens, probs: np.ndarray) -> list[tuple[int, int, float]]:
+        st = self.settings
+        return decode(tok, probs, float(st["threshold"]), int(st["max_gap"]),
+                      int(st["min_tokens"]), float(st["span_threshold"]))
+
+    def spans_with_labels(self, tok: Tokens, inside: np.ndarray, tech: np.ndarray
+                          ) -> list[tuple[int, int, str, float]]:
+        """Token spans ``(i, j, label, score)``: the technique is the arg-max of the
+        span's mean technique distribution; score = P(span) × P(technique | span)."""
+        out = []
+        for i, j, p in self.decode(tok, inside):
+            dist = tech[i:j].mean(axis=0)
+            k = int(dist.argmax())
+            out.append((i, j, self.labels[k], p * float(dist[k])))
+        return out
+
+    def classify(self, tok: Tokens, spans: list[tuple[int, int]],
+                 tech: np.ndarray | None = None) -> np.ndarray:
+        """Technique probabilities (len(spans), len(labels)) for token spans."""
+        if tech is None:
+            tech = self.word_scores(tok)[1]
+        if not spans:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return np.stack([tech[i:j].mean(axis=0) if j > i else tech[i:i + 1].mean(axis=0)
+                         for i, j in spans])
+
+    def predict(self, text: str) -> list[tuple[int, int, str, float]]:
+        """Technique spans ``(start, end, label, score)`` (character offsets, end
+        exclusive), plus the whataboutism cue patterns where the model has none."""
+        tok = tokenize(text)
+        if not len(tok):
+            return []
+        inside, tech = self.word_scores(tok)
+        out = [(*tok.char_span(i, j), lab, score)
+               for i, j, lab, score in self.spans_with_labels(tok, inside, tech)]
+        if self.settings.get("patterns", True):
+            for s, e, lab, score in pattern_spans(tok):
+                if not any(lab == o[2] and o[0] < e and s < o[1] for o in out):
+                    out.append((s, e, lab, score))
+            out.sort()
+        return out

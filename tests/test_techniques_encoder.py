@@ -1,0 +1,157 @@
+"""The fine-tuned encoder path of the techniques analyser: windows and word pooling,
+fine-tuning a tiny randomly initialised BERT on the fixture corpus, its ONNX export
+(fp32 and int8) against the torch module, and the analyser and evaluation on the
+exported folder. Nothing big is trained: the encoder has 2 layers 32 wide."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from support import FIXTURES
+from narrascope.analysers.techniques import TECHNIQUES, TechniquesAnalyser, load_model
+from narrascope.analysers.techniques.encoder import (EncoderTechniqueModel, Pieces, pool_words,
+                                                     windows, word_pieces)
+from narrascope.analysers.techniques.ptc import read_ptc
+from narrascope.analysers.techniques.tokens import tokenize
+from narrascope.model import Document, Result, doc_id_for
+
+PTC = FIXTURES / "techniques"
+
+
+@pytest.mark.parametrize("n,max_length,stride", [(0, 10, 6), (5, 10, 6), (8, 10, 6),
+                                                 (9, 10, 6), (40, 10, 6), (41, 12, 10)])
+def test_windows_cover_every_piece_and_fit(n, max_length, stride):
+    spans = windows(n, max_length, stride)
+    covered = np.zeros(n, dtype=int)
+    for a, b in spans:
+        assert 0 <= a < b <= n and b - a <= max_length - 2
+        covered[a:b] += 1
+    assert (covered >= 1).all()
+    if n:
+        assert spans[0][0] == 0 and spans[-1][1] == n
+
+
+def test_pool_words_averages_the_pieces_inside_each_word():
+    tok = tokenize("Unbelievable lies, again.")
+    # pieces: "un" "##believ" "##able" | "lies" | "," | "again" | "."
+    starts = np.array([0, 2, 8, 13, 17, 19, 24])
+    ends = np.array([2, 8, 12, 17, 18, 24, 25])
+    pieces = Pieces(np.zeros(7, dtype=np.int64), starts, ends)
+    scores = np.array([0.9, 0.6, 0.3, 0.8, 0.0, 0.2, 0.1], dtype=np.float32)
+    words = pool_words(tok, pieces, scores)
+    assert tok.words == ["Unbelievable", "lies", ",", "again", "."]
+    assert np.allclose(words, [0.6, 0.8, 0.0, 0.2, 0.1])
+    two = pool_words(tok, pieces, np.stack([scores, 1 - scores], axis=1))
+    assert two.shape == (5, 2) and np.allclose(two.sum(axis=1), 1)
+
+
+@pytest.fixture(scope="module")
+def tiny_base(tmp_path_factory):
+    """A randomly initialised 2-layer, 32-wide BERT with a word-piece vocabulary learned
+    from the fixture articles, saved the way Hugging Face models are."""
+    pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
+
+    folder = tmp_path_factory.mktemp("tiny_bert")
+    tk = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tk.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tk.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    texts = [a.text for a in read_ptc(PTC)]
+    tk.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=400, special_tokens=special))
+    tk.post_processor = processors.BertProcessing(("[SEP]", tk.token_to_id("[SEP]")),
+                                                  ("[CLS]", tk.token_to_id("[CLS]")))
+    tk.enable_truncation(64)  # the model must switch this off to see whole articles
+    tk.save(str(folder / "tokenizer.json"))
+    config = transformers.BertConfig(vocab_size=tk.get_vocab_size(), hidden_size=32,
+                                     num_hidden_layers=2, num_attention_heads=2,
+                                     intermediate_size=64, max_position_embeddings=64)
+    transformers.BertModel(config).save_pretrained(str(folder))
+    return folder
+
+
+OPTIONS = {"epochs": "3", "lr": "1e-3", "batch_size": "4", "train_stride": "24",
+           "max_length": "32", "stride": "24", "val_share": "0.34", "bf16": "0"}
+
+
+@pytest.fixture(scope="module")
+def tuned(tiny_base):
+    from narrascope.train.techniques_encoder import fit_encoder
+
+    return fit_encoder(read_ptc(PTC), {**OPTIONS, "base": str(tiny_base)}, quiet=True)
+
+
+def test_fine_tuned_model_keeps_labels_and_chosen_thresholds(tuned):
+    assert set(tuned.labels) <= set(TECHNIQUES) and len(tuned.labels) >= 2
+    st = tuned.settings
+    assert 0 < st["threshold"] <= st["span_threshold"] < 1
+    assert st["max_length"] == 32 and st["trained_on_articles"] == 4
+
+
+def test_onnx_export_matches_torch(tuned, tmp_path):
+    from narrascope.train.techniques_encoder import export_onnx
+
+    text = read_ptc(PTC)[2].text
+
+    def pieces_of(model):
+        return model.piece_scores(word_pieces(model.tokenizer, text))
+
+    ref_in, ref_tech = pieces_of(tuned)
+    assert len(ref_in) > 32  # several windows
+    fp32 = EncoderTechniqueModel.load(export_onnx(tuned, tmp_path / "fp32", quantize=False))
+    got_in, got_tech = pieces_of(fp32)
+    assert np.abs(got_in - ref_in).max() < 1e-4 and np.abs(got_tech - ref_tech).max() < 1e-4
+    int8 = EncoderTechniqueModel.load(export_onnx(tuned, tmp_path / "int8"))
+    q_in, q_tech = pieces_of(int8)
+    assert np.abs(q_in - ref_in).max() < 0.2
+    assert np.allclose(q_tech.sum(axis=1), 1, atol=1e-3)
+
+
+@pytest.fixture(scope="module")
+def encoder_folder(tiny_base, tmp_path_factory):
+    """The fixture corpus through `narrascope train techniques ... encoder=1`, fold 1 of 3
+    held out (the command also scores that fold before and after the int8 export)."""
+    from narrascope.train import get_trainer
+
+    out = tmp_path_factory.mktemp("enc") / "techniques"
+    options = {**OPTIONS, "encoder": "1", "base": str(tiny_base), "fold": "1", "cv": "3"}
+    get_trainer("techniques").train([str(PTC)], str(out), options)
+    return out
+
+
+def test_training_command_writes_an_onnx_folder_without_pickles(encoder_folder):
+    assert sorted(p.name for p in encoder_folder.iterdir()) == [
+        "encoder.onnx", "settings.json", "tokenizer.json"]
+    meta = json.loads((encoder_folder / "settings.json").read_text())
+    assert meta["settings"]["kind"] == "encoder" and meta["settings"]["quantized"] is True
+    assert meta["settings"]["held_out_fold"] == "1/3"
+    assert isinstance(load_model(encoder_folder), EncoderTechniqueModel)
+
+
+def test_evaluate_scores_only_the_held_out_fold(encoder_folder):
+    from narrascope.train import get_trainer
+
+    m = get_trainer("techniques").evaluate(str(PTC), str(encoder_folder), {"fold": "1", "cv": "3"})
+    assert m["articles"] == 2
+    assert 0 <= m["span_f1"] <= 1 and 0 <= m["e2e_f1"] <= m["span_f1"] + 1e-9
+    assert "Loaded_Language" in m["table"]
+
+
+def test_analyser_spans_from_the_encoder_round_trip(encoder_folder):
+    analyser = TechniquesAnalyser(encoder_folder)
+    analyser.model.settings.update(threshold=0.0, span_threshold=0.0)  # spans for sure
+    text = (PTC / "train-articles" / "article9004.txt").read_text()
+    doc = Document(doc_id_for(text), text, language="en")
+    result = analyser.analyse([doc], [{}])[0]
+    assert result.spans
+    for item, span in zip(analyser.to_json(doc, result)["techniques"], result.spans):
+        assert item["text"] == text[span.start:span.end]
+        assert item["text"] == item["text"].strip() and item["text"][0].isalnum()
+        assert item["label"] in TECHNIQUES and 0 <= item["score"] <= 1
+    assert Result.from_dict(json.loads(json.dumps(result.to_dict()))) == result
+    empty = analyser.analyse([Document("e", "", language="en")], [{}])[0]
+    assert not empty.spans
