@@ -162,3 +162,25 @@ def test_shipped_model_per_language(lang):
     # only label names in the string table: no training text ships with a model
     strings = json.loads((path / "vocab" / "strings.json").read_text(encoding="utf-8"))
     assert set(strings) <= {"PER", "ORG", "LOC", "MISC"}
+
+
+def test_gazetteer_index_finds_what_a_scan_finds(tmp_path):
+    """The prefix index (6, 2 or 1 fixed leading characters) must not lose a variant:
+    every variant kind is found where a plain scan of all variants finds it."""
+    from narrascope.analysers.entities.rules import LanguageRules, _prefixes
+
+    assert _prefixes("[Rr]ussos", 2) == {"Ru", "ru"}
+    assert _prefixes("the Kremlin", 6) == {"the Kr"}
+    assert _prefixes("U\\.S\\.", 6) is None and _prefixes("U\\.S\\.", 2) == {"U."}
+    assert _prefixes("K?yiv", 2) is None
+    (tmp_path / "xx.tsv").write_text(
+        "GPE\tKyiv\tKyiv|Kiev\nORG\tKremlin\tthe Kremlin\nGPE\tUnited States\tU\\.S\\.|US|"
+        "the United States\nORG\tAzov\t[Aa]zov\\w*\nGPE\tA\tA\n", encoding="utf-8")
+    rules = LanguageRules("xx")
+    rules._load_gazetteer(tmp_path / "xx.tsv")
+    text = ("The Kremlin and the United States met the Kremlin in Kiev; US and U.S. "
+            "troops, azovs and A. Kyivan")
+    found = [(text[c.start:c.end], c.canonical) for c in rules.find_gazetteer(text)]
+    assert found == [("The Kremlin", "Kremlin"), ("the United States", "United States"),
+                     ("the Kremlin", "Kremlin"), ("Kiev", "Kyiv"), ("US", "United States"),
+                     ("U.S.", "United States"), ("azovs", "Azov"), ("A", "A")]

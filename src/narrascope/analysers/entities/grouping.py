@@ -26,12 +26,15 @@ _ENDINGS = re.compile(r"(?:ого|его|ому|ему|ыми|ими|ой|ей|�
                       r"та|то|те|ът|ят|а|я|у|ю|е|ы|и)$")
 INFLECTED = {"ru", "bg"}
 _WORD = re.compile(r"[\w’'\-.]+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_ARTICLE_OR_POSSESSIVE = re.compile(r"^(?:the|The)\s+|['’]s$")
+_SPACES = re.compile(r"\s+")
 _STOP = {"the", "of", "and", "for", "de", "da", "do", "das", "dos", "e", "и", "на", "по"}
 
 
 def word_key(word: str, lang: str) -> str:
     """A comparison key for one word: lower-cased, case endings stripped in ru/bg."""
-    w = re.sub(r"['’]s$", "", word).lower().strip(".")
+    w = _POSSESSIVE.sub("", word).lower().strip(".")
     if lang in INFLECTED and len(w) > 5:
         stem = _ENDINGS.sub("", w)
         if len(stem) >= 4:
@@ -51,7 +54,7 @@ class _Entity:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"^(?:the|The)\s+|['’]s$", "", text)).strip()
+    return _SPACES.sub(" ", _ARTICLE_OR_POSSESSIVE.sub("", text)).strip()
 
 
 def _acronym(name: str) -> str:
@@ -78,14 +81,22 @@ def group_mentions(text: str, chosen: list[Candidate], rules: LanguageRules,
         entities.append(ent)
         return ent
 
+    keys: dict[str, str] = {}  # word -> word_key, for this article
+
+    def key_of(word: str) -> str:
+        k = keys.get(word)
+        if k is None:
+            k = keys[word] = word_key(word, lang)
+        return k
+
     order = sorted(range(len(chosen)), key=lambda i: (-len(_WORD.findall(
-        text[chosen[i].start:chosen[i].end])), chosen[i].start))
+        text, chosen[i].start, chosen[i].end)), chosen[i].start))
     for i in order:
         c = chosen[i]
         surface = _clean(text[c.start:c.end])
         canonical = c.canonical or rules.variant_canonical.get(surface)
-        words = [word_key(w, lang) for w in _WORD.findall(canonical if c.type == "PER" and
-                                                          canonical else surface)]
+        words = [key_of(w) for w in _WORD.findall(canonical if c.type == "PER" and
+                                                  canonical else surface)]
         if c.type == "PER":
             # people group by name words, whether the gazetteer knows them or not
             ent = _match_person(entities, words, c.start, assigned, chosen)

@@ -37,6 +37,9 @@ _NON_GPE = re.compile(r"\b(?:River|Sea|Ocean|Lake|Gulf|Strait|Bay|Mountains?|Mou
 #: adjectives ("German") name no actor on their own, and the group rule covers "German troops".
 _NORP_LIKE = re.compile(r"^(?:[A-Z][a-z]+(?:ans|ese|is|ks|ts|ps|rs|ns|ites|ists)|Poles|Jews|"
                         r"Arabs|Kurds|Serbs|Turks|Croats|Czechs|Slovaks|Swedes|Finns|Danes|Scots)$")
+_WORD_START = re.compile(r"(?<![\w\-])\w")
+_ENDING_AT = re.compile(r"\w*")
+_WORD_AFTER = re.compile(r"[\w\-]")
 _LEADING = re.compile(r"^(?:the|The|a|A|Neither|Either|Both|And|But|Meanwhile|While|As|If)\s+")
 #: Capitalised words the model sometimes takes for a one-word name at a sentence start.
 _NOT_NAMES = frozenset("""Moreover However Meanwhile Details Also According Earlier Later
@@ -193,12 +196,36 @@ def repeat_names(text: str, chosen: list[Candidate], lang: str = "en") -> list[C
         return []
     # In Russian and Bulgarian a name also occurs with a case ending ("Лаврова").
     stems = {(_stem(f) if inflected else f): c for f, c in forms.items()}
-    ending = r"\w{0,3}" if inflected else ""
-    pat = re.compile(r"(?<![\w\-])(" + "|".join(map(re.escape, sorted(stems, key=len,
-                                                                        reverse=True)))
-                     + r")" + ending + r"(?![\w\-])")
-    return [Candidate(m.start(), m.end(), stems[m.group(1)].type, "model")
-            for m in pat.finditer(text)]
+    ending = 3 if inflected else 0
+    # Stems by their first three characters, longest first: each word start is looked up
+    # once instead of compiling an alternation of this article's names.
+    by_prefix: dict[str, list[str]] = {}
+    for stem in sorted(stems, key=len, reverse=True):
+        by_prefix.setdefault(stem[:3], []).append(stem)
+    out, pos = [], 0
+    for w in _WORD_START.finditer(text):
+        start = w.start()
+        if start < pos:
+            continue
+        for stem in by_prefix.get(text[start:start + 3], ()):
+            end = _name_end(text, start, stem, ending)
+            if end:
+                out.append(Candidate(start, end, stems[stem].type, "model"))
+                pos = end
+                break
+    return out
+
+
+def _name_end(text: str, start: int, stem: str, ending: int) -> int:
+    """Where ``stem`` plus at most ``ending`` word characters ends as a whole word at
+    ``start``, or 0 when it does not occur there."""
+    if not text.startswith(stem, start):
+        return 0
+    end = start + len(stem)
+    m = _ENDING_AT.match(text, end, min(end + ending, len(text))) if ending else None
+    if m:
+        end = m.end()
+    return 0 if _WORD_AFTER.match(text, end) else end
 
 
 def _stem(word: str) -> str:

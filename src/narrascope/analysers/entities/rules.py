@@ -39,9 +39,6 @@ class Candidate:
     head_start: int = -1
 
 
-_WORD_START = re.compile(r"(?<![\w\-])\w")
-
-
 def _split_top(variants: str) -> list[str]:
     """Split on the ``|`` that are outside parentheses and brackets."""
     out, depth, cur, esc, in_class = [], 0, [], False, False
@@ -80,6 +77,36 @@ def _first_chars(variant: str) -> str:
     return variant[0]
 
 
+#: Gazetteer variants are indexed by their first 6, 2 or 1 characters, whichever are fixed.
+_PREFIX_LENGTHS = (6, 2, 1)
+_LITERAL = re.compile(r"\\\W|[^\\\[\](){}.^$*+?|]")
+_CLASS = re.compile(r"\[([^\]\\\-^]+)\]")
+
+
+def _prefixes(variant: str, n: int) -> set[str] | None:
+    """The ``n``-character strings a variant can begin with, or None when its first ``n``
+    characters are not each a plain character or a ``[..]`` class of plain characters."""
+    sets: list[str] = []
+    pos = 0
+    while len(sets) < n:
+        lit = _LITERAL.match(variant, pos)
+        cls = None if lit else _CLASS.match(variant, pos)
+        if lit:
+            sets.append(lit.group()[-1])
+            pos = lit.end()
+        elif cls:
+            sets.append(cls.group(1))
+            pos = cls.end()
+        else:
+            return None
+        if variant[pos:pos + 1] and variant[pos:pos + 1] in "?*{+":
+            return None
+    out = [""]
+    for chars in sets:
+        out = [p + c for p in out for c in chars]
+    return set(out)
+
+
 def _alternation(patterns: list[str]) -> str:
     return "|".join(sorted(patterns, key=len, reverse=True))
 
@@ -90,7 +117,10 @@ class LanguageRules:
 
     language: str
     entries: list[tuple[str, str]] = field(default_factory=list)  # (type, canonical)
-    gazetteer_by_char: dict[str, re.Pattern] = field(default_factory=dict)
+    #: (prefix length, patterns by a word's prefix of that length), longest first
+    gazetteer_tables: list[tuple[int, dict[str, re.Pattern]]] = field(default_factory=list)
+    #: the word starts whose first character has a gazetteer pattern (the others are skipped)
+    gazetteer_starts: re.Pattern | None = None
     titles: re.Pattern | None = None
     groups: re.Pattern | None = None
     regime: re.Pattern | None = None
@@ -110,29 +140,54 @@ class LanguageRules:
         return rules
 
     def _load_gazetteer(self, path: Path) -> None:
-        by_char: dict[str, list[tuple[str, int]]] = {}
+        variants: list[tuple[str, int]] = []  # (pattern, entry), in file order
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            kind, canonical, variants = line.split("\t")
+            kind, canonical, alternatives = line.split("\t")
             idx = len(self.entries)
             self.entries.append((kind, canonical))
-            alts = _split_top(variants)
+            alts = _split_top(alternatives)
             # "the Kremlin" is also "The Kremlin" at the start of a sentence
             alts += ["T" + v[1:] for v in alts if v.startswith("the ")]
             for v in alts:
                 plain = v.replace("\\.", ".")
                 if re.fullmatch(r"[\w .'’\-]+", plain):
                     self.variant_canonical[plain] = canonical
-                for ch in _first_chars(v):
-                    by_char.setdefault(ch, []).append((v, idx))
-        # One pattern per first character, longest variants first ("the United States"
-        # before "the"): matching is tried only at word starts, with the pattern of the
-        # word's first character, which keeps a large gazetteer cheap.
-        for ch, alts in by_char.items():
-            alts.sort(key=lambda a: len(a[0]), reverse=True)
-            groups = "|".join(f"(?P<g{i}_{n}>{v})" for n, (v, i) in enumerate(alts))
-            self.gazetteer_by_char[ch] = re.compile(rf"(?:{groups})(?![\w\-])")
+                variants.append((v, idx))
+        self._index_gazetteer(variants)
+
+    def _index_gazetteer(self, variants: list[tuple[str, int]]) -> None:
+        """Patterns by a word's first characters, longest variants first ("the United
+        States" before "the"). Matching is tried only at word starts, with the one pattern
+        that holds every variant able to begin with that word's first six characters
+        (or two, or one, for variants with fewer fixed leading characters), which keeps a
+        large gazetteer cheap: "the" is not tested against every "the ..." variant."""
+        keyed: list[dict[str, list[int]]] = [{} for _ in _PREFIX_LENGTHS]
+        for n, (v, _) in enumerate(variants):
+            for table, length in zip(keyed, _PREFIX_LENGTHS):
+                keys = _prefixes(v, length) if length > 1 else set(_first_chars(v))
+                if keys:
+                    for key in keys:
+                        table.setdefault(key, []).append(n)
+                    break
+
+        def compile_(members: list[int]) -> re.Pattern:
+            # file order among variants of one length, as a stable sort by length keeps it
+            ordered = sorted(set(members), key=lambda n: (-len(variants[n][0]), n))
+            groups = "|".join(f"(?P<g{variants[n][1]}_{n}>{variants[n][0]})" for n in ordered)
+            return re.compile(rf"(?:{groups})(?![\w\-])")
+
+        self.gazetteer_tables = []
+        for i, (table, length) in enumerate(zip(keyed, _PREFIX_LENGTHS)):
+            # a longer key's pattern also holds the variants of its shorter keys
+            self.gazetteer_tables.append((length, {key: compile_(ns + [
+                n for shorter, slen in zip(keyed[i + 1:], _PREFIX_LENGTHS[i + 1:])
+                for n in shorter.get(key[:slen], [])]) for key, ns in table.items()}))
+        firsts = {key[0] for table in keyed for key in table}
+        firsts_class = "".join(re.escape(ch) for ch in sorted(firsts) if re.match(r"\w", ch))
+        self.gazetteer_starts = (re.compile(rf"(?<![\w\-])[{firsts_class}]")
+                                 if firsts_class else None)
 
     def _load_rules(self, spec: dict) -> None:
         self.capitalised = bool(spec.get("capitalised", True))
@@ -162,14 +217,19 @@ class LanguageRules:
 
     def find_gazetteer(self, text: str) -> list[Candidate]:
         out: list[Candidate] = []
-        if not self.gazetteer_by_char:
+        if self.gazetteer_starts is None:
             return out
-        table, pos = self.gazetteer_by_char, 0
-        for w in _WORD_START.finditer(text):
-            if w.start() < pos:
+        tables, pos = self.gazetteer_tables, 0
+        for w in self.gazetteer_starts.finditer(text):
+            at = w.start()
+            if at < pos:
                 continue
-            pat = table.get(text[w.start()])
-            m = pat.match(text, w.start()) if pat else None
+            pat = None
+            for length, table in tables:
+                pat = table.get(text[at:at + length])
+                if pat is not None:
+                    break
+            m = pat.match(text, at) if pat else None
             if m:
                 kind, canonical = self.entries[int(m.lastgroup[1:].split("_")[0])]
                 if canonical == "=":  # a pattern for a family of names: each is its own
