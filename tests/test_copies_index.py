@@ -57,3 +57,55 @@ def test_band_keys_come_from_sentences_with_enough_content_words():
     # the headline has five content words, the councillor's sentence many more
     assert set(sents.tolist()) >= {0, 2}
     assert len(features("Too short. Far too short.").band_keys()[0]) == 0
+
+
+def _articles():
+    from test_copies import BOILERPLATE, BRIDGE, HARBOUR, REWRITE, SAME_TOPIC, _doc
+
+    body = HARBOUR.split("\n\n", 1)[1]
+    return [_doc(HARBOUR, "2024-03-05"), _doc(SAME_TOPIC), _doc(BOILERPLATE + body),
+            _doc(BRIDGE, "2024-03-07"), _doc(REWRITE), _doc(TEXT_A), _doc(TEXT_B)]
+
+
+def _update(store, docs, batch_size: int):
+    from narrascope.analysers.copies import CopiesAnalyser
+
+    for d in docs:
+        store.add_document(d)
+    analyser = CopiesAnalyser()
+    analyser.batch_size = batch_size
+    results, relations = analyser.update(store, [d.id for d in docs], quiet=True)
+    store.add_results(results)
+    stories = dict(store.db.execute("SELECT doc_id, story FROM copies_docs"))
+    return sorted((r.a, r.b, r.kind, r.score) for r in relations), stories
+
+
+def test_batch_lookup_sees_what_one_article_at_a_time_sees(store, tmp_path):
+    from narrascope.store import Store
+
+    docs = _articles()
+    one_by_one = _update(store, docs, batch_size=1)
+    for size in (3, 1000):  # stored and in-batch candidates mixed; all in one batch
+        with Store(tmp_path / f"batched{size}.db") as other:
+            batched = _update(other, docs, batch_size=size)
+        assert batched == one_by_one
+    kinds = {k for _, _, k, _ in batched[0]}
+    assert kinds == {"duplicate", "partial", "rewrite"}
+
+
+def test_candidates_batch_equals_lookups_made_after_each_insert(store):
+    from narrascope.analysers.copies.index import CopyIndex
+
+    docs = _articles()
+    for d in docs:
+        store.add_document(d)
+    keys = [features(d.text).band_keys() for d in docs]
+    index = CopyIndex(store.db)
+    with store.db:
+        batched = index.candidates_batch(keys)
+        sequential = []
+        for d, (k, s) in zip(docs, keys):
+            sequential.append(index.candidates(k, s))
+            index.add(d.id, d.published, k)
+    assert batched == sequential
+    assert any(batched)  # the copies do find their originals

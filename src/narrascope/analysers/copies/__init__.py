@@ -45,9 +45,55 @@ def _entry(other: str, m: Match, role: str, mine_first: bool) -> dict[str, Any]:
     return {"id": other, "kind": m.kind, "score": m.score, "role": role, "spans": spans}
 
 
+class _Run:
+    """What one ``update`` call accumulates: the results it will return (read from the
+    store the first time an article's links change), the relations found, and the
+    stored articles already loaded and featurised."""
+
+    #: stored articles kept featurised between batches
+    keep = 5000
+
+    def __init__(self, store, name: str, version: str):
+        self.store, self.name, self.version = store, name, version
+        self.pending: dict[str, dict[str, Any]] = {}
+        self.relations: list[Relation] = []
+        self._cache: dict[str, tuple[Document, Features]] = {}
+
+    def data_of(self, doc_id: str) -> dict[str, Any]:
+        if doc_id not in self.pending:
+            old = self.store.get_result(doc_id, self.name, self.version)
+            self.pending[doc_id] = ({"copies": list(old.data.get("copies", ())),
+                                     "story": old.data.get("story")} if old else
+                                    {"copies": [], "story": None})
+        return self.pending[doc_id]
+
+    def documents(self, doc_ids: Sequence[str]) -> dict[str, Document]:
+        """The stored documents of ``doc_ids`` (those that exist), by id."""
+        out: dict[str, Document] = {}
+        for i in range(0, len(doc_ids), 500):
+            part = list(doc_ids[i:i + 500])
+            out.update((d.id, d) for d in self.store.iter_documents(
+                where="id IN (%s)" % ",".join("?" * len(part)), params=part, order="id"))
+        return out
+
+    def stored(self, index: CopyIndex, seqs: list[int], vocabulary: Vocabulary
+               ) -> dict[int, tuple[Document, Features]]:
+        """Indexed articles by sequence number, with their features."""
+        ids = index.doc_ids(seqs)
+        if len(self._cache) > self.keep:
+            self._cache.clear()
+        missing = self.documents([d for d in ids.values() if d not in self._cache])
+        for d in missing.values():
+            self._cache[d.id] = (d, features(d.text, vocabulary))
+        return {s: self._cache[d] for s, d in ids.items() if d in self._cache}
+
+
 @register("copies", "1", scope="corpus",
           description="duplicates, excerpts and rewrites across the corpus; story clusters")
 class CopiesAnalyser:
+    #: articles matched and indexed together (one SQL pass and one set of sorts)
+    batch_size = 1000
+
     def __init__(self, thresholds: Thresholds | None = None, story_threshold: float = 0.2,
                  background: str | None = None):
         self.thresholds = thresholds or Thresholds()
@@ -68,56 +114,58 @@ class CopiesAnalyser:
                ) -> tuple[list[Result], list[Relation]]:
         """Index the articles of ``doc_ids`` not indexed yet, each matched against all
         indexed before it; return the results of every article whose links or story
-        changed, and the copy relations found (``a`` is the source, ``b`` the copy)."""
+        changed, and the copy relations found (``a`` is the source, ``b`` the copy).
+
+        Articles go through in batches of ``batch_size``: one index lookup, one load of
+        the stored articles they may copy and one index write per batch, then each
+        article in turn is compared with its candidates and put in a story."""
         from ...pipeline import progress
 
         db = store.db
         index = CopyIndex(db)
         stories = StoryIndex(db, background=self.background, threshold=self.story_threshold)
-        pending: dict[str, dict[str, Any]] = {}
-        relations: list[Relation] = []
-        cache: dict[str, Features] = {}
-
-        def data_of(doc_id: str) -> dict[str, Any]:
-            if doc_id not in pending:
-                old = store.get_result(doc_id, self.name, self.version)
-                pending[doc_id] = ({"copies": list(old.data.get("copies", ())),
-                                    "story": old.data.get("story")} if old else
-                                   {"copies": [], "story": None})
-            return pending[doc_id]
-
-        def feats(doc: Document) -> Features:
-            if doc.id not in cache:
-                if len(cache) > 5000:
-                    cache.clear()
-                cache[doc.id] = features(doc.text, self._vocabulary)
-            return cache[doc.id]
-
-        todo = [d for d in dict.fromkeys(doc_ids) if index.seq_of(d) is None]
+        run = _Run(store, self.name, self.version)
+        wanted = list(dict.fromkeys(doc_ids))
+        done = index.indexed(wanted)
+        todo = [d for d in wanted if d not in done]
+        bar = progress(total=len(todo), quiet=quiet, desc="copies", unit="art")
         with db:
-            for doc_id in progress(todo, quiet=quiet, desc="copies", unit="art"):
-                doc = store.get_document(doc_id)
-                if doc is None:
-                    continue
-                f = feats(doc)
-                keys, sent_ids = f.band_keys()
-                cands = index.candidates(keys, sent_ids)
-                ids = index.doc_ids([s for s, _ in cands])
-                links: list[tuple[Document, Match]] = []
-                for seq, _ in cands:
-                    other = store.get_document(ids[seq])
-                    m = classify(f, feats(other), self.thresholds) if other else None
-                    if m is not None:
-                        links.append((other, m))
-                seq = index.add(doc.id, doc.published, keys)
-                data_of(doc.id)
-                for other, m in links:
-                    relations.append(self._link(doc, other, m, data_of))
-                self._story(doc, f, seq, links, index, stories, data_of)
-            index.flush()
+            for i in range(0, len(todo), self.batch_size):
+                part = todo[i:i + self.batch_size]
+                self._batch(run, part, index, stories)
+                bar.update(len(part))
             stories.flush()
-        results = [Result(self.name, self.version, d, data=data) for d, data in pending.items()]
-        return results, relations
+        bar.close()
+        results = [Result(self.name, self.version, d, data=data)
+                   for d, data in run.pending.items()]
+        return results, run.relations
+
+    def _batch(self, run: "_Run", doc_ids: list[str], index: CopyIndex,
+               stories: StoryIndex) -> None:
+        docs = run.documents(doc_ids)
+        batch = [docs[d] for d in doc_ids if d in docs]
+        if not batch:
+            return
+        feats = [features(d.text, self._vocabulary) for d in batch]
+        keys = [f.band_keys() for f in feats]
+        cands = index.candidates_batch(keys)
+        seqs = index.add_batch([(d.id, d.published) for d in batch], [k for k, _ in keys])
+        first = seqs[0]
+        stored = run.stored(index, sorted({s for c in cands for s, _ in c if s < first}),
+                            self._vocabulary)
+        for j, (doc, f, seq) in enumerate(zip(batch, feats, seqs)):
+            links: list[tuple[Document, Match]] = []
+            for s, _ in cands[j]:
+                other = (batch[s - first], feats[s - first]) if s >= first else stored.get(s)
+                if other is None:
+                    continue
+                m = classify(f, other[1], self.thresholds)
+                if m is not None:
+                    links.append((other[0], m))
+            run.data_of(doc.id)
+            for other_doc, m in links:
+                run.relations.append(self._link(doc, other_doc, m, run.data_of))
+            self._story(doc, f, seq, links, index, stories, run.data_of)
 
     def _link(self, doc: Document, other: Document, m: Match, data_of) -> Relation:
         new_first = _first_is_source(doc, other, m)
@@ -136,7 +184,7 @@ class CopiesAnalyser:
     def _story(self, doc: Document, f: Features, seq: int, links, index: CopyIndex,
                stories: StoryIndex, data_of) -> None:
         tf, display = salient_terms(f)
-        vec = stories.vector(tf, index.count())
+        vec = stories.vector(tf, seq)
         story = None
         strong = sorted((m.score, o.id) for o, m in links if m.kind in _SAME_STORY)
         if strong:

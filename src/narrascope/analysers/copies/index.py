@@ -21,6 +21,24 @@ __all__ = ["CopyIndex"]
 _CHUNK = 500  # SQLite host parameters per IN (...) query
 
 
+def _runs_of(*cols: np.ndarray) -> np.ndarray:
+    """Where a new run of equal rows starts, over columns already sorted together."""
+    start = np.zeros(len(cols[0]), dtype=bool)
+    if len(start):
+        start[0] = True
+        for c in cols:
+            start[1:] |= c[1:] != c[:-1]
+    return start
+
+
+def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For runs of the given lengths laid end to end: the run of each element and its
+    offset inside the run (``np.repeat`` plus a ramp)."""
+    run = np.repeat(np.arange(len(counts)), counts)
+    offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return run, offset
+
+
 class CopyIndex:
     def __init__(self, db: sqlite3.Connection, *, max_posting: int = 500, stock: int = 20,
                  strong: int = 4, rewrite_share: float = 0.5, min_sentences: int = 2,
@@ -36,12 +54,15 @@ class CopyIndex:
         self.rewrite_share = rewrite_share
         self.min_sentences = min_sentences
         self.max_candidates = max_candidates
-        #: keys of the articles added since the last :meth:`flush`, key -> sequence
-        #: numbers: looked up like the table, written to it in one sorted batch
-        self._fresh: dict[int, list[int]] = {}
-        self._n_fresh = 0
-        #: rows buffered before a flush (bounds the memory of a long run)
-        self.buffer = 500_000
+
+    def indexed(self, doc_ids: Sequence[str]) -> set[str]:
+        """Which of ``doc_ids`` are indexed already."""
+        out: set[str] = set()
+        for i in range(0, len(doc_ids), _CHUNK):
+            part = list(doc_ids[i:i + _CHUNK])
+            q = "SELECT doc_id FROM copies_docs WHERE doc_id IN (%s)" % ",".join("?" * len(part))
+            out.update(r[0] for r in self.db.execute(q, part))
+        return out
 
     def seq_of(self, doc_id: str) -> int | None:
         row = self.db.execute("SELECT seq FROM copies_docs WHERE doc_id=?", (doc_id,)).fetchone()
@@ -55,84 +76,136 @@ class CopyIndex:
             out.update(self.db.execute(q, part).fetchall())
         return out
 
+    def add_batch(self, docs: Sequence[tuple[str, str | None]],
+                  keys: Sequence[np.ndarray]) -> list[int]:
+        """Index a batch of articles (``(doc_id, published)`` and band keys each) in one
+        transaction step: their rows, and their keys sorted (B-tree inserts in key order
+        touch each page once). Returns their sequence numbers, in order."""
+        base = self.count()
+        seqs = list(range(base + 1, base + 1 + len(docs)))
+        self.db.executemany("INSERT INTO copies_docs (seq, doc_id, published) VALUES (?, ?, ?)",
+                            [(s, d, p) for s, (d, p) in zip(seqs, docs)])
+        if docs:
+            k = np.concatenate([np.unique(x) for x in keys])
+            q = np.repeat(np.array(seqs, dtype=np.int64), [len(np.unique(x)) for x in keys])
+            order = np.lexsort((q, k))
+            self.db.executemany("INSERT OR IGNORE INTO copies_keys (key, seq) VALUES (?, ?)",
+                                zip(k[order].tolist(), q[order].tolist()))
+        return seqs
+
     def add(self, doc_id: str, published: str | None, keys: np.ndarray) -> int:
         """Index one article; return its sequence number (ingest order)."""
-        cur = self.db.execute("INSERT INTO copies_docs (doc_id, published) VALUES (?, ?)",
-                              (doc_id, published))
-        seq = int(cur.lastrowid)
-        uniq = np.unique(keys).tolist()
-        fresh = self._fresh
-        for k in uniq:
-            if k in fresh:
-                fresh[k].append(seq)
-            else:
-                fresh[k] = [seq]
-        self._n_fresh += len(uniq)
-        if self._n_fresh >= self.buffer:
-            self.flush()
-        return seq
+        return self.add_batch([(doc_id, published)], [keys])[0]
 
-    def flush(self) -> None:
-        """Write the buffered keys, sorted (B-tree inserts in key order touch each page
-        once); call before the transaction ends."""
-        rows = sorted((k, s) for k, seqs in self._fresh.items() for s in seqs)
-        self.db.executemany("INSERT OR IGNORE INTO copies_keys (key, seq) VALUES (?, ?)", rows)
-        self._fresh.clear()
-        self._n_fresh = 0
-
-    def candidates(self, keys: np.ndarray, sent_ids: np.ndarray) -> list[tuple[int, int]]:
-        """Stored articles that share a copied sentence with the new one (most keys of a
-        sentence that is not stock text) or whose sentences match at least half of the
-        new one's (a rewrite), as ``(seq, sentences hit)``, most hits first."""
-        if not len(keys):
-            return []
-        # (key, sentence) pairs of the new article, sorted by key: a key can come from
-        # more than one sentence (a sentence printed twice)
-        pairs = np.unique(np.stack([keys, sent_ids], axis=1), axis=0)
-        qk, qs = pairs[:, 0], pairs[:, 1]
-        uniq = np.unique(qk).tolist()
+    def _stored(self, keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The stored ``(key, seq)`` rows of ``keys``."""
         rows: list[tuple[int, int]] = []
-        for i in range(0, len(uniq), _CHUNK):
-            part = uniq[i:i + _CHUNK]
+        for i in range(0, len(keys), _CHUNK):
+            part = keys[i:i + _CHUNK]
             q = "SELECT key, seq FROM copies_keys WHERE key IN (%s)" % ",".join("?" * len(part))
             rows += self.db.execute(q, part).fetchall()
-        fresh = self._fresh
-        rows += [(k, s) for k in uniq if k in fresh for s in fresh[k]]
         if not rows:
-            return []
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         # flattened through fromiter: several times faster than np.array on a list of
         # tuples, and a stock sentence's keys return thousands of rows
         arr = np.fromiter(chain.from_iterable(rows), dtype=np.int64,
                           count=2 * len(rows)).reshape(-1, 2)
-        lo, hi = np.searchsorted(qk, arr[:, 0], "left"), np.searchsorted(qk, arr[:, 0], "right")
-        n = hi - lo  # one row per (stored article, key, sentence of the new article)
-        row = np.repeat(np.arange(len(arr)), n)
-        offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-        k_arr, seq = arr[row, 0], arr[row, 1]
-        sent = qs[np.repeat(lo, n) + offset]
-        # postings per key (rows are unique per key and article: the table's key)
-        kk, per_key = np.unique(arr[:, 0], return_counts=True)
-        posting = per_key[np.searchsorted(kk, k_arr)]
-        keep = posting <= self.max_posting
+        return arr[:, 0], arr[:, 1]
+
+    def candidates(self, keys: np.ndarray, sent_ids: np.ndarray) -> list[tuple[int, int]]:
+        """Stored articles that share a copied sentence with a new one, see
+        :meth:`candidates_batch`."""
+        return self.candidates_batch([(keys, sent_ids)])[0]
+
+    def candidates_batch(self, queries: Sequence[tuple[np.ndarray, np.ndarray]]
+                         ) -> list[list[tuple[int, int]]]:
+        """For each new article of a batch (its band keys and the sentence of each), the
+        articles before it (stored, or earlier in the batch, which will get the next
+        sequence numbers in order) that share a copied sentence with it (most keys of a
+        sentence that is not stock text) or whose sentences match at least half of its
+        own (a rewrite), as ``(seq, sentences hit)``, most hits first.
+
+        Each article sees exactly what a lookup made after indexing the ones before it
+        would see: a key's postings are its stored rows plus the batch's earlier
+        articles. One SQL pass and a few sorts serve the whole batch."""
+        n_q = len(queries)
+        out: list[list[tuple[int, int]]] = [[] for _ in range(n_q)]
+        lens = [len(k) for k, _ in queries]
+        if not sum(lens):
+            return out
+        base = self.count()
+        # the distinct (article, key, sentence) triples: a key can come from more than
+        # one sentence of an article (a sentence printed twice)
+        tb = np.repeat(np.arange(n_q, dtype=np.int64), lens)
+        tk = np.concatenate([np.asarray(k, dtype=np.int64) for k, _ in queries])
+        ts = np.concatenate([np.asarray(s, dtype=np.int64) for _, s in queries])
+        order = np.lexsort((ts, tk, tb))
+        tb, tk, ts = tb[order], tk[order], ts[order]
+        first = _runs_of(tb, tk, ts)
+        tb, tk, ts = tb[first], tk[first], ts[first]
+        # the distinct (article, key) pairs, and each triple's pair
+        new_pair = _runs_of(tb, tk)
+        pair = np.cumsum(new_pair) - 1
+        pb, pk = tb[new_pair], tk[new_pair]
+        p_start = np.flatnonzero(new_pair)
+        p_len = np.diff(np.r_[p_start, len(tb)])
+        # postings: stored rows, then the batch's articles in order
+        sk, sseq = self._stored(np.unique(pk).tolist())
+        ek = np.r_[sk, pk]
+        eseq = np.r_[sseq, base + 1 + pb]
+        eord = np.r_[np.full(len(sk), -1, dtype=np.int64), pb]
+        order = np.lexsort((eseq, eord, ek))
+        ek, eseq = ek[order], eseq[order]
+        g_start = np.flatnonzero(_runs_of(ek))
+        pos = np.arange(len(ek))
+        gs = g_start[np.searchsorted(g_start, pos, side="right") - 1]
+        of_pair = order - len(sk)  # the pair of each batch posting, negative if stored
+        is_batch = of_pair >= 0
+        prior = np.zeros(len(pk), dtype=np.int64)  # postings before the article's own
+        prior[of_pair[is_batch]] = (pos - gs)[is_batch]
+        g0 = np.zeros(len(pk), dtype=np.int64)
+        g0[of_pair[is_batch]] = gs[is_batch]
         # a sentence most of whose keys are in many articles is stock text (a site's
         # subscription line, a disclaimer): it never makes a candidate on its own
-        common = kk[per_key >= self.stock]
-        in_common = np.isin(qk, common)
-        stock_hits = np.bincount(qs[in_common], minlength=int(max(qs.max(), sent.max())) + 1)
+        width = int(ts.max()) + 1
+        stock_hits = np.bincount((tb * width + ts)[prior[pair] >= self.stock],
+                                 minlength=n_q * width)
         stock = stock_hits >= self.strong - 1
-        seq, sent = seq[keep], sent[keep]
-        if not len(seq):
-            return []
-        width = int(sent.max()) + 1
-        pair, n_keys = np.unique(seq * width + sent, return_counts=True)
-        p_seq, p_sent = pair // width, pair % width
-        strong = (n_keys >= self.strong) & ~stock[p_sent]
-        seqs, first, n_sent = np.unique(p_seq, return_index=True, return_counts=True)
-        any_strong = np.maximum.reduceat(strong.astype(np.int8), first) > 0
-        need = max(self.min_sentences, int(np.ceil(self.rewrite_share * len(np.unique(sent_ids)))))
-        ok = any_strong | (n_sent >= need)
-        order = np.lexsort((seqs[ok], -n_sent[ok]))[:self.max_candidates]
-        return [(int(a), int(b)) for a, b in zip(seqs[ok][order], n_sent[ok][order])]
+        # rows (article, earlier article, sentence) for keys not in too many articles
+        use = np.flatnonzero((prior > 0) & (prior <= self.max_posting))
+        if not len(use):
+            return out
+        run, off = _expand(prior[use])
+        p = use[run]
+        other = eseq[g0[p] + off]
+        run2, off2 = _expand(p_len[p])
+        t = p_start[p[run2]] + off2
+        rb, ro, rs = tb[t], other[run2], ts[t]
+        # keys shared per (article, earlier article, sentence)
+        order = np.lexsort((rs, ro, rb))
+        rb, ro, rs = rb[order], ro[order], rs[order]
+        start = np.flatnonzero(_runs_of(rb, ro, rs))
+        n_keys = np.diff(np.r_[start, len(rb)])
+        xb, xo, xs = rb[start], ro[start], rs[start]
+        strong = (n_keys >= self.strong) & ~stock[xb * width + xs]
+        # per (article, earlier article): sentences hit, and whether one is copied
+        start = np.flatnonzero(_runs_of(xb, xo))
+        n_sent = np.diff(np.r_[start, len(xb)])
+        any_strong = np.logical_or.reduceat(strong, start)
+        cb, co = xb[start], xo[start]
+        bs = np.unique(tb * width + ts)  # distinct (article, sentence)
+        sents = np.bincount(bs // width, minlength=n_q)
+        need = np.maximum(self.min_sentences, np.ceil(self.rewrite_share * sents).astype(np.int64))
+        ok = any_strong | (n_sent >= need[cb])
+        cb, co, n_sent = cb[ok], co[ok], n_sent[ok]
+        order = np.lexsort((co, -n_sent, cb))
+        cb, co, n_sent = cb[order], co[order], n_sent[order]
+        start = np.flatnonzero(_runs_of(cb))
+        rank = np.arange(len(cb)) - np.repeat(start, np.diff(np.r_[start, len(cb)]))
+        keep = rank < self.max_candidates
+        for b, o, n in zip(cb[keep].tolist(), co[keep].tolist(), n_sent[keep].tolist()):
+            out[b].append((o, n))
+        return out
 
     def set_story(self, seq: int, story: int) -> None:
         self.db.execute("UPDATE copies_docs SET story=? WHERE seq=?", (story, seq))
