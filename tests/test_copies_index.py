@@ -109,3 +109,23 @@ def test_candidates_batch_equals_lookups_made_after_each_insert(store):
             index.add(d.id, d.published, k)
     assert batched == sequential
     assert any(batched)  # the copies do find their originals
+
+
+def test_tokeniser_finds_what_the_word_regex_finds():
+    import re
+
+    from narrascope.analysers.copies.tokens import Tokeniser
+
+    word = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+    tok = Tokeniser()
+    samples = [TEXT_A, TEXT_B, "", "   ", "'", "a", "a'", "'a", "a'b", "a'b'c'd'e",
+               "don't rock'n'roll x''y ’tis o’ ’’ snake_case 3.5% İstanbul ΟΔΟΣ",
+               "Президент заявив: «Ми не відступимо». हिन्दी में 😀abc𝒜b end"]
+    for text in samples:
+        starts, ends, spelling = tok(text)
+        assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in word.finditer(text)]
+        seen: dict[int, str] = {}
+        for s, e, h in zip(starts.tolist(), ends.tolist(), spelling.tolist()):
+            assert seen.setdefault(h, text[s:e]) == text[s:e]  # one spelling per hash
+    _, _, a = tok("Vilnius vilnius Vilnius")
+    assert a[0] == a[2] != a[1]  # the spelling, case included

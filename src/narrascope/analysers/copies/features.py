@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import islice
 
 import numpy as np
 
 from ...text import _ABBREV, _END, _PARA
+from .tokens import Tokeniser
 
 __all__ = ["Features", "Vocabulary", "features", "SHINGLE", "STOPWORDS", "content_form"]
 
@@ -94,7 +94,9 @@ class Vocabulary:
         self._reset()
 
     def _reset(self) -> None:
-        self._ids: dict[str, int] = {}
+        self._tokenise = Tokeniser()
+        #: token id by the hash of its spelling (see ``Tokeniser``)
+        self._ids: dict[int, int] = {}
         self._n = 0
         cap = 1024
         self._crc = np.zeros(cap, dtype=np.uint64)
@@ -106,18 +108,25 @@ class Vocabulary:
         self.terms: list[str] = []
         self._term_ids: dict[str, int] = {}
 
-    def encode(self, raw: list[str]) -> np.ndarray:
-        """The ids of ``raw`` (tokens as they appear in the text)."""
+    def encode(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Token starts and ends in ``text``, and each token's id."""
         if self._n > self.limit:
             self._reset()
+        starts, ends, spelling = self._tokenise(text)
+        keys = spelling.tolist()
         ids = self._ids
-        out = np.fromiter([ids.setdefault(t, len(ids)) for t in raw], dtype=np.int64,
-                          count=len(raw))
-        if len(ids) > self._n:
-            # the new strings are the dictionary's last entries, in insertion order
-            new = list(islice(reversed(ids), len(ids) - self._n))[::-1]
+        out = list(map(ids.get, keys))
+        if None in out:  # strings not seen before: cut out of the text and worked out
+            new: list[str] = []
+            for i, v in enumerate(out):
+                if v is None:
+                    v = ids.get(keys[i])
+                    if v is None:
+                        v = ids[keys[i]] = len(ids)
+                        new.append(text[starts[i]:ends[i]])
+                    out[i] = v
             self._add(new)
-        return out
+        return starts, ends, np.array(out, dtype=np.int64)
 
     def _add(self, new: list[str]) -> None:
         lo, hi = self._n, self._n + len(new)
@@ -310,18 +319,11 @@ def _sentences(text: str) -> tuple[list[tuple[int, int]], list[int]]:
 
 
 def features(text: str, vocabulary: Vocabulary | None = None) -> Features:
-    """Tokens, sentences and content words of ``text``: two regex passes, one dictionary
-    lookup per token and numpy. Pass the analyser's ``vocabulary`` so each distinct
+    """Tokens, sentences and content words of ``text``: numpy over its code points, one
+    dictionary lookup per token and the sentence regexes. Pass the analyser's ``vocabulary`` so each distinct
     token string is worked out once per run rather than once per article."""
     vocab = vocabulary if vocabulary is not None else Vocabulary()
-    raw = _WORD.findall(text)
-    # offsets without a Python step per match: the separators between tokens and the
-    # tokens alternate, so cumulative lengths give every start
-    gaps = np.fromiter(map(len, _WORD.split(text)), dtype=np.int64, count=len(raw) + 1)
-    lens = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
-    st = np.cumsum(gaps[:-1]) + np.r_[0, np.cumsum(lens)[:-1]] if len(raw) else lens
-    en = st + lens
-    ids = vocab.encode(raw)
+    st, en, ids = vocab.encode(text)
     sent_spans, para_starts = _sentences(text)
     bounds = np.array(sent_spans, dtype=np.int64).reshape(-1, 2)
     los = np.searchsorted(st, bounds[:, 0])
