@@ -58,6 +58,9 @@ class _Run:
         self.pending: dict[str, dict[str, Any]] = {}
         self.relations: list[Relation] = []
         self._cache: dict[str, tuple[Document, Features]] = {}
+        #: the previous batch's articles by sequence number: the next batch's likeliest
+        #: candidates among stored articles, kept without a reload
+        self.last: dict[int, tuple[Document, Features]] = {}
 
     def data_of(self, doc_id: str) -> dict[str, Any]:
         if doc_id not in self.pending:
@@ -79,13 +82,15 @@ class _Run:
     def stored(self, index: CopyIndex, seqs: list[int], vocabulary: Vocabulary
                ) -> dict[int, tuple[Document, Features]]:
         """Indexed articles by sequence number, with their features."""
-        ids = index.doc_ids(seqs)
+        out = {s: self.last[s] for s in seqs if s in self.last}
+        ids = index.doc_ids([s for s in seqs if s not in out])
         if len(self._cache) > self.keep:
             self._cache.clear()
         missing = self.documents([d for d in ids.values() if d not in self._cache])
         for d in missing.values():
             self._cache[d.id] = (d, features(d.text, vocabulary))
-        return {s: self._cache[d] for s, d in ids.items() if d in self._cache}
+        out.update((s, self._cache[d]) for s, d in ids.items() if d in self._cache)
+        return out
 
 
 @register("copies", "1", scope="corpus",
@@ -166,6 +171,7 @@ class CopiesAnalyser:
             for other_doc, m in links:
                 run.relations.append(self._link(doc, other_doc, m, run.data_of))
             self._story(doc, f, seq, links, index, stories, run.data_of)
+        run.last = {seq: pair for seq, pair in zip(seqs, zip(batch, feats))}
 
     def _link(self, doc: Document, other: Document, m: Match, data_of) -> Relation:
         new_first = _first_is_source(doc, other, m)
@@ -183,8 +189,8 @@ class CopiesAnalyser:
 
     def _story(self, doc: Document, f: Features, seq: int, links, index: CopyIndex,
                stories: StoryIndex, data_of) -> None:
-        tf, display = salient_terms(f)
-        vec = stories.vector(tf, seq)
+        sal = salient_terms(f)
+        vec = stories.vector(sal, seq)
         story = None
         strong = sorted((m.score, o.id) for o, m in links if m.kind in _SAME_STORY)
         if strong:
@@ -194,7 +200,7 @@ class CopiesAnalyser:
         if story is None:
             near = stories.nearest(vec, doc.published)
             story = near[0] if near else None
-        sid, relabelled = stories.join(story, vec, display, doc.published)
+        sid, relabelled = stories.join(story, vec, sal.display, doc.published)
         index.set_story(seq, sid)
         st = stories.get(sid)
         if st.size < 2:

@@ -65,6 +65,9 @@ class Display(Mapping[str, str]):
             shown = self._text[s:s + len(term)]
         return shown
 
+    def get(self, term: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self[term] if term in self._first else default
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._first)
 
@@ -72,8 +75,21 @@ class Display(Mapping[str, str]):
         return len(self._first)
 
 
+@dataclass(frozen=True)
+class Salient:
+    """An article's story terms: weights by term, the same as arrays over the
+    vocabulary's term ids (so per-term tables are gathered, not looked up), and how
+    each term is shown."""
+
+    tf: dict[str, float]
+    ids: np.ndarray
+    values: np.ndarray
+    vocabulary: list[str]
+    display: Display
+
+
 def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float = 3.0
-                  ) -> tuple[dict[str, float], Display]:
+                  ) -> Salient:
     """Position- and case-weighted term frequencies (log-scaled) and each term's display
     form (its first capitalised spelling, else the lower-case one).
 
@@ -81,8 +97,9 @@ def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float
     a sentence, ``cap`` times that. Everything per token is numpy over the story term ids
     the vocabulary gave each token; Python sees each distinct term once."""
     n = f.n_tokens
+    none = Salient({}, np.zeros(0, dtype=np.int64), np.zeros(0), f.terms, Display(f.text, {}, {}))
     if not n:
-        return {}, Display(f.text, {}, {})
+        return none
     sent_idx = f.token_sentence
     sent = np.where(sent_idx >= 0, sent_idx, len(f.sent_lo)).astype(np.float64)
     first = np.zeros(n, dtype=bool)
@@ -93,7 +110,7 @@ def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float
     tid = f.term
     where = np.flatnonzero(tid >= 0)
     if not len(where):
-        return {}, Display(f.text, {}, {})
+        return none
     t = tid[where]
     ids, first_at, inv = np.unique(t, return_index=True, return_inverse=True)
     # bincount adds in token order, as a running sum would
@@ -105,7 +122,8 @@ def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float
     cap_terms, cap_at = np.unique(tid[cap_where], return_index=True)
     cap_pos = dict(zip(map(f.terms.__getitem__, cap_terms.tolist()),
                        f.starts[cap_where[cap_at]].tolist()))
-    return dict(zip(names, tf)), Display(f.text, dict(zip(names, first_pos)), cap_pos)
+    return Salient(dict(zip(names, tf)), ids, np.array(tf), f.terms,
+                   Display(f.text, dict(zip(names, first_pos)), cap_pos))
 
 
 def _day(published: str | None) -> date | None:
@@ -132,7 +150,11 @@ class StoryIndex:
         self.max_compare = max_compare
         self._rows: dict[int, tuple] = {}
         self._counts: dict[str, int] = {}
-        self._added: Counter = Counter()
+        self._added: dict[str, int] = {}
+        self._idf_vocabulary: list[str] | None = None
+        self._idf = np.zeros(0)
+        #: clusters changed since the last :meth:`flush` (their rows are in ``_rows``)
+        self._dirty: set[int] = set()
 
     # -- document frequencies -------------------------------------------------------------
     def _df(self, terms: list[str]) -> dict[str, int]:
@@ -151,13 +173,26 @@ class StoryIndex:
         return {t: self._counts[t] for t in terms}
 
     def flush(self) -> None:
-        """Write this run's term counts to the store."""
+        """Write the changed clusters and this run's term counts to the store."""
+        self._write_stories()
         self.db.executemany("INSERT INTO copies_df (term, df) VALUES (?, ?) "
                             "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
                             sorted(self._added.items()))
         self._added.clear()
 
-    def vector(self, tf: Mapping[str, float], n_docs: int) -> dict[str, float]:
+    def _idf_of(self, vocabulary: list[str]) -> np.ndarray:
+        """The background idf of every term of ``vocabulary`` by id, worked out once per
+        term (an article's few hundred terms are then one gather)."""
+        if vocabulary is not self._idf_vocabulary:
+            self._idf_vocabulary, self._idf = vocabulary, np.zeros(0)
+        if len(self._idf) < len(vocabulary):
+            idf, rare = self.background.idf, self.background.rare
+            more = np.fromiter(map(idf.get, vocabulary[len(self._idf):], repeat(rare)),
+                               dtype=np.float64)
+            self._idf = np.concatenate([self._idf, more])
+        return self._idf
+
+    def vector(self, sal: Salient, n_docs: int) -> dict[str, float]:
         """The article's top terms, tf × idf, L2-normalised; and count them.
 
         The background table gives a first idf; the best ``2 × top`` terms by it are
@@ -165,11 +200,9 @@ class StoryIndex:
         the articles a term is salient in: enough to learn that a word the background
         thinks rare is common in this corpus, at a fixed cost per article."""
         bg, n_bg = self.background.df, self.background.docs
-        idf, rare = self.background.idf, self.background.rare
+        tf = sal.tf
         terms = list(tf)
-        first = (np.fromiter(tf.values(), dtype=np.float64, count=len(terms))
-                 * np.fromiter(map(idf.get, terms, repeat(rare)), dtype=np.float64,
-                               count=len(terms)))
+        first = sal.values * self._idf_of(sal.vocabulary)[sal.ids]
         k = 2 * self.top
         pick = range(len(terms))
         if len(terms) > k:  # the k best and any tied with the k-th; ties go by the term
@@ -182,9 +215,10 @@ class StoryIndex:
              for t in short}
         top = dict(sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:self.top])
         norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
+        counts, added = self._counts, self._added
         for t in short:
-            self._counts[t] += 1
-            self._added[t] += 1
+            counts[t] += 1
+            added[t] = added.get(t, 0) + 1
         return {t: v / norm for t, v in top.items()}
 
     # -- clusters -------------------------------------------------------------------------
@@ -193,6 +227,7 @@ class StoryIndex:
         lives as long as this object (one ``update`` call)."""
         if story not in self._rows:
             if len(self._rows) > 20000:
+                self._write_stories()
                 self._rows.clear()
             row = self.db.execute("SELECT centroid, size, first_published, last_published, "
                                   "label FROM copies_stories WHERE id=?", (story,)).fetchone()
@@ -239,20 +274,19 @@ class StoryIndex:
         old_top = set(list(centroid)[:self.top])
         centroid = dict(centroid)
         for t, v in vec.items():
-            old = centroid.get(t, [0.0, display.get(t, t)])
-            centroid[t] = [old[0] + v, old[1] if old[1][:1].isupper() else display.get(t, t)]
+            old = centroid.get(t)
+            if old is None:
+                centroid[t] = [v, display.get(t, t)]
+            else:  # a capitalised spelling, once seen, stays
+                centroid[t] = [old[0] + v, old[1] if old[1][:1].isupper() else display.get(t, t)]
         keep = sorted(centroid.items(), key=lambda kv: (-kv[1][0], kv[0]))[:self.top * 2]
         centroid = {t: [round(v[0], 5), v[1]] for t, v in keep}
         label = " · ".join(v[1] for _, v in keep[:self.label_terms])
         day = _day(published)
         lo = min(x for x in (lo, day) if x) if (lo or day) else None
         hi = max(x for x in (hi, day) if x) if (hi or day) else None
-        self.db.execute(
-            "UPDATE copies_stories SET label=?, size=?, centroid=?, first_published=?, "
-            "last_published=? WHERE id=?",
-            (label, size + 1, json.dumps(centroid, ensure_ascii=False),
-             lo.isoformat() if lo else None, hi.isoformat() if hi else None, story))
         self._rows[story] = (centroid, size + 1, lo, hi, label)
+        self._dirty.add(story)
         new_top = [t for t, _ in keep[:self.top]]
         if set(new_top) != old_top:
             # only the terms that changed, each by its primary key: the table has no
@@ -262,6 +296,19 @@ class StoryIndex:
             self.db.executemany("INSERT INTO copies_story_terms (term, story) VALUES (?, ?)",
                                 [(t, story) for t in new_top if t not in old_top])
         return story, label != old_label
+
+    def _write_stories(self) -> None:
+        """Write the clusters changed since the last call (a cluster joined by several
+        articles of a run is written once)."""
+        rows = []
+        for story in sorted(self._dirty):
+            centroid, size, lo, hi, label = self._rows[story]
+            rows.append((label, size, json.dumps(centroid, ensure_ascii=False),
+                         lo.isoformat() if lo else None, hi.isoformat() if hi else None,
+                         story))
+        self.db.executemany("UPDATE copies_stories SET label=?, size=?, centroid=?, "
+                            "first_published=?, last_published=? WHERE id=?", rows)
+        self._dirty.clear()
 
     def get(self, story: int) -> Story:
         _, size, _, _, label = self._load(story)
