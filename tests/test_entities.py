@@ -184,3 +184,15 @@ def test_gazetteer_index_finds_what_a_scan_finds(tmp_path):
     assert found == [("The Kremlin", "Kremlin"), ("the United States", "United States"),
                      ("the Kremlin", "Kremlin"), ("Kiev", "Kyiv"), ("US", "United States"),
                      ("U.S.", "United States"), ("azovs", "Azov"), ("A", "A")]
+
+
+def test_quoted_group_names_are_found_without_their_quotes():
+    """Variants that began with an optional quote were indexed under the quote, which no
+    word starts with, and so were never found."""
+    from narrascope.analysers.entities.rules import LanguageRules
+
+    for lang, text, name in (("bg", "Групата „Вагнер“ и Вагнер", "Вагнер"),
+                             ("ru", "Полк «Азов» и бойцы Азова", "Азов")):
+        found = LanguageRules.load(lang).find_gazetteer(text)
+        assert [c.canonical for c in found] == [name, name]
+        assert all(text[c.start].isalpha() and text[c.end - 1].isalpha() for c in found)

@@ -131,12 +131,14 @@ def group_mentions(text: str, chosen: list[Candidate], rules: LanguageRules,
 
     # Entity ids in order of first mention; canonical names: the fullest form.
     ids: dict[int, int] = {}
+    names: dict[int, str] = {}
     out = []
     for c, ent in spans:
         eid = ids.setdefault(ent.id, len(ids))
+        if eid not in names:
+            names[eid] = ent.canonical or _fullest(ent.names)
         out.append(Span(c.start, c.end, c.type, scores.get(c.source, 0.8),
-                        {"entity": ent.canonical or _fullest(ent.names), "entity_id": eid,
-                         "text": text[c.start:c.end]}))
+                        {"entity": names[eid], "entity_id": eid, "text": text[c.start:c.end]}))
     return out
 
 

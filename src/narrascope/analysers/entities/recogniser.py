@@ -37,7 +37,6 @@ _NON_GPE = re.compile(r"\b(?:River|Sea|Ocean|Lake|Gulf|Strait|Bay|Mountains?|Mou
 #: adjectives ("German") name no actor on their own, and the group rule covers "German troops".
 _NORP_LIKE = re.compile(r"^(?:[A-Z][a-z]+(?:ans|ese|is|ks|ts|ps|rs|ns|ites|ists)|Poles|Jews|"
                         r"Arabs|Kurds|Serbs|Turks|Croats|Czechs|Slovaks|Swedes|Finns|Danes|Scots)$")
-_WORD_START = re.compile(r"(?<![\w\-])\w")
 _ENDING_AT = re.compile(r"\w*")
 _WORD_AFTER = re.compile(r"[\w\-]")
 _LEADING = re.compile(r"^(?:the|The|a|A|Neither|Either|Both|And|But|Meanwhile|While|As|If)\s+")
@@ -203,7 +202,9 @@ def repeat_names(text: str, chosen: list[Candidate], lang: str = "en") -> list[C
     for stem in sorted(stems, key=len, reverse=True):
         by_prefix.setdefault(stem[:3], []).append(stem)
     out, pos = [], 0
-    for w in _WORD_START.finditer(text):
+    # only the words that begin as one of the names does (a small class, often cached)
+    firsts = "".join(sorted({re.escape(stem[0]) for stem in stems}))
+    for w in re.finditer(rf"(?<![\w\-])[{firsts}]", text):
         start = w.start()
         if start < pos:
             continue
