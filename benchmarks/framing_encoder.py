@@ -9,7 +9,7 @@ Out-of-fold probabilities are kept in ``--out`` (an npz outside the repo) so dec
 and ensembles can be compared without training again.
 
     nice -n 15 .venv/bin/python benchmarks/framing_encoder.py [--train-languages EN]
-        [--epochs 4] [--lr 3e-5] [--balanced] [--folds 5] [--only-folds 0,1]
+        [--epochs 4] [--lr 3e-5] [--balanced] [--train-layers 2] [--folds 5] [--only-folds 0,1]
         [--out /tmp/fenc/en.npz] [--linear-cache /tmp/fenc/linear.npz]
 """
 
@@ -83,6 +83,8 @@ def main() -> int:
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--head-lr", type=float, default=1e-3)
     ap.add_argument("--balanced", action="store_true")
+    ap.add_argument("--train-layers", type=int, default=0,
+                    help="fine-tune only the top N encoder layers (0: all)")
     ap.add_argument("--fine-weight", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, help="npz for the encoder's out-of-fold probabilities")
@@ -104,6 +106,7 @@ def main() -> int:
     inputs = fe.mention_inputs(mentions)
     settings = fe.EncoderSettings(epochs=args.epochs, lr=args.lr, head_lr=args.head_lr,
                                   balanced=args.balanced, fine_weight=args.fine_weight,
+                                  train_layers=args.train_layers,
                                   seed=args.seed)
     pm = np.full((len(mentions), 3), np.nan)
     pf = np.full((len(mentions), 22), np.nan)

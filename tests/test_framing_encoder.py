@@ -33,7 +33,7 @@ TEXT = ("Storm over the valley\n\n"
 
 @pytest.fixture(scope="module")
 def tiny_base(tmp_path_factory):
-    """A one-layer BERT with random weights and a character-level WordPiece vocabulary."""
+    """A two-layer BERT with random weights and a character-level WordPiece vocabulary."""
     from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors
     from tokenizers.models import WordPiece
     from transformers import BertConfig, BertModel
@@ -50,7 +50,7 @@ def tiny_base(tmp_path_factory):
         special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])])
     tok.save(str(folder / "tokenizer.json"))
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1,
+    config = BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=2,
                         num_attention_heads=2, intermediate_size=32, max_position_embeddings=256)
     BertModel(config).save_pretrained(str(folder))
     return folder
@@ -108,6 +108,37 @@ def test_onnx_model_predicts_consistent_roles(tiny_encoder):
     assert [p.main_role for p in one] == [p.main_role for p in preds]
     np.testing.assert_allclose([p.main_probs for p in one], [p.main_probs for p in preds],
                                atol=1e-5)
+
+
+def test_partial_fine_tuning_splits_the_encoder_exactly(tiny_base):
+    from narrascope.train import framing_encoder as fe
+
+    tok = load_tokenizer(tiny_base / "tokenizer.json")
+    model = fe._module(tiny_base).eval()
+    spans = [(TEXT.index(w), TEXT.index(w) + len(w)) for w in ("council", "minister")]
+    batch = tokenise(tok, encoder_inputs(TEXT, spans))
+    ids, att, types, ment = fe._tensors(batch)
+    with torch.no_grad():
+        whole = model(ids, att, types, ment)
+        split = model.upper(model.lower(ids, att, types, 1), att, ment, 1)
+    for a, b in zip(whole, split):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5)
+
+
+def test_training_the_top_layer_only_leaves_the_rest_untouched(tiny_base):
+    from narrascope.train import framing_encoder as fe
+
+    mentions = read_mentions([CORPUS])
+    before = fe._module(tiny_base).state_dict()
+    model, _ = fe.fit(fe.mention_inputs(mentions), [m.main for m in mentions],
+                      [m.fines for m in mentions],
+                      fe.EncoderSettings(epochs=1, batch_size=4, train_layers=1), tiny_base)
+    after = model.state_dict()
+    for frozen in ("encoder.embeddings.word_embeddings.weight",
+                   "encoder.encoder.layer.0.output.dense.weight"):
+        assert torch.equal(before[frozen], after[frozen])
+    top = "encoder.encoder.layer.1.output.dense.weight"
+    assert not torch.equal(before[top], after[top])
 
 
 def test_quantised_export_is_checked_against_torch(tiny_base, tmp_path):
