@@ -17,7 +17,8 @@ import numpy as np
 from ...text import _ABBREV, _END, _PARA
 from .tokens import Tokeniser
 
-__all__ = ["Features", "Vocabulary", "features", "SHINGLE", "STOPWORDS", "content_form"]
+__all__ = ["Features", "Vocabulary", "features", "distinct", "SHINGLE", "STOPWORDS",
+           "content_form"]
 
 #: words per shingle for verbatim passages
 SHINGLE = 5
@@ -55,6 +56,16 @@ what when where which while who whom why will with would you your yours yourself
 yourselves said says say told according would also one two new may might must shall us
 than within without upon via per however since though although whether yet still even
 """.split())
+
+
+def distinct(x: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``x``: ``np.unique`` by a sort, which is several
+    times faster than the hash-based path it takes for a few hundred integers."""
+    x = np.sort(x)
+    keep = np.empty(len(x), dtype=bool)
+    keep[:1] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
 
 
 def content_form(token: str) -> str:
@@ -115,18 +126,15 @@ class Vocabulary:
         starts, ends, spelling = self._tokenise(text)
         keys = spelling.tolist()
         ids = self._ids
-        out = list(map(ids.get, keys))
-        if None in out:  # strings not seen before: cut out of the text and worked out
+        missing = set(keys).difference(ids)
+        if missing:  # strings not seen before: cut out of the text and worked out
             new: list[str] = []
-            for i, v in enumerate(out):
-                if v is None:
-                    v = ids.get(keys[i])
-                    if v is None:
-                        v = ids[keys[i]] = len(ids)
-                        new.append(text[starts[i]:ends[i]])
-                    out[i] = v
+            for i in sorted(map(keys.index, missing)):
+                ids[keys[i]] = len(ids)
+                new.append(text[starts[i]:ends[i]])
             self._add(new)
-        return starts, ends, np.array(out, dtype=np.int64)
+        out = np.fromiter(map(ids.__getitem__, keys), dtype=np.int64, count=len(keys))
+        return starts, ends, out
 
     def _add(self, new: list[str]) -> None:
         lo, hi = self._n, self._n + len(new)
@@ -226,7 +234,7 @@ class Features:
     @cached_property
     def words(self) -> np.ndarray:
         """Every content form of the text, sorted and unique."""
-        return np.unique(self.stem[self.content & (self.token_sentence >= 0)])
+        return distinct(self.stem[self.content & (self.token_sentence >= 0)])
 
     @cached_property
     def shingles(self) -> np.ndarray:
@@ -244,7 +252,7 @@ class Features:
     def shingle_set(self) -> np.ndarray:
         """The distinct shingle hashes, sorted (two texts' shared shingles are found by
         a merge, not by hashing each into a Python set)."""
-        return np.unique(self.shingles)
+        return distinct(self.shingles)
 
     def band_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """Index keys (int64, 6 per indexed sentence) and the sentence each key comes

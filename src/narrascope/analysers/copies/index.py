@@ -16,6 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .features import distinct
+
 __all__ = ["CopyIndex"]
 
 _CHUNK = 500  # SQLite host parameters per IN (...) query
@@ -86,8 +88,9 @@ class CopyIndex:
         self.db.executemany("INSERT INTO copies_docs (seq, doc_id, published) VALUES (?, ?, ?)",
                             [(s, d, p) for s, (d, p) in zip(seqs, docs)])
         if docs:
-            k = np.concatenate([np.unique(x) for x in keys])
-            q = np.repeat(np.array(seqs, dtype=np.int64), [len(np.unique(x)) for x in keys])
+            per_doc = [distinct(x) for x in keys]
+            k = np.concatenate(per_doc)
+            q = np.repeat(np.array(seqs, dtype=np.int64), [len(x) for x in per_doc])
             order = np.lexsort((q, k))
             self.db.executemany("INSERT OR IGNORE INTO copies_keys (key, seq) VALUES (?, ?)",
                                 zip(k[order].tolist(), q[order].tolist()))
