@@ -53,7 +53,7 @@ def main() -> int:
         print(f"{DATA} is absent: this benchmark needs the research data", file=sys.stderr)
         return 3
     from narrascope.analysers.copies.align import classify
-    from narrascope.analysers.copies.features import features
+    from narrascope.analysers.copies.features import Vocabulary, features
     from narrascope.analysers.copies.index import CopyIndex
     from narrascope.store import Store
 
@@ -66,14 +66,15 @@ def main() -> int:
             store = Store(Path(tmp) / "scale.db")
             fill(store, n, np.random.default_rng(n))
             index = CopyIndex(store.db)
+            vocab = Vocabulary()  # as the analyser keeps one per instance
             times, cpu = [], []
             for text in texts:
                 t0, c0 = time.perf_counter(), time.process_time()
-                f = features(text)
+                f = features(text, vocab)
                 keys, sents = f.band_keys()
                 for seq, _ in index.candidates(keys, sents):
                     other = store.get_document(index.doc_ids([seq])[seq])
-                    classify(f, features(other.text))
+                    classify(f, features(other.text, vocab))
                 times.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
             size_mb = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1e6

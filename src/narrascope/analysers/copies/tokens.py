@@ -12,6 +12,8 @@ of reading an article.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 __all__ = ["Tokeniser"]
@@ -23,20 +25,26 @@ _LEN_MUL = np.uint64(0xD6E8FEB86659FD93)
 _BMP = 0x10000
 
 
+@lru_cache(maxsize=1)
+def _alnum_table() -> np.ndarray:
+    """Whether each code point of the Basic Multilingual Plane is a letter or digit: a
+    constant, built once per process on first use (about 10 ms) and read-only."""
+    table = np.array([chr(i).isalnum() for i in range(_BMP)], dtype=bool)
+    table[0xD800:0xE000] = False  # surrogates
+    table.flags.writeable = False
+    return table
+
+
 class Tokeniser:
-    """Finds tokens and hashes their spellings; its tables are built on first use and
-    grow with the longest text seen (one instance per analyser)."""
+    """Finds tokens and hashes their spellings; its power tables grow with the longest
+    text seen (one instance per vocabulary)."""
 
     def __init__(self) -> None:
-        self._alnum: np.ndarray | None = None
         self._pow = np.ones(1, dtype=np.uint64)
         self._inv = np.ones(1, dtype=np.uint64)
 
     def _word_chars(self, cp: np.ndarray) -> np.ndarray:
-        if self._alnum is None:
-            self._alnum = np.array([chr(i).isalnum() for i in range(_BMP)], dtype=bool)
-            self._alnum[0xD800:0xE000] = False  # surrogates
-        word = self._alnum[np.minimum(cp, _BMP - 1)]
+        word = _alnum_table()[np.minimum(cp, _BMP - 1)]
         if cp.max() >= _BMP:
             big = np.flatnonzero(cp >= _BMP)  # emoji and rarer scripts: asked one by one
             word[big] = [chr(c).isalnum() for c in cp[big].tolist()]
