@@ -129,3 +129,50 @@ def test_tokeniser_finds_what_the_word_regex_finds():
             assert seen.setdefault(h, text[s:e]) == text[s:e]  # one spelling per hash
     _, _, a = tok("Vilnius vilnius Vilnius")
     assert a[0] == a[2] != a[1]  # the spelling, case included
+
+
+def _reference_keys(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Band keys computed the way the first version of the index did, from token
+    strings (sorted content forms per sentence), so stores indexed by it stay readable."""
+    import importlib
+    import re
+
+    mod = importlib.import_module("narrascope.analysers.copies.features")
+    word = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+    tokens = [(m.start(), m.group().lower()) for m in word.finditer(text)]
+    spans, _ = mod._sentences(text)
+    keys, sents = [], []
+    for i, (a, b) in enumerate(spans):
+        ws = sorted({t[:6] for s, t in tokens if a <= s < b and len(t) > 2
+                     and t not in mod.STOPWORDS and not t.isdigit()})
+        if len(ws) < mod.MIN_CONTENT:
+            continue
+        h = mod._crc(ws)
+        hv = (h[:, None] * mod._MH_A[None, :] + mod._MH_B[None, :]) >> np.uint64(16)
+        mins = hv.min(axis=0).reshape(mod.N_HASHES // mod.ROWS, mod.ROWS)
+        k = (mins * mod._BAND_MUL[None, :mod.ROWS]).sum(axis=1, dtype=np.uint64)
+        k = k + np.arange(mod.N_HASHES // mod.ROWS, dtype=np.uint64) * np.uint64(0x632BE59BD9B4E019)
+        keys += (k >> np.uint64(1)).astype(np.int64).tolist()
+        sents += [i] * (mod.N_HASHES // mod.ROWS)
+    return np.array(keys, dtype=np.int64), np.array(sents, dtype=np.int64)
+
+
+def test_band_keys_are_those_the_first_index_layout_stored():
+    for text in (TEXT_A, TEXT_B):
+        got, ref = features(text).band_keys(), _reference_keys(text)
+        assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+def test_a_later_run_with_another_vocabulary_finds_links_to_stored_articles(store):
+    from narrascope.analysers.copies import CopiesAnalyser
+
+    docs = _articles()
+    first, later = docs[:2], docs[2:]  # the original and an unrelated one; then copies
+    for d in docs:
+        store.add_document(d)
+    results, _ = CopiesAnalyser().update(store, [d.id for d in first], quiet=True)
+    store.add_results(results)
+    fresh = CopiesAnalyser()
+    features(TEXT_B + " " + TEXT_A, fresh._vocabulary)  # other ids for the same strings
+    _, relations = fresh.update(store, [d.id for d in later], quiet=True)
+    assert (docs[0].id, docs[2].id, "duplicate") in {(r.a, r.b, r.kind) for r in relations}
