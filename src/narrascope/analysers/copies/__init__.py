@@ -16,7 +16,7 @@ from ...model import Document, Relation, Result
 from ..base import register
 from .align import Match, Thresholds, classify
 from .background import Background, load_background
-from .features import Features, Vocabulary, features
+from .features import Features, Vocabulary, band_keys, features
 from .index import CopyIndex
 from .stories import StoryIndex, salient_terms
 
@@ -152,7 +152,7 @@ class CopiesAnalyser:
         if not batch:
             return
         feats = [features(d.text, self._vocabulary) for d in batch]
-        keys = [f.band_keys() for f in feats]
+        keys = band_keys(feats)
         cands = index.candidates_batch(keys)
         seqs = index.add_batch([(d.id, d.published) for d in batch], [k for k, _ in keys])
         first = seqs[0]

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Sequence
 
 import numpy as np
 
 from ...text import _ABBREV, _END, _PARA
 from .tokens import Tokeniser
 
-__all__ = ["Features", "Vocabulary", "features", "distinct", "SHINGLE", "STOPWORDS",
+__all__ = ["Features", "Vocabulary", "features", "band_keys", "distinct", "SHINGLE", "STOPWORDS",
            "content_form"]
 
 #: words per shingle for verbatim passages
@@ -256,34 +257,54 @@ class Features:
 
     def band_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """Index keys (int64, 6 per indexed sentence) and the sentence each key comes
-        from: per sentence with at least ``MIN_CONTENT`` distinct content forms, the
-        MinHash of its forms in bands of ``ROWS``."""
-        sent = self.token_sentence
-        m = self.content & (sent >= 0)
-        s, h = sent[m], self.stem[m]
-        if not len(s):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        order = np.lexsort((h, s))
-        s, h = s[order], h[order]
-        first = np.r_[True, (s[1:] != s[:-1]) | (h[1:] != h[:-1])]
-        s, h = s[first], h[first]
-        sent_ids, starts, counts = np.unique(s, return_index=True, return_counts=True)
-        ok = counts >= MIN_CONTENT
-        if not ok.any():
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        sel = np.repeat(ok, counts)
-        h = h[sel]
-        counts = counts[ok]
-        sent_ids = sent_ids[ok]
-        bounds = np.r_[0, np.cumsum(counts)[:-1]]
-        # (a*h + b) mod 2^64, keep the high bits: a multiply-shift universal hash
-        hv = (h[:, None] * _MH_A[None, :] + _MH_B[None, :]) >> np.uint64(16)
-        mins = np.minimum.reduceat(hv, bounds, axis=0)  # (sentences, N_HASHES)
-        bands = mins.reshape(len(sent_ids), N_HASHES // ROWS, ROWS)
-        keys = (bands * _BAND_MUL[None, None, :ROWS]).sum(axis=2, dtype=np.uint64)
-        keys = keys + _BAND_OFFSET[None, :]
-        keys = (keys >> np.uint64(1)).astype(np.int64)  # SQLite integers are signed 64-bit
-        return keys.ravel(), np.repeat(sent_ids.astype(np.int64), N_HASHES // ROWS)
+        from, see :func:`band_keys`."""
+        return band_keys([self])[0]
+
+
+def band_keys(feats: Sequence[Features]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each text, its index keys (int64, 6 per indexed sentence) and the sentence
+    each key comes from: per sentence with at least ``MIN_CONTENT`` distinct content
+    forms, the MinHash of its forms in bands of ``ROWS``. All texts go through one sort
+    and one hashing pass (a batch of articles costs a few numpy calls, not a few per
+    article)."""
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    sents, forms = [], []
+    for f in feats:
+        sent = f.token_sentence
+        m = f.content & (sent >= 0)
+        sents.append(sent[m])
+        forms.append(f.stem[m])
+    width = max((len(f.sent_lo) for f in feats), default=0) + 1
+    doc = np.repeat(np.arange(len(feats), dtype=np.int64), [len(x) for x in sents])
+    if not len(doc):
+        return [empty for _ in feats]
+    s = doc * width + np.concatenate(sents)  # (text, sentence) as one number
+    h = np.concatenate(forms)
+    order = np.lexsort((h, s))
+    s, h = s[order], h[order]
+    first = np.ones(len(s), dtype=bool)
+    first[1:] = (s[1:] != s[:-1]) | (h[1:] != h[:-1])
+    s, h = s[first], h[first]
+    sent_ids, counts = np.unique(s, return_counts=True)
+    ok = counts >= MIN_CONTENT
+    h = h[np.repeat(ok, counts)]
+    counts, sent_ids = counts[ok], sent_ids[ok]
+    if not len(sent_ids):
+        return [empty for _ in feats]
+    bounds = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=bounds[1:])
+    # (a*h + b) mod 2^64, keep the high bits: a multiply-shift universal hash
+    hv = (h[:, None] * _MH_A[None, :] + _MH_B[None, :]) >> np.uint64(16)
+    mins = np.minimum.reduceat(hv, bounds, axis=0)  # (sentences, N_HASHES)
+    bands = mins.reshape(len(sent_ids), N_HASHES // ROWS, ROWS)
+    keys = (bands * _BAND_MUL[None, None, :ROWS]).sum(axis=2, dtype=np.uint64)
+    keys = keys + _BAND_OFFSET[None, :]
+    keys = (keys >> np.uint64(1)).astype(np.int64)  # SQLite integers are signed 64-bit
+    cut = np.searchsorted(sent_ids // width, np.arange(len(feats) + 1)).tolist()
+    per_sent = sent_ids % width
+    bands_per = N_HASHES // ROWS
+    return [(keys[lo:hi].ravel(), np.repeat(per_sent[lo:hi], bands_per))
+            for lo, hi in zip(cut[:-1], cut[1:])]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
