@@ -18,7 +18,7 @@ from .align import Match, Thresholds, classify
 from .background import Background, load_background
 from .features import Features, Vocabulary, band_keys, features
 from .index import CopyIndex
-from .stories import StoryIndex, salient_terms
+from .stories import Salient, StoryIndex, salient_terms_batch
 
 __all__ = ["CopiesAnalyser"]
 
@@ -153,6 +153,7 @@ class CopiesAnalyser:
             return
         feats = [features(d.text, self._vocabulary) for d in batch]
         keys = band_keys(feats)
+        salient = salient_terms_batch(feats)
         cands = index.candidates_batch(keys)
         seqs = index.add_batch([(d.id, d.published) for d in batch], [k for k, _ in keys])
         first = seqs[0]
@@ -170,7 +171,7 @@ class CopiesAnalyser:
             run.data_of(doc.id)
             for other_doc, m in links:
                 run.relations.append(self._link(doc, other_doc, m, run.data_of))
-            self._story(doc, f, seq, links, index, stories, run.data_of)
+            self._story(doc, salient[j], seq, links, index, stories, run.data_of)
         run.last = {seq: pair for seq, pair in zip(seqs, zip(batch, feats))}
 
     def _link(self, doc: Document, other: Document, m: Match, data_of) -> Relation:
@@ -187,9 +188,8 @@ class CopiesAnalyser:
                  [p.b_start, p.b_end, p.a_start, p.a_end] for p in m.passages]
         return Relation(src.id, cpy.id, m.kind, m.score, self.name, {"spans": spans})
 
-    def _story(self, doc: Document, f: Features, seq: int, links, index: CopyIndex,
+    def _story(self, doc: Document, sal: Salient, seq: int, links, index: CopyIndex,
                stories: StoryIndex, data_of) -> None:
-        sal = salient_terms(f)
         vec = stories.vector(sal, seq)
         story = None
         strong = sorted((m.score, o.id) for o, m in links if m.kind in _SAME_STORY)

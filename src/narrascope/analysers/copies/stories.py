@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from .background import Background
 from .features import _WORD, Features
 from .features import _story_term as story_term
 
-__all__ = ["StoryIndex", "Story", "salient_terms"]
+__all__ = ["StoryIndex", "Story", "salient_terms", "salient_terms_batch"]
 
 _CHUNK = 500
 
@@ -94,36 +94,65 @@ def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float
     form (its first capitalised spelling, else the lower-case one).
 
     A token in sentence ``i`` weighs ``1 + lead / (1 + i / decay)``; capitalised inside
-    a sentence, ``cap`` times that. Everything per token is numpy over the story term ids
-    the vocabulary gave each token; Python sees each distinct term once."""
-    n = f.n_tokens
-    none = Salient({}, np.zeros(0, dtype=np.int64), np.zeros(0), f.terms, Display(f.text, {}, {}))
-    if not n:
-        return none
-    sent_idx = f.token_sentence
-    sent = np.where(sent_idx >= 0, sent_idx, len(f.sent_lo)).astype(np.float64)
-    first = np.zeros(n, dtype=bool)
-    los, his = f.sent_lo, f.sent_hi
-    first[los[his > los]] = True
-    capital = f.upper & ~first
+    a sentence, ``cap`` times that. See :func:`salient_terms_batch`."""
+    return salient_terms_batch([f], lead, decay, cap)[0]
+
+
+def salient_terms_batch(feats: Sequence[Features], lead: float = 3.0, decay: float = 2.0,
+                        cap: float = 3.0) -> list[Salient]:
+    """:func:`salient_terms` of several texts: the per-token work is numpy over all of
+    them at once (over the story term ids the vocabulary gave each token); Python sees
+    each distinct term of each text once."""
+    if len({id(f.terms) for f in feats}) > 1:  # the vocabulary started afresh mid-batch
+        return [salient_terms_batch([f], lead, decay, cap)[0] for f in feats]
+    out: list[Salient] = [Salient({}, np.zeros(0, dtype=np.int64), np.zeros(0), f.terms,
+                                  Display(f.text, {}, {})) for f in feats]
+    counts = [f.n_tokens for f in feats]
+    total = sum(counts)
+    if not total:
+        return out
+    offset = np.zeros(len(feats) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offset[1:])
+    sent_idx = np.concatenate([f.token_sentence for f in feats])
+    n_sents = np.repeat([len(f.sent_lo) for f in feats], counts)
+    sent = np.where(sent_idx >= 0, sent_idx, n_sents).astype(np.float64)
+    first = np.zeros(total, dtype=bool)
+    first[np.concatenate([f.sent_lo[f.sent_hi > f.sent_lo] + o
+                          for f, o in zip(feats, offset.tolist())])] = True
+    capital = np.concatenate([f.upper for f in feats]) & ~first
     weight = (1.0 + lead / (1.0 + sent / decay)) * np.where(capital, cap, 1.0)
-    tid = f.term
+    tid = np.concatenate([f.term for f in feats])
+    starts = np.concatenate([f.starts for f in feats])
     where = np.flatnonzero(tid >= 0)
     if not len(where):
-        return none
-    t = tid[where]
-    ids, first_at, inv = np.unique(t, return_index=True, return_inverse=True)
+        return out
+    width = len(feats[0].terms) + 1
+    code = np.searchsorted(offset, where, side="right") - 1  # the text of each token
+    code = code * width + tid[where]  # (text, term) as one number
+    ids, first_at, inv = np.unique(code, return_index=True, return_inverse=True)
     # bincount adds in token order, as a running sum would
-    tf = np.bincount(inv, weights=weight[where], minlength=len(ids))
-    tf = [1.0 + math.log(v) if v >= 1 else v for v in tf.tolist()]
-    names = list(map(f.terms.__getitem__, ids.tolist()))
-    first_pos = f.starts[where[first_at]].tolist()
+    tf_all = np.bincount(inv, weights=weight[where], minlength=len(ids))
+    first_all = starts[where[first_at]]
     cap_where = where[capital[where]]
-    cap_terms, cap_at = np.unique(tid[cap_where], return_index=True)
-    cap_pos = dict(zip(map(f.terms.__getitem__, cap_terms.tolist()),
-                       f.starts[cap_where[cap_at]].tolist()))
-    return Salient(dict(zip(names, tf)), ids, np.array(tf), f.terms,
-                   Display(f.text, dict(zip(names, first_pos)), cap_pos))
+    cap_codes, cap_at = np.unique(code[capital[where]], return_index=True)
+    cap_start = starts[cap_where[cap_at]]
+    cut = np.searchsorted(ids // width, np.arange(len(feats) + 1)).tolist()
+    cap_cut = np.searchsorted(cap_codes // width, np.arange(len(feats) + 1)).tolist()
+    term_ids = ids % width
+    for j, f in enumerate(feats):
+        lo, hi = cut[j], cut[j + 1]
+        if lo == hi:
+            continue
+        t_ids = term_ids[lo:hi]
+        tf = [1.0 + math.log(v) if v >= 1 else v for v in tf_all[lo:hi].tolist()]
+        name = f.terms.__getitem__
+        names = list(map(name, t_ids.tolist()))
+        c_lo, c_hi = cap_cut[j], cap_cut[j + 1]
+        cap_pos = dict(zip(map(name, (cap_codes[c_lo:c_hi] % width).tolist()),
+                           cap_start[c_lo:c_hi].tolist()))
+        out[j] = Salient(dict(zip(names, tf)), t_ids, np.array(tf), f.terms,
+                         Display(f.text, dict(zip(names, first_all[lo:hi].tolist())), cap_pos))
+    return out
 
 
 def _day(published: str | None) -> date | None:
