@@ -129,8 +129,10 @@ class Vocabulary:
         ids = self._ids
         missing = set(keys).difference(ids)
         if missing:  # strings not seen before: cut out of the text and worked out
+            # each key's first position: later duplicates are overwritten going backwards
+            first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
             new: list[str] = []
-            for i in sorted(map(keys.index, missing)):
+            for i in sorted(map(first.__getitem__, missing)):  # in order of appearance
                 ids[keys[i]] = len(ids)
                 new.append(text[starts[i]:ends[i]])
             self._add(new)
