@@ -99,7 +99,9 @@ class Vocabulary:
     A news corpus repeats its words, so after a few hundred articles nearly every token
     is known and an article's tokens become arrays by one dictionary lookup each: the
     per-token work is then numpy gathers, not Python. One vocabulary lives as long as the
-    analyser instance; it starts afresh past ``limit`` strings to bound its memory."""
+    analyser instance; it starts afresh past ``limit`` strings to bound its memory. It is
+    not thread-safe: ``update`` runs under the store's single writer (the web app's jobs
+    run one at a time under its write lock)."""
 
     def __init__(self, limit: int = 2_000_000):
         self.limit = limit
