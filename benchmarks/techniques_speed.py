@@ -4,7 +4,10 @@ time and in CPU time (the second says more on a machine shared with other work).
 Reads PTC articles (default ../shared/data/ptc2020/train/train-articles) and runs the
 shipped model on them, as ``narrascope analyze`` would after cleaning.
 
-    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/techniques_speed.py [FOLDER] [N]
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/techniques_speed.py [FOLDER] [N] [THREADS]
+
+THREADS sets onnxruntime's intra-op threads for an encoder model (default: the model's
+``threads`` setting, 1); the linear model ignores it.
 """
 
 from __future__ import annotations
@@ -30,13 +33,20 @@ def main(argv: list[str]) -> int:
     docs = [clean(RawItem(source=str(p), text=p.read_text(encoding="utf-8"), scraped=False,
                           language="en")).doc for p in paths]
     analyser = TechniquesAnalyser()
+    if len(argv) > 2:
+        from narrascope.analysers.techniques import shipped_model_dir
+        from narrascope.analysers.techniques.encoder import EncoderTechniqueModel
+
+        analyser._model = EncoderTechniqueModel.load(shipped_model_dir(), {"threads": int(argv[2])})
     analyser.analyse(docs[:1], [{}])  # load the model before timing
+    kind = analyser.model.settings.get("kind", "linear")
     t0, c0 = time.perf_counter(), time.process_time()
     results = analyser.analyse(docs, [{} for _ in docs])
     dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     words = sum(len(d.text.split()) for d in docs)
     spans = sum(len(r.spans) for r in results)
-    print(f"{len(docs)} articles ({words} words) in {dt:.2f}s: {len(docs) / dt:.1f} articles/s, "
+    print(f"{kind} model, {len(docs)} articles ({words} words) in {dt:.2f}s: "
+          f"{len(docs) / dt:.1f} articles/s, "
           f"{words / dt:.0f} words/s, {spans} spans; CPU time {cpu:.2f}s = "
           f"{len(docs) / cpu:.1f} articles per CPU-second")
     return 0

@@ -28,7 +28,7 @@ __all__ = ["EncoderTechniqueModel", "Pieces", "load_tokenizer", "word_pieces", "
 ONNX_FILE = "encoder.onnx"
 
 ENCODER_SETTINGS: dict[str, Any] = {
-    **DEFAULT_SETTINGS,
+    **{k: DEFAULT_SETTINGS[k] for k in ("min_tokens",)},
     "kind": "encoder",
     # word pieces per window, [CLS] and [SEP] included, and the step between windows
     "max_length": 128,
@@ -142,10 +142,13 @@ class EncoderTechniqueModel:
         return run
 
     @classmethod
-    def load(cls, folder: str | Path) -> "EncoderTechniqueModel":
+    def load(cls, folder: str | Path, overrides: dict[str, Any] | None = None
+             ) -> "EncoderTechniqueModel":
+        """The model in ``folder``; ``overrides`` replace saved settings (``threads``...)."""
         folder = Path(folder)
         meta = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
-        return cls(folder, tuple(meta["labels"]), {**ENCODER_SETTINGS, **meta["settings"]})
+        return cls(folder, tuple(meta["labels"]),
+                   {**ENCODER_SETTINGS, **meta["settings"], **(overrides or {})})
 
     # -- inference -----------------------------------------------------------------
     def piece_scores(self, pieces: Pieces) -> tuple[np.ndarray, np.ndarray]:

@@ -135,6 +135,9 @@ class TechniqueModel:
     def save(self, folder: str | Path) -> Path:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
+        for stale in ("encoder.onnx", "tokenizer.json"):
+            # an encoder model's files: the loader prefers them, and a folder holds one model
+            (folder / stale).unlink(missing_ok=True)
         np.savez_compressed(folder / "weights.npz",
                             tagger_coef=self.tagger_coef.astype(np.float16),
                             tagger_bias=np.array([self.tagger_bias], dtype=np.float32),
