@@ -63,13 +63,20 @@ def sweep(mentions, pm, pf, langs: str, k: int, label: str) -> None:
     print(f"\n{label}")
     print(f"{'w':>5} {'ratio':>5} " + " ".join(f"{lang + ' main':>8} {lang + ' emr':>7} "
                                               f"{lang + ' f1':>6}" for lang in langs.split(",")))
+    best: dict[str, tuple[float, float, float]] = {}
     for w in (0.0, 0.25, 0.5, 0.75, 1.0):
         for ratio in (0.5, 0.7, 0.9, 1.01):
             m = cv_metrics(mentions, decoder.decode(pm, pf, DecodeSettings(w, ratio)),
                            {"cv": k, "languages": langs})
+            for key in ("main_role_accuracy", "exact_match_ratio"):
+                v = m[f"{langs.split(',')[0]}.{key}"]
+                if v > best.get(key, (-1.0,))[0]:
+                    best[key] = (v, w, ratio)
             print(f"{w:>5} {ratio:>5} " + " ".join(
                 f"{m[f'{lang}.main_role_accuracy']:>8.3f} {m[f'{lang}.exact_match_ratio']:>7.3f} "
                 f"{m[f'{lang}.fine_role_micro_f1']:>6.3f}" for lang in langs.split(",")))
+    print("best row for " + ", ".join(f"{key}: {v:.3f} (w {w}, ratio {r})"
+                                      for key, (v, w, r) in best.items()))
 
 
 def main() -> int:
@@ -134,7 +141,8 @@ def main() -> int:
         print(f"  fold {f} done, {time.time() - t0:.0f} s", flush=True)
     done = [i for i, m in enumerate(mentions) if m.language in scored and not np.isnan(pm[i, 0])]
     sub = [mentions[i] for i in done]
-    print(f"\n{len(done)} scored mentions, settings {settings}, train languages "
+    antagonist = np.mean([m.main == "Antagonist" for m in sub]) if sub else 0.0
+    print(f"\n{len(done)} scored mentions (always Antagonist: {antagonist:.3f}), settings {settings}, train languages "
           f"{args.train_languages}, {time.time() - t0:.0f} s")
     sweep(sub, pm[done], pf[done], args.languages, args.folds, "cross-encoder")
     lm, lf = linear_oof(mentions, args.folds, args.linear_cache)
