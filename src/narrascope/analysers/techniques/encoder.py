@@ -33,6 +33,9 @@ ENCODER_SETTINGS: dict[str, Any] = {
     # word pieces per window, [CLS] and [SEP] included, and the step between windows
     "max_length": 128,
     "stride": 96,
+    # windows per onnxruntime call: small batches measured 10% faster than 16 on one
+    # thread (no padding is ever needed: all windows of an article have one width)
+    "batch_size": 4,
     "threshold": 0.3,
     "span_threshold": 0.5,
     "max_gap": 1,
@@ -160,7 +163,7 @@ class EncoderTechniqueModel:
         if not spans:
             return inside, tech
         seen = np.zeros(n, dtype=np.float32)
-        batch = int(self.settings.get("batch_size", 16))
+        batch = int(self.settings["batch_size"])
         for k in range(0, len(spans), batch):
             part = spans[k:k + batch]
             ids, mask = batch_ids(pieces, part, self.cls_id, self.sep_id)
