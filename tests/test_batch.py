@@ -83,3 +83,39 @@ def test_ray_matches_inline(tmp_path):
             ex.close()
             ray.shutdown()
     assert inline == on_ray
+
+
+def test_a_stored_result_is_recomputed_when_its_requirement_is(monkeypatch):
+    """A requirement recomputed in the batch (say, a new version of its model) makes the
+    stored result of what reads it stale: the dependant runs again on the new input."""
+    from narrascope.analysers import base
+    from narrascope.model import Result
+
+    calls = []
+
+    @base.register("test_upstream", "2", description="test", default=False)
+    class Upstream:
+        def analyse(self, docs, previous):
+            return [Result("test_upstream", "2", d.id, data={"n": 2}) for d in docs]
+
+    @base.register("test_downstream", "1", description="test", requires=("test_upstream",),
+                   default=False)
+    class Downstream:
+        def analyse(self, docs, previous):
+            calls.append([p["test_upstream"].data["n"] for p in previous])
+            return [Result("test_downstream", "1", d.id) for d in docs]
+
+    try:
+        d = Document(id=doc_id_for("Some text here."), text="Some text here.")
+        old = Result("test_downstream", "1", d.id)
+        names = ("test_upstream", "test_downstream")
+        out = analyse_batch(Batch(names, (d,), ({"test_downstream": old},)))
+        assert calls == [[2]] and len(out.results) == 2
+        up = next(r for r in out.results if r.analyser == "test_upstream")
+        again = analyse_batch(Batch(names, (d,), ({"test_upstream": up,
+                                                   "test_downstream": old},)))
+        assert again.results == [] and calls == [[2]]
+    finally:
+        for name in ("test_upstream", "test_downstream"):
+            base._REGISTRY.pop(name, None)
+            base._LOADED.pop(name, None)

@@ -40,9 +40,13 @@ def analyse_batch(batch: Batch) -> BatchOutput:
 
     out = BatchOutput(docs=len(batch.docs))
     known = [dict(k) for k in batch.known]
+    # names computed in this batch, per document: a stored result whose input was just
+    # recomputed (a requirement's new version) is stale and is computed again too
+    fresh: list[set[str]] = [set() for _ in known]
     for name in batch.names:
         spec = get_spec(name)
-        todo = [i for i, k in enumerate(known) if batch.force or name not in k]
+        todo = [i for i, k in enumerate(known)
+                if batch.force or name not in k or fresh[i] & set(spec.requires)]
         if not todo:
             continue
         analyser = load_analyser(name)
@@ -61,6 +65,7 @@ def analyse_batch(batch: Batch) -> BatchOutput:
                                        f"{type(err).__name__}: {err}"))
         for i, r in pairs:
             known[i][name] = r
+            fresh[i].add(name)
             out.results.append(r)
     return out
 
