@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .model import DEFAULT_SETTINGS, decode
-from .patterns import pattern_spans
+from .patterns import with_patterns
 from .tokens import Tokens, tokenize
 
 __all__ = ["EncoderTechniqueModel", "Pieces", "load_tokenizer", "word_pieces", "windows", "pool_words",
@@ -216,9 +216,4 @@ class EncoderTechniqueModel:
         inside, tech = self.word_scores(tok)
         out = [(*tok.char_span(i, j), lab, score)
                for i, j, lab, score in self.spans_with_labels(tok, inside, tech)]
-        if self.settings.get("patterns", True):
-            for s, e, lab, score in pattern_spans(tok):
-                if not any(lab == o[2] and o[0] < e and s < o[1] for o in out):
-                    out.append((s, e, lab, score))
-            out.sort()
-        return out
+        return with_patterns(tok, out) if self.settings.get("patterns", True) else out

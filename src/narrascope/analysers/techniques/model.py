@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .features import Hasher, lexicon, span_rows, token_features
-from .patterns import pattern_spans
+from .patterns import with_patterns
 from .tokens import Tokens, tokenize
 
 __all__ = ["TechniqueModel", "DEFAULT_SETTINGS", "decode"]
@@ -124,12 +124,7 @@ class TechniqueModel:
             k = int(row.argmax())
             s, e = tok.char_span(i, j)
             out.append((s, e, self.labels[k], p * float(row[k])))
-        if self.settings.get("patterns", True):
-            for s, e, lab, score in pattern_spans(tok):
-                if not any(lab == o[2] and o[0] < e and s < o[1] for o in out):
-                    out.append((s, e, lab, score))
-            out.sort()
-        return out
+        return with_patterns(tok, out) if self.settings.get("patterns", True) else out
 
     # -- storage -------------------------------------------------------------------
     def save(self, folder: str | Path) -> Path:

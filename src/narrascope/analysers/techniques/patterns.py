@@ -9,7 +9,7 @@ import re
 
 from .tokens import Tokens
 
-__all__ = ["PATTERNS", "PATTERN_SCORE", "pattern_spans"]
+__all__ = ["PATTERNS", "PATTERN_SCORE", "pattern_spans", "with_patterns"]
 
 #: technique -> cue patterns (case-insensitive); each is our own wording of a common move
 PATTERNS: dict[str, tuple[str, ...]] = {
@@ -44,3 +44,14 @@ def pattern_spans(tok: Tokens) -> list[tuple[int, int, str, float]]:
                     out.append((m.start(), e, lab, PATTERN_SCORE))
                     break
     return out
+
+
+def with_patterns(tok: Tokens, spans: list[tuple[int, int, str, float]]
+                  ) -> list[tuple[int, int, str, float]]:
+    """``spans`` plus every cue match that no span of the same technique overlaps, sorted:
+    the cues add what a model missed and never double what it found."""
+    out = list(spans)
+    for s, e, lab, score in pattern_spans(tok):
+        if not any(lab == o[2] and o[0] < e and s < o[1] for o in spans):
+            out.append((s, e, lab, score))
+    return sorted(out)
