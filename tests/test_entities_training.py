@@ -49,6 +49,8 @@ def test_tiny_training_run(tmp_path):
                   {"max_steps": "12", "eval_frequency": "6", "dev": str(TINY / "tiny.conll"),
                    "width": "32", "depth": "1", "rows": "0.1"})
     assert (tmp_path / "m" / "config.cfg").exists() and out == str(tmp_path / "m")
+    # the temporary corpus paths of the run are not left in the shipped config
+    assert "train = null" in (tmp_path / "m" / "config.cfg").read_text(encoding="utf-8")
     m = t.evaluate(str(TINY / "tiny.conll"), out, {})
     assert m["language"] == "en" and m["sentences"] == 5 and m["entities"] == 13
     assert 0.0 <= m["f1"] <= 1.0

@@ -139,7 +139,19 @@ def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(best, out)
     _prune_strings(out)
+    _forget_paths(out)
     return str(out)
+
+
+def _forget_paths(model_dir: Path) -> None:
+    """Set the config's training and dev corpus paths to null: they named a temporary
+    folder that is gone once training ends, and mean nothing to whoever loads the model."""
+    import re
+
+    path = model_dir / "config.cfg"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'(?m)^(train|dev) = "[^"\n]*"$', r"\1 = null", text),
+                    encoding="utf-8")
 
 
 def _prune_strings(model_dir: Path) -> None:
