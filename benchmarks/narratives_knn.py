@@ -31,8 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "semeval2025-t10" / "train"
+from narratives_harness import DATA, expected_f1_line, idf, linear_kernel, load, oof_ridge
 
 
 def main(argv: list[str]) -> int:
@@ -40,51 +39,31 @@ def main(argv: list[str]) -> int:
         print(f"skipped: {DATA} is absent")
         return 0
     from narrascope.analysers.narratives import fit
-    from narrascope.analysers.narratives.corpus import read_data
-    from narrascope.analysers.narratives.expected import decode_expected_matrix
     from narrascope.analysers.narratives.model import tfidf
-    from narrascope.analysers.narratives.tune import (LabelSpace, cv_metrics, f1_rows,
-                                                      tune_thresholds)
-    from narrascope.taxonomies import default_taxonomy
+    from narrascope.analysers.narratives.tune import LabelSpace, cv_metrics, tune_thresholds
 
     cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv \
         else Path("/tmp/narratives-knn")
     cache.mkdir(parents=True, exist_ok=True)
-    tax = default_taxonomy()
-    ex = read_data([DATA], tax)
-    n = len(ex)
-    labels = fit._labels(ex, tax, 2)
-    y = fit._targets(ex, labels)
+    corpus = load()
+    tax, ex, labels, y, n = corpus.tax, corpus.ex, corpus.labels, corpus.y, corpus.n
     t0 = time.perf_counter()
     if (cache / "kernel.npy").is_file():
         k = np.load(cache / "kernel.npy")
     else:
-        opts = fit._options({})
-        counts = fit.count_terms([e.text for e in ex], opts)
-        c = counts.matrix
-        df = np.bincount(c.indices, minlength=c.shape[1])
-        idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
-        x = tfidf(c, idf)
-        k = np.asarray((x @ x.T).todense(), dtype=np.float64)
+        c = fit.count_terms([e.text for e in ex], fit._options({})).matrix
+        k = linear_kernel(tfidf(c, idf(c, n)))
         np.save(cache / "kernel.npy", k)
     print(f"kernel in {time.perf_counter() - t0:.0f} s; {n} articles", flush=True)
 
-    langs = np.array([e.language for e in ex])
+    langs = corpus.langs
     same = langs[:, None] == langs[None, :]
-    order = np.random.default_rng(13).permutation(n)
-    folds = np.array_split(order, 5)
-    targets = 2.0 * y - 1
+    order, folds = corpus.order, corpus.folds
 
-    def oof_ridge(kern: np.ndarray, alpha: float = 0.3) -> np.ndarray:
-        out = np.zeros(y.shape)
-        for test in folds:
-            train = np.setdiff1d(order, test)
-            a = np.linalg.solve(kern[np.ix_(train, train)] + 1 + alpha * np.eye(len(train)),
-                                targets[train])
-            out[test] = (kern[np.ix_(test, train)] + 1) @ a
-        return out
+    def oof(kern: np.ndarray, alpha: float = 0.3) -> np.ndarray:
+        return oof_ridge(corpus, kern, alpha)
 
-    ridge = oof_ridge(k)
+    ridge = oof(k)
 
     def knn(nn: int, bonus: float, power: float) -> np.ndarray:
         out = np.zeros(y.shape)
@@ -96,9 +75,6 @@ def main(argv: list[str]) -> int:
             out[test] = np.einsum("ik,ikl->il", w, y[train][top]) / w.sum(axis=1, keepdims=True)
         return out
 
-    space = LabelSpace(tax, labels)
-    gn, gs = space.gold(ex)
-
     def report(name: str, scores: np.ndarray, expected: bool = False, c: float = 1.0) -> None:
         a, b = fit.calibrate(scores.astype(np.float32), y, c)
         probs = 1.0 / (1.0 + np.exp(-(scores * a + b)))
@@ -108,51 +84,42 @@ def main(argv: list[str]) -> int:
                         for lang, v in m.items())
         print(f"{name:<30} thresholds {line}", flush=True)
         if expected:
-            pn, ps = decode_expected_matrix(probs, space)
-            fc, ff = f1_rows(pn, gn), f1_rows(ps, gs)
-            parts = []
-            for lang in ["all"] + sorted(set(langs)):
-                mk = np.ones(n, bool) if lang == "all" else langs == lang
-                parts.append(f"{lang}:{fc[mk].mean():.3f}/{ff[mk].mean():.3f}")
-            print(f"{name:<30} expected-F1 {' '.join(parts)}", flush=True)
+            print(f"{name:<30} expected-F1 {expected_f1_line(corpus, scores, c)}", flush=True)
 
-    print(f"gold Other: {int(gn[:, -1].sum())} articles coarse", flush=True)
+    gold_coarse, _ = LabelSpace(tax, labels).gold(ex)
+    print(f"gold Other: {int(gold_coarse[:, -1].sum())} articles coarse", flush=True)
     report("ridge", ridge, expected=True)
     if argv[:1] == ["base"]:
         return 0
     if "kernel" in argv:
         for alpha in (0.1, 1.0):
-            report(f"alpha={alpha}", oof_ridge(k, alpha), expected=True)
+            report(f"alpha={alpha}", oof(k, alpha), expected=True)
         for cross in (0.5, 0.0):
-            report(f"cross-language x{cross}", oof_ridge(k * np.where(same, 1.0, cross)),
+            report(f"cross-language x{cross}", oof(k * np.where(same, 1.0, cross)),
                    expected=True)
     if "calib" in argv:
         for c in (0.1, 10.0, 100.0):
             report(f"Platt C={c}", ridge, expected=True, c=c)
         for alpha in (0.1, 1.0):
-            report(f"Platt C=10, alpha={alpha}", oof_ridge(k, alpha), expected=True, c=10.0)
+            report(f"Platt C=10, alpha={alpha}", oof(k, alpha), expected=True, c=10.0)
     if "ngrams" in argv:
         for extra in ({"char_ngrams": (3, 6)}, {"word_ngrams": (1, 3)}):
             cnt = fit.count_terms([e.text for e in ex], fit._options(extra))
             c = cnt.matrix
-            df = np.bincount(c.indices, minlength=c.shape[1])
-            x = tfidf(c, (np.log((1 + n) / (1 + df)) + 1).astype(np.float32))
-            kv = np.asarray((x @ x.T).todense(), dtype=np.float64)
-            report(f"{extra}", oof_ridge(kv), expected=True, c=10.0)
+            kv = linear_kernel(tfidf(c, idf(c, n)))
+            report(f"{extra}", oof(kv), expected=True, c=10.0)
     if "vocab" in argv:
         big = fit.count_terms([e.text for e in ex], fit._options({"max_words": 80000,
                                                                   "max_chars": 120000}))
         c = big.matrix
-        df = np.bincount(c.indices, minlength=c.shape[1])
-        idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+        weights = idf(c, n)
         nw = sum(1 for t in big.vocabulary if not t.startswith("\x01"))
         tf = np.asarray(c.sum(axis=0)).ravel()
         for words, chars in ((60000, 90000), (80000, 120000)):
             cols = np.sort(np.concatenate([np.argsort(-tf[:nw])[:words],
                                            nw + np.argsort(-tf[nw:])[:chars]]))
-            x = tfidf(c[:, cols], idf[cols])
-            kv = np.asarray((x @ x.T).todense(), dtype=np.float64)
-            report(f"{words // 1000}k+{chars // 1000}k", oof_ridge(kv), expected=True)
+            kv = linear_kernel(tfidf(c[:, cols], weights[cols]))
+            report(f"{words // 1000}k+{chars // 1000}k", oof(kv), expected=True)
     if "knn" not in argv and ({"kernel", "vocab", "calib", "ngrams"} & set(argv)):
         return 0
     for nn, bonus, power in ((10, 0.0, 1.0), (20, 0.0, 1.0), (20, 0.1, 1.0), (40, 0.1, 2.0),

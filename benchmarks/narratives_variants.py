@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "semeval2025-t10" / "train"
+from narratives_harness import DATA, idf, linear_kernel, load, oof_ridge
 
 
 def main(argv: list[str]) -> int:
@@ -29,46 +27,29 @@ def main(argv: list[str]) -> int:
         print(f"skipped: {DATA} is absent")
         return 0
     from narrascope.analysers.narratives import fit
-    from narrascope.analysers.narratives.corpus import read_data
     from narrascope.analysers.narratives.model import tfidf
     from narrascope.analysers.narratives.tune import cv_metrics, tune_thresholds
-    from narrascope.taxonomies import default_taxonomy
 
-    tax = default_taxonomy()
-    ex = read_data([DATA], tax)
+    corpus = load()
+    tax, ex, labels, n = corpus.tax, corpus.ex, corpus.labels, corpus.n
     opts = fit._options({"max_words": 40000, "max_chars": 60000})
     t0 = time.perf_counter()
     counts = fit.count_terms([e.text for e in ex], opts)
-    n = len(ex)
-    labels = fit._labels(ex, tax, 2)
-    y = fit._targets(ex, labels)
     c = counts.matrix
-    df = np.bincount(c.indices, minlength=c.shape[1])
-    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+    weights = idf(c, n)
     nw = sum(1 for t in counts.vocabulary if not t.startswith("\x01"))
     tf = np.asarray(c.sum(axis=0)).ravel()
 
     def kernel(words: int, chars: int, char_weight: float = 1.0) -> np.ndarray:
         w = np.argsort(-tf[:nw])[:words]
         ch = nw + np.argsort(-tf[nw:])[:chars]
-        x = tfidf(c[:, np.sort(np.concatenate([w, ch]))], idf)
-        xw, xc = x[:, :len(w)], x[:, len(w):]
-        return (np.asarray((xw @ xw.T).todense(), dtype=np.float64)
-                + char_weight * np.asarray((xc @ xc.T).todense(), dtype=np.float64))
+        x = tfidf(c[:, np.sort(np.concatenate([w, ch]))], weights)
+        return linear_kernel(x[:, :len(w)]) + char_weight * linear_kernel(x[:, len(w):])
 
-    langs = np.array([e.language for e in ex])
-    same_lang = (langs[:, None] == langs[None, :]).astype(float)
-    order = np.random.default_rng(13).permutation(n)
-    folds = np.array_split(order, 5)
+    same_lang = (corpus.langs[:, None] == corpus.langs[None, :]).astype(float)
 
     def run(name: str, k: np.ndarray, alpha: float) -> None:
-        targets = 2.0 * y - 1
-        scores = np.zeros(y.shape)
-        for test in folds:
-            train = np.setdiff1d(order, test)
-            a = np.linalg.solve(k[np.ix_(train, train)] + 1 + alpha * np.eye(len(train)),
-                                targets[train])
-            scores[test] = (k[np.ix_(test, train)] + 1) @ a
+        scores = oof_ridge(corpus, k, alpha)
         probs, _, _ = fit.oof_probabilities(scores.astype(np.float32), ex, labels)
         th = tune_thresholds(probs, labels, tax, ex)
         m = cv_metrics(probs, labels, tax, th, ex)

@@ -1,0 +1,99 @@
+"""What the narratives experiments share: the training corpus, one 5-fold article split,
+out-of-fold scores from a ridge solved in the dual over a precomputed kernel, and a line
+of F1 samples per language under expected-F1 decoding.
+
+Imported by ``narratives_variants.py``, ``narratives_knn.py`` and
+``narratives_selftrain.py`` (run from the repository root, as their docstrings say).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = ROOT.parent / "shared" / "data" / "semeval2025-t10"
+DATA = BASE / "train"
+
+
+@dataclass
+class Corpus:
+    """The labelled articles, their label matrix and the fixed fold split."""
+
+    tax: object
+    ex: list
+    labels: list[str]
+    y: np.ndarray
+    langs: np.ndarray
+    order: np.ndarray
+    folds: list[np.ndarray]
+
+    @property
+    def n(self) -> int:
+        return len(self.ex)
+
+    @property
+    def targets(self) -> np.ndarray:
+        return 2.0 * self.y - 1
+
+
+def load() -> Corpus:
+    """The SemEval-2025 Task 10 training articles of every language, 5 folds (seed 13)."""
+    from narrascope.analysers.narratives import fit
+    from narrascope.analysers.narratives.corpus import read_data
+    from narrascope.taxonomies import default_taxonomy
+
+    tax = default_taxonomy()
+    ex = read_data([DATA], tax)
+    labels = fit._labels(ex, tax, 2)
+    order = np.random.default_rng(13).permutation(len(ex))
+    return Corpus(tax, ex, labels, fit._targets(ex, labels),
+                  np.array([e.language for e in ex]), order, np.array_split(order, 5))
+
+
+def idf(counts, rows: int) -> np.ndarray:
+    """Smoothed IDF of the term counts' first ``rows`` documents (scikit-learn's formula)."""
+    df = np.bincount(counts[:rows].indices, minlength=counts.shape[1])
+    return (np.log((1 + rows) / (1 + df)) + 1).astype(np.float32)
+
+
+def linear_kernel(x) -> np.ndarray:
+    return np.asarray((x @ x.T).todense(), dtype=np.float64)
+
+
+def solve(kern: np.ndarray, rows: np.ndarray, targets: np.ndarray,
+          alpha: float = 0.3) -> np.ndarray:
+    """Dual ridge coefficients over ``rows`` (a constant 1 in the kernel is the bias)."""
+    return np.linalg.solve(kern[np.ix_(rows, rows)] + 1 + alpha * np.eye(len(rows)), targets)
+
+
+def oof_ridge(corpus: Corpus, kern: np.ndarray, alpha: float = 0.3) -> np.ndarray:
+    """Out-of-fold ridge scores, one row per article."""
+    out = np.zeros(corpus.y.shape)
+    for test in corpus.folds:
+        train = np.setdiff1d(corpus.order, test)
+        out[test] = (kern[np.ix_(test, train)] + 1) @ solve(kern, train,
+                                                           corpus.targets[train], alpha)
+    return out
+
+
+def expected_f1_line(corpus: Corpus, scores: np.ndarray, c: float = 10.0) -> str:
+    """``lang:coarse/fine`` for all articles and each language: per-label Platt scaling
+    (inverse penalty ``c``) of the out-of-fold scores, then expected-F1 decoding."""
+    from narrascope.analysers.narratives import fit
+    from narrascope.analysers.narratives.expected import decode_expected_matrix
+    from narrascope.analysers.narratives.tune import LabelSpace, f1_rows
+
+    a, b = fit.calibrate(scores.astype(np.float32), corpus.y, c)
+    probs = 1.0 / (1.0 + np.exp(-(scores * a + b)))
+    space = LabelSpace(corpus.tax, corpus.labels)
+    gn, gs = space.gold(corpus.ex)
+    pn, ps = decode_expected_matrix(probs, space)
+    fc, ff = f1_rows(pn, gn), f1_rows(ps, gs)
+    parts = []
+    for lang in ["all"] + sorted(set(corpus.langs)):
+        mk = np.ones(corpus.n, bool) if lang == "all" else corpus.langs == lang
+        parts.append(f"{lang}:{fc[mk].mean():.3f}/{ff[mk].mean():.3f}")
+    return " ".join(parts)
