@@ -43,7 +43,8 @@ def main(argv: list[str]) -> int:
     def kernel(words: int, chars: int, char_weight: float = 1.0) -> np.ndarray:
         w = np.argsort(-tf[:nw])[:words]
         ch = nw + np.argsort(-tf[nw:])[:chars]
-        x = tfidf(c[:, np.sort(np.concatenate([w, ch]))], weights)
+        cols = np.sort(np.concatenate([w, ch]))
+        x = tfidf(c[:, cols], weights[cols])
         return linear_kernel(x[:, :len(w)]) + char_weight * linear_kernel(x[:, len(w):])
 
     same_lang = (corpus.langs[:, None] == corpus.langs[None, :]).astype(float)
