@@ -16,9 +16,10 @@ from ...model import Document, Relation, Result
 from ..base import register
 from .align import Match, Thresholds, classify
 from .background import Background, load_background
-from .features import Features, Vocabulary, band_keys, features
+from .features import Features, Vocabulary, features
 from .index import CopyIndex
-from .stories import Salient, StoryIndex, salient_terms_batch
+from .prepare import Prepared, Preparer, default_workers
+from .stories import StoryIndex
 
 __all__ = ["CopiesAnalyser"]
 
@@ -58,9 +59,16 @@ class _Run:
         self.pending: dict[str, dict[str, Any]] = {}
         self.relations: list[Relation] = []
         self._cache: dict[str, tuple[Document, Features]] = {}
-        #: the previous batch's articles by sequence number: the next batch's likeliest
+        #: this run's articles by sequence number (the latest ``keep``): the likeliest
         #: candidates among stored articles, kept without a reload
         self.last: dict[int, tuple[Document, Features]] = {}
+
+    def remember(self, items) -> None:
+        """Keep a batch's articles and features for the batches after it."""
+        self.last.update(items)
+        if len(self.last) > self.keep:
+            for s in sorted(self.last)[:len(self.last) - self.keep]:
+                del self.last[s]
 
     def data_of(self, doc_id: str) -> dict[str, Any]:
         if doc_id not in self.pending:
@@ -98,13 +106,21 @@ class _Run:
 class CopiesAnalyser:
     #: articles matched and indexed together (one SQL pass and one set of sorts)
     batch_size = 1000
+    #: the same with a worker process: smaller, so the first batch, which the main
+    #: process waits for, is short
+    parallel_batch_size = 250
+    #: updates smaller than this run in one process (a worker costs a fork)
+    min_parallel = 400
 
     def __init__(self, thresholds: Thresholds | None = None, story_threshold: float = 0.2,
-                 background: str | None = None):
+                 background: str | None = None, workers: int | None = None):
         self.thresholds = thresholds or Thresholds()
         self.story_threshold = story_threshold
         self._background_path = background
         self._background: Background | None = None
+        #: worker processes for the per-article preparation; None: one per spare core
+        #: (at most two), see :func:`.prepare.default_workers`
+        self.workers = workers
         #: token strings seen by this instance, worked out once (see ``Vocabulary``)
         self._vocabulary = Vocabulary()
 
@@ -121,9 +137,12 @@ class CopiesAnalyser:
         indexed before it; return the results of every article whose links or story
         changed, and the copy relations found (``a`` is the source, ``b`` the copy).
 
-        Articles go through in batches of ``batch_size``: one index lookup, one load of
-        the stored articles they may copy and one index write per batch, then each
-        article in turn is compared with its candidates and put in a story."""
+        Articles go through in batches: one index lookup, one load of the stored
+        articles they may copy and one index write per batch, then each article in turn
+        is compared with its candidates and put in a story. The per-article part that
+        needs nothing else (reading, band keys, story shortlist) is prepared a batch
+        ahead, in a worker process when the machine has a core to spare and the update is
+        large enough to pay for starting one (see :mod:`.prepare`)."""
         from ...pipeline import progress
 
         db = store.db
@@ -133,27 +152,35 @@ class CopiesAnalyser:
         wanted = list(dict.fromkeys(doc_ids))
         done = index.indexed(wanted)
         todo = [d for d in wanted if d not in done]
+        workers = default_workers() if self.workers is None else self.workers
+        if len(todo) < self.min_parallel:
+            workers = 0
+        size = self.parallel_batch_size if workers else self.batch_size
+        parts = [todo[i:i + size] for i in range(0, len(todo), size)]
         bar = progress(total=len(todo), quiet=quiet, desc="copies", unit="art")
-        with db:
-            for i in range(0, len(todo), self.batch_size):
-                part = todo[i:i + self.batch_size]
-                self._batch(run, part, index, stories)
-                bar.update(len(part))
+        with db, Preparer(self._vocabulary, self.background, 2 * stories.top,
+                          workers) as prep:
+            ahead: list[tuple[list[Document], list]] = []
+            for i in range(len(parts) + 1):
+                if i < len(parts):  # the next batch starts while this one is matched
+                    docs = run.documents(parts[i])
+                    batch = [docs[d] for d in parts[i] if d in docs]
+                    ahead.append((batch, prep.submit([d.text for d in batch])))
+                if i and ahead:
+                    batch, handle = ahead.pop(0)
+                    if batch:
+                        self._batch(run, batch, prep.result(handle), index, stories)
+                    bar.update(len(parts[i - 1]))
             stories.flush()
         bar.close()
         results = [Result(self.name, self.version, d, data=data)
                    for d, data in run.pending.items()]
         return results, run.relations
 
-    def _batch(self, run: "_Run", doc_ids: list[str], index: CopyIndex,
-               stories: StoryIndex) -> None:
-        docs = run.documents(doc_ids)
-        batch = [docs[d] for d in doc_ids if d in docs]
-        if not batch:
-            return
-        feats = [features(d.text, self._vocabulary) for d in batch]
-        keys = band_keys(feats)
-        salient = salient_terms_batch(feats)
+    def _batch(self, run: "_Run", batch: list[Document], prepared: list[Prepared],
+               index: CopyIndex, stories: StoryIndex) -> None:
+        feats = [p.features for p in prepared]
+        keys = [p.keys for p in prepared]
         cands = index.candidates_batch(keys)
         seqs = index.add_batch([(d.id, d.published) for d in batch], [k for k, _ in keys])
         first = seqs[0]
@@ -171,8 +198,8 @@ class CopiesAnalyser:
             run.data_of(doc.id)
             for other_doc, m in links:
                 run.relations.append(self._link(doc, other_doc, m, run.data_of))
-            self._story(doc, salient[j], seq, links, index, stories, run.data_of)
-        run.last = {seq: pair for seq, pair in zip(seqs, zip(batch, feats))}
+            self._story(doc, prepared[j], seq, links, index, stories, run.data_of)
+        run.remember(zip(seqs, zip(batch, feats)))
 
     def _link(self, doc: Document, other: Document, m: Match, data_of) -> Relation:
         new_first = _first_is_source(doc, other, m)
@@ -188,9 +215,9 @@ class CopiesAnalyser:
                  [p.b_start, p.b_end, p.a_start, p.a_end] for p in m.passages]
         return Relation(src.id, cpy.id, m.kind, m.score, self.name, {"spans": spans})
 
-    def _story(self, doc: Document, sal: Salient, seq: int, links, index: CopyIndex,
+    def _story(self, doc: Document, prep: Prepared, seq: int, links, index: CopyIndex,
                stories: StoryIndex, data_of) -> None:
-        vec = stories.vector(sal, seq)
+        vec = stories.weigh(prep.short, prep.tf, seq)
         story = None
         strong = sorted((m.score, o.id) for o, m in links if m.kind in _SAME_STORY)
         if strong:
@@ -200,7 +227,7 @@ class CopiesAnalyser:
         if story is None:
             near = stories.nearest(vec, doc.published)
             story = near[0] if near else None
-        sid, relabelled = stories.join(story, vec, sal.display, doc.published)
+        sid, relabelled = stories.join(story, vec, prep.display, doc.published)
         index.set_story(seq, sid)
         st = stories.get(sid)
         if st.size < 2:

@@ -27,7 +27,7 @@ from .background import Background
 from .features import _WORD, Features
 from .features import _story_term as story_term
 
-__all__ = ["StoryIndex", "Story", "salient_terms", "salient_terms_batch"]
+__all__ = ["StoryIndex", "Story", "TermIdf", "salient_terms", "salient_terms_batch", "shortlist"]
 
 _CHUNK = 500
 
@@ -155,6 +155,40 @@ def salient_terms_batch(feats: Sequence[Features], lead: float = 3.0, decay: flo
     return out
 
 
+class TermIdf:
+    """The background idf of every term of a vocabulary by term id, worked out once per
+    term (an article's few hundred terms are then one gather)."""
+
+    def __init__(self, background: Background):
+        self.background = background
+        self._vocabulary: list[str] | None = None
+        self._idf = np.zeros(0)
+
+    def of(self, vocabulary: list[str]) -> np.ndarray:
+        if vocabulary is not self._vocabulary:
+            self._vocabulary, self._idf = vocabulary, np.zeros(0)
+        if len(self._idf) < len(vocabulary):
+            idf, rare = self.background.idf, self.background.rare
+            more = np.fromiter(map(idf.get, vocabulary[len(self._idf):], repeat(rare)),
+                               dtype=np.float64)
+            self._idf = np.concatenate([self._idf, more])
+        return self._idf
+
+
+def shortlist(sal: Salient, term_idf: TermIdf, k: int) -> list[str]:
+    """The article's ``k`` best story terms by tf × background idf, best first (and any
+    tied with the k-th; ties go by the term). It depends on the article alone, so it can
+    be worked out beside the sequential part of an update (see :mod:`.prepare`); the
+    store's own counts then re-weigh these terms only (:meth:`StoryIndex.weigh`)."""
+    terms = list(sal.tf)
+    first = sal.values * term_idf.of(sal.vocabulary)[sal.ids]
+    pick: Sequence[int] = range(len(terms))
+    if len(terms) > k:
+        pick = np.flatnonzero(first >= np.partition(first, len(terms) - k)[len(terms) - k])
+    best = first.tolist()
+    return [terms[i] for i in sorted(pick, key=lambda i: (-best[i], terms[i]))[:k]]
+
+
 def _day(published: str | None) -> date | None:
     try:
         return date.fromisoformat((published or "")[:10])
@@ -180,8 +214,7 @@ class StoryIndex:
         self._rows: dict[int, tuple] = {}
         self._counts: dict[str, int] = {}
         self._added: dict[str, int] = {}
-        self._idf_vocabulary: list[str] | None = None
-        self._idf = np.zeros(0)
+        self._term_idf = TermIdf(self.background)
         #: clusters changed since the last :meth:`flush` (their rows are in ``_rows``)
         self._dirty: set[int] = set()
 
@@ -209,39 +242,27 @@ class StoryIndex:
                             sorted(self._added.items()))
         self._added.clear()
 
-    def _idf_of(self, vocabulary: list[str]) -> np.ndarray:
-        """The background idf of every term of ``vocabulary`` by id, worked out once per
-        term (an article's few hundred terms are then one gather)."""
-        if vocabulary is not self._idf_vocabulary:
-            self._idf_vocabulary, self._idf = vocabulary, np.zeros(0)
-        if len(self._idf) < len(vocabulary):
-            idf, rare = self.background.idf, self.background.rare
-            more = np.fromiter(map(idf.get, vocabulary[len(self._idf):], repeat(rare)),
-                               dtype=np.float64)
-            self._idf = np.concatenate([self._idf, more])
-        return self._idf
-
     def vector(self, sal: Salient, n_docs: int) -> dict[str, float]:
-        """The article's top terms, tf × idf, L2-normalised; and count them.
+        """The article's top terms, tf × idf, L2-normalised; and count them (see
+        :func:`shortlist` and :meth:`weigh`)."""
+        short = shortlist(sal, self._term_idf, 2 * self.top)
+        return self.weigh(short, [sal.tf[t] for t in short], n_docs)
 
-        The background table gives a first idf; the best ``2 × top`` terms by it are
-        looked up in (and then added to) the store's own counts, which therefore count
-        the articles a term is salient in: enough to learn that a word the background
-        thinks rare is common in this corpus, at a fixed cost per article."""
+    def weigh(self, short: Sequence[str], tf: Sequence[float], n_docs: int
+              ) -> dict[str, float]:
+        """The top terms of an article's ``short`` list (with their ``tf``), weighted by
+        the idf of the background plus the store's own counts, L2-normalised; and count
+        the shortlisted terms.
+
+        The store's counts therefore count the articles a term is salient in: enough to
+        learn that a word the background thinks rare is common in this corpus, at a fixed
+        cost per article. This is the part of an article's story vector that depends on
+        the articles before it."""
         bg, n_bg = self.background.df, self.background.docs
-        tf = sal.tf
-        terms = list(tf)
-        first = sal.values * self._idf_of(sal.vocabulary)[sal.ids]
-        k = 2 * self.top
-        pick = range(len(terms))
-        if len(terms) > k:  # the k best and any tied with the k-th; ties go by the term
-            pick = np.flatnonzero(first >= np.partition(first, len(terms) - k)[len(terms) - k])
-        best = first.tolist()
-        short = [terms[i] for i in sorted(pick, key=lambda i: (-best[i], terms[i]))[:k]]
         df = self._df(short)
         n = n_docs + n_bg
-        w = {t: tf[t] * (math.log((n + 1) / (df.get(t, 0) + bg.get(t, 0) + 1)) + 1.0)
-             for t in short}
+        w = {t: v * (math.log((n + 1) / (df.get(t, 0) + bg.get(t, 0) + 1)) + 1.0)
+             for t, v in zip(short, tf)}
         top = dict(sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:self.top])
         norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
         counts, added = self._counts, self._added
