@@ -9,7 +9,9 @@ Options (``--option KEY=VALUE``):
 * ``lang``: language code of the pipeline (default: guessed from a ``wikiann/<lang>/``
   path, else ``en``);
 * ``dev``: a file to select the best checkpoint on (default: ``dev_fraction`` of the
-  training sentences, held out);
+  training documents, held out whole: CoNLL's ``-DOCSTART-`` documents, so that no
+  held-out sentence shares a story, and its names, with a training sentence; WikiANN's
+  sentences are independent and are held out one by one);
 * ``max_steps``, ``eval_frequency``, ``patience``, ``max_sentences``, ``seed``;
 * the architecture: ``width`` and ``depth`` of the CNN, ``pieces`` (its maxout pieces),
   ``rows`` (a multiplier of spaCy's default hash-table sizes) and ``hidden`` (the width
@@ -27,7 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..analysers.entities.corpus import Sentence, data_files, entity_spans, read_sentences
+from ..analysers.entities.corpus import Sentence, data_files, entity_spans, read_documents
 from ..errors import NarrascopeError
 from . import Trainer, register_trainer
 
@@ -88,15 +90,46 @@ def _config(lang: str, st: dict[str, Any], train: Path, dev: Path):
     return cfg
 
 
-def _read(paths: Sequence[str | Path], options: dict[str, Any], split: str) -> list[Sentence]:
+def _read_docs(paths: Sequence[str | Path], options: dict[str, Any], split: str
+               ) -> list[list[Sentence]]:
     drop = {t for t in str(options.get("drop", "")).split(",") if t}
     label_map = {t: "" for t in drop} or None
     files = data_files(paths, split)
-    out = [s for f in files for s in read_sentences(f, label_map)]
+    out = [d for f in files for d in read_documents(f, label_map)]
     if not out:
         raise NarrascopeError(f"no sentences in {', '.join(map(str, paths))}; give CoNLL or "
                               "WikiANN files with one `token ... TAG` per line")
     return out
+
+
+def _read(paths: Sequence[str | Path], options: dict[str, Any], split: str) -> list[Sentence]:
+    return [s for d in _read_docs(paths, options, split) for s in d]
+
+
+def _flatten(docs: Sequence[Sequence[Sentence]]) -> list[Sentence]:
+    return [s for d in docs for s in d]
+
+
+def split_documents(docs: Sequence[Sequence[Sentence]], st: dict[str, Any]
+                    ) -> tuple[list[Sentence], list[Sentence]]:
+    """``(train, dev)`` sentences: ``dev_fraction`` of the documents, drawn at random with
+    ``seed``, held out whole for checkpoint selection; ``max_sentences`` (if set) first
+    cuts the documents, drawn at random, to about that many sentences."""
+    rng = random.Random(st["seed"])
+    docs = list(docs)
+    if st["max_sentences"]:
+        rng.shuffle(docs)
+        kept, n = [], 0
+        for d in docs:
+            if n >= st["max_sentences"]:
+                break
+            kept.append(d)
+            n += len(d)
+        docs = kept
+    docs = docs[:]
+    rng.shuffle(docs)
+    n_dev = max(1, int(len(docs) * st["dev_fraction"])) if st["dev_fraction"] > 0 else 0
+    return _flatten(docs[n_dev:]), _flatten(docs[:n_dev])
 
 
 def default_output(lang: str) -> Path:
@@ -112,18 +145,12 @@ def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]
 
     lang = _lang_of(data_paths, options)
     st = _settings(options)
-    sents = _read(data_paths, options, "train")
-    rng = random.Random(st["seed"])
-    if st["max_sentences"]:
-        rng.shuffle(sents)
-        sents = sents[: st["max_sentences"]]
+    docs = _read_docs(data_paths, options, "train")
     if options.get("dev"):
+        sents = split_documents(docs, {**st, "dev_fraction": 0.0})[0]
         dev = _read([options["dev"]], options, "dev")
     else:
-        sents = sents[:]
-        rng.shuffle(sents)
-        n_dev = max(1, int(len(sents) * st["dev_fraction"]))
-        dev, sents = sents[:n_dev], sents[n_dev:]
+        sents, dev = split_documents(docs, st)
     out = Path(output) if output else default_output(lang)
     nlp = spacy.blank(lang)
     with tempfile.TemporaryDirectory(prefix="narrascope-ner-") as tmp:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-__all__ = ["Sentence", "read_sentences", "data_files", "entity_spans"]
+__all__ = ["Sentence", "read_sentences", "read_documents", "data_files", "entity_spans"]
 
 _LANG_PREFIX = re.compile(r"^[a-z]{2,3}:(?=.)")
 
@@ -64,9 +64,9 @@ def _repair(tags: list[str]) -> list[str]:
     return out
 
 
-def read_sentences(path: str | Path, label_map: dict[str, str] | None = None
-                   ) -> Iterator[Sentence]:
-    """Sentences of one corpus file. ``label_map`` renames (or, mapped to "", drops) types."""
+def _read(path: str | Path, label_map: dict[str, str] | None) -> Iterator[Sentence | None]:
+    """Sentences of one corpus file, with ``None`` where a ``-DOCSTART-`` line starts a
+    new document."""
     words: list[str] = []
     tags: list[str] = []
 
@@ -98,12 +98,38 @@ def read_sentences(path: str | Path, label_map: dict[str, str] | None = None
                     s = flush()
                     if s:
                         yield s
+                    yield None
                 continue
             words.append(parsed[0])
             tags.append(parsed[1])
     s = flush()
     if s:
         yield s
+
+
+def read_sentences(path: str | Path, label_map: dict[str, str] | None = None
+                   ) -> Iterator[Sentence]:
+    """Sentences of one corpus file. ``label_map`` renames (or, mapped to "", drops) types."""
+    return (s for s in _read(path, label_map) if s is not None)
+
+
+def read_documents(path: str | Path, label_map: dict[str, str] | None = None
+                   ) -> list[list[Sentence]]:
+    """The sentences of one corpus file grouped by document (CoNLL's ``-DOCSTART-`` lines).
+
+    A file without such lines (WikiANN) is one document per sentence, since its sentences
+    are independent of one another.
+    """
+    items = list(_read(path, label_map))
+    if None not in items:
+        return [[s] for s in items if s is not None]
+    docs: list[list[Sentence]] = [[]]
+    for item in items:
+        if item is None:
+            docs.append([])
+        else:
+            docs[-1].append(item)
+    return [d for d in docs if d]
 
 
 def entity_spans(tags: Sequence[str]) -> set[tuple[int, int, str]]:

@@ -99,7 +99,7 @@ class Recogniser:
         rules = self.rules(lang)
         gaz = rules.find_gazetteer(text)
         titles = rules.find_titles(text)
-        cands = gaz + rules.find_groups(text) + titles
+        cands = gaz + rules.find_groups(text) + rules.find_latin(text) + titles
         by_span = {(c.start, c.end): c for c in gaz}
         # The words before a titled name ("Russian Foreign Minister") are not a mention.
         heads = [(t.head_start, t.start) for t in titles]
@@ -124,8 +124,10 @@ class Recogniser:
         out = []
         for text, m in zip(texts, model):
             chosen = resolve_overlaps(self.candidates(text, lang, m))
-            chosen = resolve_overlaps(chosen + repeat_names(text, chosen, lang))
-            out.append(group_mentions(text, chosen, self.rules(lang), SOURCE_SCORES))
+            rules = self.rules(lang)
+            chosen = resolve_overlaps(chosen + repeat_names(text, chosen, lang,
+                                                            rules.capitalised))
+            out.append(group_mentions(text, chosen, rules, SOURCE_SCORES))
         return out
 
     def recognise(self, text: str, language: str | None = "en") -> list[Span]:
@@ -175,21 +177,28 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def repeat_names(text: str, chosen: list[Candidate], lang: str = "en") -> list[Candidate]:
+def repeat_names(text: str, chosen: list[Candidate], lang: str = "en",
+                 capitalised: bool = True) -> list[Candidate]:
     """Other occurrences of the names already found, and of people's last names.
 
     A statistical tagger misses some repetitions of a name it found elsewhere in the same
-    article; one sense per name and article is a safe assumption in news.
+    article; one sense per name and article is a safe assumption in news. In a script
+    without capitals (``capitalised=False``: Devanagari) a name cannot be told by its
+    first letter, so every name the model found is repeated.
     """
     forms: dict[str, Candidate] = {}
     inflected = lang in INFLECTED
+
+    def name_like(word: str) -> bool:
+        return len(word) >= 3 and (word[:1].isupper() or not capitalised)
+
     for c in chosen:
         surface = text[c.start:c.end]
-        if c.source == "model" and len(surface) >= 3 and surface[:1].isupper():
+        if c.source == "model" and name_like(surface):
             forms.setdefault(surface, c)
         if c.type == "PER" and " " in surface:
             last = surface.split()[-1]
-            if len(last) >= 3 and last[:1].isupper():
+            if name_like(last):
                 forms.setdefault(last, c)
     if not forms:
         return []

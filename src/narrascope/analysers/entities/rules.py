@@ -66,6 +66,23 @@ def _split_top(variants: str) -> list[str]:
     return out
 
 
+#: Devanagari letters written with or without a nukta in borrowed names ("ज़ेलेंस्की" and
+#: "जेलेंस्की", "फ़्रांस" and "फ्रांस"): the precomposed form and the bare letter.
+_NUKTA_LETTERS = {"\u0958": "\u0915", "\u0959": "\u0916", "\u095a": "\u0917",
+                  "\u095b": "\u091c", "\u095e": "\u092b"}
+_NUKTA_CLASS = {bare: f"[{bare}{pre}]\u093c?" for pre, bare in _NUKTA_LETTERS.items()}
+_PLAIN = re.compile(r"[^\\\[\](){}.^$*+?|]+")
+
+
+def _nukta_optional(variant: str) -> str:
+    """A plain Devanagari variant as a pattern that matches its spellings with and without
+    nukta dots; a variant that is already a regular expression is kept as written."""
+    if not _PLAIN.fullmatch(variant) or not any("\u0900" <= ch <= "\u097f" for ch in variant):
+        return variant
+    bare = variant.replace("\u093c", "").translate(str.maketrans(_NUKTA_LETTERS))
+    return "".join(_NUKTA_CLASS.get(ch, ch) for ch in bare)
+
+
 def _first_chars(variant: str) -> str:
     """The characters a gazetteer variant can begin with (a literal or a ``[..]`` class)."""
     if variant.startswith("["):
@@ -128,6 +145,9 @@ class LanguageRules:
     adjective_canonical: dict[str, str] = field(default_factory=dict)
     variant_canonical: dict[str, str] = field(default_factory=dict)
     capitalised: bool = True
+    #: in a text of another script, names written in Latin letters ("Reuters", "USSR")
+    latin_names: re.Pattern | None = None
+    latin_type: str = "ORG"
 
     @classmethod
     def load(cls, language: str) -> "LanguageRules":
@@ -154,7 +174,7 @@ class LanguageRules:
                 plain = v.replace("\\.", ".")
                 if re.fullmatch(r"[\w .'’\-]+", plain):
                     self.variant_canonical[plain] = canonical
-                variants.append((v, idx))
+                variants.append((_nukta_optional(v), idx))
         self._index_gazetteer(variants)
 
     def _index_gazetteer(self, variants: list[tuple[str, int]]) -> None:
@@ -212,6 +232,10 @@ class LanguageRules:
         if spec.get("regime"):
             self.regime = re.compile(rf"\s+(?P<noun>{_alternation(spec['regime'])})(?![\w\-])")
         self.officials = {k: tuple(v) for k, v in spec.get("officials", {}).items()}
+        if spec.get("latin_names"):
+            word = r"[A-Z][A-Za-z0-9&\-]*[A-Za-z0-9]"
+            self.latin_names = re.compile(rf"(?<![\w\-/.@]){word}(?:[ \-]{word})*(?![\w\-/.@])")
+            self.latin_type = str(spec["latin_names"])
 
     # -- finding -------------------------------------------------------------------------
 
@@ -266,6 +290,15 @@ class LanguageRules:
             canonical = f"{self.canonical_of(m.group('adj'))} {noun}"
             out.append(Candidate(m.start(), m.end(), kind, "rule", canonical))
         return out
+
+    def find_latin(self, text: str) -> list[Candidate]:
+        """Names in Latin letters inside a text of another script: a Hindi article names
+        agencies, outlets and acronyms this way ("Reuters", "USSR"), which neither its
+        model nor its gazetteer reads."""
+        if self.latin_names is None:
+            return []
+        return [Candidate(m.start(), m.end(), self.latin_type, "rule", m.group())
+                for m in self.latin_names.finditer(text)]
 
     def extend_regime(self, text: str, cand: Candidate) -> Candidate | None:
         """"Kyiv" + " regime" → an ORG candidate "Kyiv regime", or None."""
