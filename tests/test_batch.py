@@ -6,7 +6,8 @@ import importlib.util
 
 import pytest
 
-from narrascope.batch import Batch, InlineExecutor, analyse_batch, make_executor
+from narrascope.batch import (AutoExecutor, Batch, InlineExecutor, analyse_batch, auto_workers,
+                              make_executor)
 from narrascope.model import Document, doc_id_for
 from narrascope.pipeline import RunSummary, analyse, ingest
 
@@ -65,6 +66,35 @@ def test_local_processes_match_inline(tmp_path):
         finally:
             ex.close()
     assert inline == pooled and len(inline) >= 5
+
+
+def test_auto_keeps_a_small_job_in_this_process(tmp_path):
+    from narrascope.store import Store
+
+    ex = AutoExecutor(workers=2, min_batches=1000)
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        assert _run(a, ex) == _run(b, InlineExecutor())
+    assert ex._pool is None  # no process was started
+
+
+@pytest.mark.slow
+def test_auto_uses_processes_for_a_large_job(tmp_path):
+    from narrascope.store import Store
+
+    ex = AutoExecutor(workers=2, min_batches=2)
+    try:
+        with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+            assert _run(a, ex) == _run(b, InlineExecutor())
+        assert ex._pool is not None
+    finally:
+        ex.close()
+
+
+def test_auto_workers_is_a_positive_count_of_at_most_the_cores():
+    import os
+
+    assert 1 <= auto_workers() <= (os.cpu_count() or 1)
+    assert isinstance(make_executor("auto"), AutoExecutor)
 
 
 @pytest.mark.slow

@@ -78,6 +78,11 @@ def test_unknown_format_and_analyser_are_usage_errors(capsys, db):
     assert code == 2 and "unknown analyser 'nope'" in err
     code, _, err = run(capsys, "train", "nope", "x")
     assert code == 2 and "unknown training kind" in err
+    for bad in ("0", "two"):
+        with pytest.raises(SystemExit) as exit_:  # argparse's own usage error
+            main(["analyze", str(EXAMPLES), "--db", db, "-j", bad])
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and f"'{bad}' is not a number of processes" in err
 
 
 def test_partial_batch_exits_1_and_keeps_going(capsys, db, tmp_path):

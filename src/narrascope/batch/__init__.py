@@ -9,12 +9,15 @@ back (one writer, as SQLite wants).
 
 from __future__ import annotations
 
+import itertools
+import os
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 
 from ..model import Document, Result
 
-__all__ = ["Batch", "BatchOutput", "Executor", "analyse_batch", "make_executor"]
+__all__ = ["AutoExecutor", "Batch", "BatchOutput", "Executor", "analyse_batch", "auto_workers",
+           "make_executor"]
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,60 @@ class InlineExecutor:
         pass
 
 
-def make_executor(workers: int = 1, ray_address: str | None = None) -> Executor:
+#: ``--workers auto`` stays in this process for fewer batches than this: a worker process
+#: spends several seconds importing and loading models before its first batch.
+AUTO_MIN_BATCHES = 8
+#: memory one worker process may take with every default analyser's models loaded
+WORKER_MEMORY = 1.5 * 2**30
+
+
+def auto_workers() -> int:
+    """How many local processes ``--workers auto`` may use: one per core, no more than
+    the available memory holds, at least one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not on every platform
+        free = None
+    by_memory = int(free // WORKER_MEMORY) if free else cores or 1
+    return max(1, min(cores or 1, by_memory))
+
+
+class AutoExecutor:
+    """Inline for a small job, a local process pool for a large one.
+
+    It looks ahead ``min_batches`` batches: when the job ends before that, starting
+    worker processes would cost more than it saves, so the batches run here."""
+
+    def __init__(self, workers: int, min_batches: int = AUTO_MIN_BATCHES):
+        self.workers = workers
+        self.min_batches = min_batches
+        self._pool: Executor | None = None
+
+    def map(self, batches: Iterable[Batch]) -> Iterator[BatchOutput]:
+        it = iter(batches)
+        ahead = list(itertools.islice(it, self.min_batches))
+        if self.workers < 2 or len(ahead) < self.min_batches:
+            yield from InlineExecutor().map(itertools.chain(ahead, it))
+            return
+        from .local import ProcessExecutor
+
+        self._pool = self._pool or ProcessExecutor(self.workers)
+        yield from self._pool.map(itertools.chain(ahead, it))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+
+def make_executor(workers: int | str = 1, ray_address: str | None = None) -> Executor:
     """Inline for one worker, a local process pool for several, Ray when an address
-    (or ``"local"`` for a Ray instance on this machine) is given."""
+    (or ``"local"`` for a Ray instance on this machine) is given; ``"auto"`` chooses
+    between inline and a pool of :func:`auto_workers` processes by the job's size."""
+    if workers == "auto":
+        if not ray_address:
+            return AutoExecutor(auto_workers())
+        workers = auto_workers()
     if ray_address:
         from .ray import RayExecutor
 

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Iterable, Iterator
 
 from . import Batch, BatchOutput, analyse_batch
 
 
+#: the thread pools a worker's numerical libraries size from the environment at import
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def _share_cores(threads: int) -> None:
+    """Runs first in each worker: its libraries use its share of the cores, not all of
+    them, so that the workers do not crowd each other out. A setting the user made wins."""
+    for name in _THREAD_VARIABLES:
+        os.environ.setdefault(name, str(threads))
+
+
 class ProcessExecutor:
     def __init__(self, workers: int):
+        threads = max(1, (os.cpu_count() or 1) // workers)
         # spawn, not fork: forking a process that may hold torch threads can deadlock
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                                        initializer=_share_cores, initargs=(threads,))
         self.window = workers * 2
 
     def map(self, batches: Iterable[Batch]) -> Iterator[BatchOutput]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from . import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, add_common, warn
@@ -23,8 +24,9 @@ def add_parser(sub) -> None:
     p.add_argument("--no-text", action="store_true", help="text format: leave out article texts")
     p.add_argument("--mentions", metavar="FILE",
                    help="semeval-roles format: the task's mention list to answer")
-    p.add_argument("-j", "--workers", type=int, default=1, metavar="N",
-                   help="analyse on N local processes (default: 1, this process)")
+    p.add_argument("-j", "--workers", type=_workers, default="auto", metavar="N",
+                   help="analyse on N local processes; 'auto' (the default) uses one per "
+                        "core for a large job and this process alone for a small one")
     p.add_argument("--ray", metavar="ADDRESS",
                    help="analyse on a Ray cluster (an address such as ray://host:10001 or "
                         "auto), or 'local' for Ray on this machine")
@@ -33,10 +35,23 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _workers(value: str) -> int | str:
+    """``--workers``: a whole number of processes, at least 1, or ``auto``."""
+    if value == "auto":
+        return value
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes; "
+                                         "give a whole number of at least 1, or auto")
+    return n
+
+
 def run(args) -> int:
     from ..analysers import get_spec
     from ..batch import make_executor
-    from ..errors import NarrascopeError
     from ..pipeline import RunSummary, analyse, default_analysers, ingest
     from ..report import get_format
 
@@ -54,8 +69,6 @@ def run(args) -> int:
             for line in summary.lines():
                 warn(args, line)
             return EXIT_FAILED
-        if args.workers < 1:
-            raise NarrascopeError(f"--workers must be at least 1, not {args.workers}")
         executor = make_executor(args.workers, args.ray)
         try:
             analyse(store, [s.doc_id for s in sightings], names, quiet=args.quiet,
