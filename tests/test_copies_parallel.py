@@ -42,21 +42,40 @@ def test_a_worker_process_changes_nothing(store, tmp_path, monkeypatch):
     assert {k for _, _, k, _, _ in alone[0]} == {"duplicate", "partial", "rewrite"}
 
 
-def test_prepared_in_a_worker_equals_prepared_here():
+def test_prepared_and_compared_in_a_worker_equals_done_here():
+    from narrascope.analysers.copies.align import Thresholds
+
     texts = [d.text for d in _articles()]
     background = load_background()
+    pairs = [(a, b) for a in range(len(texts)) for b in range(a)]
     with prepare.Preparer(Vocabulary(), background, 40, workers=1) as worker:
         handle = worker.submit(texts)
-        # wait until the worker has done the whole batch, so nothing is taken back
-        for _, fut in handle:
+        for *_, fut in handle:  # the worker does the whole batch: nothing is taken back
             fut.result()
         far = worker.result(handle)
+        assert all(isinstance(p.ref, int) for p in far)  # the features stay there
+        far_matches = worker.result(worker.compare(
+            [(far[a].ref, far[b].ref) for a, b in pairs], Thresholds()))
     with prepare.Preparer(Vocabulary(), background, 40, workers=0) as here:
         near = here.result(here.submit(texts))
+        near_matches = here.result(here.compare(
+            [(near[a].ref, near[b].ref) for a, b in pairs], Thresholds()))
     for a, b in zip(far, near):
         assert a.short == b.short and a.tf == b.tf and a.display == b.display
         for x, y in zip(a.keys, b.keys):
             assert np.array_equal(x, y)
-        for name in ("starts", "ends", "crc", "stem", "content", "para", "shingles"):
-            assert np.array_equal(getattr(a.features, name), getattr(b.features, name))
-        assert a.features.sent_spans == b.features.sent_spans
+    assert far_matches == near_matches
+    assert {m.kind for m in near_matches if m} == {"duplicate", "partial", "rewrite"}
+
+
+def test_pairs_whose_features_the_worker_lost_are_compared_here():
+    """Should the worker die, the main process prepares its articles again."""
+    from narrascope.analysers.copies.align import Thresholds
+
+    texts = [d.text for d in _articles()]
+    with prepare.Preparer(Vocabulary(), load_background(), 40, workers=1) as worker:
+        far = worker.result(worker.submit(texts))
+        held = [p.ref if isinstance(p.ref, int) else None for p in far]
+        got = worker._compare_here([(0, 2)] if held[0] == 0 and held[2] == 2 else
+                                   [(far[0].ref, far[2].ref)], Thresholds())
+    assert got[0] is not None and got[0].kind == "duplicate"

@@ -10,15 +10,16 @@ rewritten too, so both list the link.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ...model import Document, Relation, Result
 from ..base import register
-from .align import Match, Thresholds, classify
+from .align import Match, Thresholds
 from .background import Background, load_background
-from .features import Features, Vocabulary, features
+from .features import Features, Vocabulary, features_many
 from .index import CopyIndex
-from .prepare import Prepared, Preparer, default_workers
+from .prepare import Prepared, Preparer, Ref, default_workers
 from .stories import StoryIndex
 
 __all__ = ["CopiesAnalyser"]
@@ -61,7 +62,7 @@ class _Run:
         self._cache: dict[str, tuple[Document, Features]] = {}
         #: this run's articles by sequence number (the latest ``keep``): the likeliest
         #: candidates among stored articles, kept without a reload
-        self.last: dict[int, tuple[Document, Features]] = {}
+        self.last: dict[int, tuple[Document, Ref]] = {}
 
     def remember(self, items) -> None:
         """Keep a batch's articles and features for the batches after it."""
@@ -88,17 +89,31 @@ class _Run:
         return out
 
     def stored(self, index: CopyIndex, seqs: list[int], vocabulary: Vocabulary
-               ) -> dict[int, tuple[Document, Features]]:
-        """Indexed articles by sequence number, with their features."""
+               ) -> dict[int, tuple[Document, Ref]]:
+        """Indexed articles by sequence number, with their features (or where they are,
+        see :class:`.prepare.Preparer`)."""
         out = {s: self.last[s] for s in seqs if s in self.last}
         ids = index.doc_ids([s for s in seqs if s not in out])
         if len(self._cache) > self.keep:
             self._cache.clear()
-        missing = self.documents([d for d in ids.values() if d not in self._cache])
-        for d in missing.values():
-            self._cache[d.id] = (d, features(d.text, vocabulary))
+        missing = list(self.documents([d for d in ids.values()
+                                       if d not in self._cache]).values())
+        for d, f in zip(missing, features_many([d.text for d in missing], vocabulary)):
+            self._cache[d.id] = (d, f)
         out.update((s, self._cache[d]) for s, d in ids.items() if d in self._cache)
         return out
+
+
+@dataclass
+class _Matched:
+    """A batch looked up and indexed, its comparisons under way."""
+
+    batch: list[Document]
+    prepared: list[Prepared]
+    seqs: list[int]
+    #: per candidate pair, the article of the batch (its position) and the other one
+    others: list[tuple[int, Document]]
+    comparing: list
 
 
 @register("copies", "1", scope="corpus",
@@ -158,48 +173,68 @@ class CopiesAnalyser:
         size = self.parallel_batch_size if workers else self.batch_size
         parts = [todo[i:i + size] for i in range(0, len(todo), size)]
         bar = progress(total=len(todo), quiet=quiet, desc="copies", unit="art")
-        with db, Preparer(self._vocabulary, self.background, 2 * stories.top,
-                          workers) as prep:
+        with db, Preparer(self._vocabulary, self.background, 2 * stories.top, workers,
+                          keep=run.keep + 2 * size) as prep:
+            # three stages overlap: batch i+1 is read while batch i's candidates are
+            # compared and batch i-1's links and stories are written
             ahead: list[tuple[list[Document], list]] = []
+            matched: _Matched | None = None
             for i in range(len(parts) + 1):
-                if i < len(parts):  # the next batch starts while this one is matched
+                if i < len(parts):
                     docs = run.documents(parts[i])
                     batch = [docs[d] for d in parts[i] if d in docs]
                     ahead.append((batch, prep.submit([d.text for d in batch])))
-                if i and ahead:
-                    batch, handle = ahead.pop(0)
-                    if batch:
-                        self._batch(run, batch, prep.result(handle), index, stories)
-                    bar.update(len(parts[i - 1]))
+                if not i:
+                    continue
+                batch, handle = ahead.pop(0)
+                now = (self._match(run, batch, prep.result(handle), index, prep)
+                       if batch else None)
+                if matched is not None:
+                    self._finish(run, matched, prep, index, stories)
+                bar.update(len(parts[i - 1]))
+                matched = now
+            if matched is not None:
+                self._finish(run, matched, prep, index, stories)
             stories.flush()
         bar.close()
         results = [Result(self.name, self.version, d, data=data)
                    for d, data in run.pending.items()]
         return results, run.relations
 
-    def _batch(self, run: "_Run", batch: list[Document], prepared: list[Prepared],
-               index: CopyIndex, stories: StoryIndex) -> None:
-        feats = [p.features for p in prepared]
+    def _match(self, run: "_Run", batch: list[Document], prepared: list[Prepared],
+               index: CopyIndex, prep: Preparer) -> "_Matched":
+        """Look a batch up in the index, index it, and start comparing each article with
+        its candidates."""
+        feats = [p.ref for p in prepared]
         keys = [p.keys for p in prepared]
         cands = index.candidates_batch(keys)
         seqs = index.add_batch([(d.id, d.published) for d in batch], [k for k, _ in keys])
         first = seqs[0]
         stored = run.stored(index, sorted({s for c in cands for s, _ in c if s < first}),
                             self._vocabulary)
-        for j, (doc, f, seq) in enumerate(zip(batch, feats, seqs)):
-            links: list[tuple[Document, Match]] = []
+        run.remember(zip(seqs, zip(batch, feats)))
+        pairs, others = [], []
+        for j, f in enumerate(feats):
             for s, _ in cands[j]:
                 other = (batch[s - first], feats[s - first]) if s >= first else stored.get(s)
-                if other is None:
-                    continue
-                m = classify(f, other[1], self.thresholds)
-                if m is not None:
-                    links.append((other[0], m))
+                if other is not None:
+                    pairs.append((f, other[1]))
+                    others.append((j, other[0]))
+        return _Matched(batch, prepared, seqs, others, prep.compare(pairs, self.thresholds))
+
+    def _finish(self, run: "_Run", matched: "_Matched", prep: Preparer, index: CopyIndex,
+                stories: StoryIndex) -> None:
+        """Link each article of a matched batch to the candidates it copies or is copied
+        by, and put it in a story, in order."""
+        links: list[list[tuple[Document, Match]]] = [[] for _ in matched.batch]
+        for (j, other), m in zip(matched.others, prep.result(matched.comparing)):
+            if m is not None:
+                links[j].append((other, m))
+        for doc, p, seq, found in zip(matched.batch, matched.prepared, matched.seqs, links):
             run.data_of(doc.id)
-            for other_doc, m in links:
+            for other_doc, m in found:
                 run.relations.append(self._link(doc, other_doc, m, run.data_of))
-            self._story(doc, prepared[j], seq, links, index, stories, run.data_of)
-        run.remember(zip(seqs, zip(batch, feats)))
+            self._story(doc, p, seq, found, index, stories, run.data_of)
 
     def _link(self, doc: Document, other: Document, m: Match, data_of) -> Relation:
         new_first = _first_is_source(doc, other, m)

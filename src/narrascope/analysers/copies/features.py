@@ -18,7 +18,7 @@ import numpy as np
 from ...text import _ABBREV, _END, _PARA
 from .tokens import Tokeniser
 
-__all__ = ["Features", "Vocabulary", "features", "band_keys", "distinct", "SHINGLE", "STOPWORDS",
+__all__ = ["Features", "Vocabulary", "features", "features_many", "band_keys", "distinct", "SHINGLE", "STOPWORDS",
            "content_form"]
 
 #: words per shingle for verbatim passages
@@ -109,8 +109,10 @@ class Vocabulary:
 
     def _reset(self) -> None:
         self._tokenise = Tokeniser()
-        #: token id by the hash of its spelling (see ``Tokeniser``)
-        self._ids: dict[int, int] = {}
+        #: the hashes of the spellings seen (see ``Tokeniser``), sorted, and the token id
+        #: of each: a token is found by binary search, not a dictionary lookup per token
+        self._keys = np.zeros(0, dtype=np.uint64)
+        self._vals = np.zeros(0, dtype=np.int64)
         self._n = 0
         cap = 1024
         self._crc = np.zeros(cap, dtype=np.uint64)
@@ -124,22 +126,42 @@ class Vocabulary:
 
     def encode(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Token starts and ends in ``text``, and each token's id."""
+        return self.encode_many([text])[0]
+
+    def encode_many(self, texts: Sequence[str]
+                    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """:meth:`encode` of several texts: their tokens are looked up together (one
+        binary search over the sorted table of known spellings, and one merge of the
+        strings none of them had seen before)."""
         if self._n > self.limit:
             self._reset()
-        starts, ends, spelling = self._tokenise(text)
-        keys = spelling.tolist()
-        ids = self._ids
-        missing = set(keys).difference(ids)
-        if missing:  # strings not seen before: cut out of the text and worked out
-            # each key's first position: later duplicates are overwritten going backwards
-            first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
-            new: list[str] = []
-            for i in sorted(map(first.__getitem__, missing)):  # in order of appearance
-                ids[keys[i]] = len(ids)
-                new.append(text[starts[i]:ends[i]])
-            self._add(new)
-        out = np.fromiter(map(ids.__getitem__, keys), dtype=np.int64, count=len(keys))
-        return starts, ends, out
+        toks = [self._tokenise(t) for t in texts]
+        if not toks:
+            return []
+        sizes = [len(h) for _, _, h in toks]
+        spelling = np.concatenate([h for _, _, h in toks])
+        keys, vals = self._keys, self._vals
+        at = np.minimum(np.searchsorted(keys, spelling), max(len(keys) - 1, 0))
+        found = keys[at] == spelling if len(keys) else np.zeros(len(spelling), dtype=bool)
+        if found.all():
+            ids = vals[at]
+        else:  # strings not seen before: cut out of the text at their first sighting
+            where = np.flatnonzero(~found)
+            new, first = np.unique(spelling[where], return_index=True)
+            first = np.sort(where[first])  # in order of appearance
+            new = spelling[first]
+            bounds = np.cumsum(sizes)
+            text_of = np.searchsorted(bounds, first, side="right").tolist()
+            local = (first - np.r_[0, bounds][text_of]).tolist()
+            self._add([texts[d][toks[d][0][i]:toks[d][1][i]] for d, i in zip(text_of, local)])
+            order = np.argsort(new)
+            new = new[order]
+            put = np.searchsorted(keys, new)
+            self._keys = np.insert(keys, put, new)
+            self._vals = np.insert(vals, put, np.arange(self._n - len(new), self._n)[order])
+            ids = self._vals[np.searchsorted(self._keys, spelling)]
+        cut = np.cumsum(sizes).tolist()
+        return [(st, en, ids[hi - n:hi]) for (st, en, _), n, hi in zip(toks, sizes, cut)]
 
     def _add(self, new: list[str]) -> None:
         lo, hi = self._n, self._n + len(new)
@@ -352,16 +374,25 @@ def _sentences(text: str) -> tuple[list[tuple[int, int]], list[int]]:
 
 
 def features(text: str, vocabulary: Vocabulary | None = None) -> Features:
-    """Tokens, sentences and content words of ``text``: numpy over its code points, one
-    dictionary lookup per token and the sentence regexes. Pass the analyser's ``vocabulary`` so each distinct
-    token string is worked out once per run rather than once per article."""
+    """Tokens, sentences and content words of ``text``: numpy over its code points, its
+    tokens looked up in the vocabulary and the sentence regexes. Pass the analyser's
+    ``vocabulary`` so each distinct token string is worked out once per run rather than
+    once per article."""
+    return features_many([text], vocabulary)[0]
+
+
+def features_many(texts: Sequence[str], vocabulary: Vocabulary | None = None
+                  ) -> list[Features]:
+    """:func:`features` of several texts, their tokens looked up together."""
     vocab = vocabulary if vocabulary is not None else Vocabulary()
-    st, en, ids = vocab.encode(text)
-    sent_spans, para_starts = _sentences(text)
-    bounds = np.array(sent_spans, dtype=np.int64).reshape(-1, 2)
-    los = np.searchsorted(st, bounds[:, 0])
-    his = np.searchsorted(st, bounds[:, 1])
-    para = np.searchsorted(np.array(para_starts, dtype=np.int64), st, side="right")
-    return Features(text, st, en, vocab._crc[ids], vocab._stem[ids], vocab._content[ids],
-                    vocab._upper[ids], vocab._term[ids], vocab.terms, sent_spans, los, his,
-                    para)
+    out = []
+    for text, (st, en, ids) in zip(texts, vocab.encode_many(texts)):
+        sent_spans, para_starts = _sentences(text)
+        bounds = np.array(sent_spans, dtype=np.int64).reshape(-1, 2)
+        los = np.searchsorted(st, bounds[:, 0])
+        his = np.searchsorted(st, bounds[:, 1])
+        para = np.searchsorted(np.array(para_starts, dtype=np.int64), st, side="right")
+        out.append(Features(text, st, en, vocab._crc[ids], vocab._stem[ids],
+                            vocab._content[ids], vocab._upper[ids], vocab._term[ids],
+                            vocab.terms, sent_spans, los, his, para))
+    return out

@@ -1,15 +1,23 @@
-"""The part of indexing an article that needs nothing but the article: its features, index
-keys and story shortlist; and a worker process that does it beside the main one.
+"""The parts of indexing an article that need no store and no other article's outcome: its
+features, index keys and story shortlist, and the comparison of two articles; and a
+worker process that does them beside the main one.
 
 An update is two kinds of work. Reading an article (tokens, sentences, shingles), its
-band keys and its story shortlist depend on the article alone; the index lookup, the
-comparisons, the story clustering and the writes depend on the articles before it and
-on the store. :class:`Preparer` runs the first kind a batch ahead in a forked worker
-process while the main process does the second, so an update uses two cores. The main
-process never waits idle: a chunk the worker has not started yet is taken back
-(cancelled) and prepared in place. The output is the same either way, since the
+band keys, its story shortlist and the comparison with each candidate the index gave it
+depend on the articles alone; the index lookup, the story clustering and the writes
+depend on the articles before it and on the store. :class:`Preparer` runs the first kind
+in a forked worker process (reading a batch ahead, comparing while the main process
+clusters the batch before) and the main process does the second, so an update uses two
+cores.
+
+An article's features stay in the process that computed them: only its index keys and
+story shortlist (a few kilobytes) travel back, and a comparison is sent where both
+articles' features are (pickling features costs about as much as computing them). The
+main process never waits idle: a chunk of reading the worker has not started yet is
+taken back (cancelled) and done in place. The output is the same either way, since the
 prepared parts are the same whichever vocabulary computed them (token hashes and content
-forms are stable hashes of the token strings; story terms travel as strings).
+forms are stable hashes of the token strings; story terms travel as strings) and a
+comparison depends only on the two articles' features.
 """
 
 from __future__ import annotations
@@ -17,28 +25,31 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Sequence, Union
 
 import numpy as np
 
+from .align import Match, Thresholds, classify
 from .background import Background
-from .features import Features, Vocabulary, band_keys, features
+from .features import Features, Vocabulary, band_keys, features_many
 from .stories import TermIdf, salient_terms_batch, shortlist
 
-__all__ = ["Prepared", "Preparer", "prepare", "default_workers"]
+__all__ = ["Prepared", "Preparer", "Ref", "prepare", "compare", "default_workers"]
 
-#: articles per unit of work handed to a worker
+#: articles per unit of work handed to a worker, and candidate pairs
 CHUNK = 40
+PAIRS = 60
 
 
 @dataclass
 class Prepared:
     """What the sequential part of an update needs of one article."""
 
-    features: Features
+    #: where its features are: here, or the worker's number for it
+    ref: "Ref"
     #: band keys and the sentence of each
     keys: tuple[np.ndarray, np.ndarray]
     #: the story shortlist (best first), each term's weight in the article, and how
@@ -48,62 +59,95 @@ class Prepared:
     display: dict[str, str]
 
 
+#: an article's features, or the number under which the worker keeps them
+Ref = Union[Features, int]
+
+
 def prepare(texts: Sequence[str], vocabulary: Vocabulary, term_idf: TermIdf, k: int
             ) -> list[Prepared]:
     """Features, band keys and story shortlist (``k`` terms) of each text."""
-    feats = [features(t, vocabulary) for t in texts]
+    feats = features_many(texts, vocabulary)
     keys = band_keys(feats)
     out = []
     for f, kk, sal in zip(feats, keys, salient_terms_batch(feats)):
         short = shortlist(sal, term_idf, k)
-        f.shingle_set  # computed here, not in the process that compares
         out.append(Prepared(f, kk, short, [sal.tf[t] for t in short],
                             {t: sal.display[t] for t in short}))
     return out
 
 
+def compare(pairs: Sequence[tuple[Features, Features]], thresholds: Thresholds
+            ) -> list[Match | None]:
+    """:func:`.align.classify` of each pair."""
+    return [classify(a, b, thresholds) for a, b in pairs]
+
+
 def default_workers() -> int:
-    """Worker processes an update uses beside the main one: one per further core, at
-    most two (the main process's sequential part limits the gain past that); none on a
-    one-core machine or where processes cannot be forked."""
+    """Worker processes an update uses beside the main one: one on a machine with a
+    second core, none on a one-core machine or where processes cannot be forked."""
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    cores = len(os.sched_getaffinity(0))
-    return max(0, min(cores - 1, 2))
+    return 1 if len(os.sched_getaffinity(0)) > 1 else 0
 
 
 # -- the worker process ------------------------------------------------------------------
-#: this worker process's own vocabulary and idf table (set once when it starts; the main
-#: process never touches it)
+#: this worker process's own vocabulary, idf table and the features it computed, by
+#: number (set when it starts; the main process never touches it)
 _WORKER: dict = {}
 
 
-def _start(background: Background, k: int) -> None:
-    _WORKER.update(vocabulary=Vocabulary(), term_idf=TermIdf(background), k=k)
+def _start(background: Background, k: int, keep: int) -> None:
+    _WORKER.update(vocabulary=Vocabulary(), term_idf=TermIdf(background), k=k, keep=keep,
+                   features={})
 
 
-def _work(texts: list[str]) -> list[Prepared]:
+def _work(first: int, texts: list[str]) -> list[Prepared]:
     out = prepare(texts, _WORKER["vocabulary"], _WORKER["term_idf"], _WORKER["k"])
-    for p in out:  # the vocabulary's term list and ids are no use to the main process
-        p.features.terms = []
-        p.features.term = np.zeros(0, dtype=np.int64)
+    kept = _WORKER["features"]
+    for i, p in enumerate(out):
+        kept[first + i] = p.ref
+        p.ref = first + i
+    while len(kept) > _WORKER["keep"]:  # the oldest first (numbers grow)
+        del kept[next(iter(kept))]
     return out
 
 
+def _compare(pairs: list[tuple[Ref, Ref]], thresholds: Thresholds) -> list[Match | None]:
+    kept = _WORKER["features"]
+    return compare([(kept[a] if isinstance(a, int) else a,
+                     kept[b] if isinstance(b, int) else b) for a, b in pairs], thresholds)
+
+
+@dataclass
+class _Comparing:
+    """Comparisons under way: ``parts`` of (function to do it here, its arguments, the
+    worker's future or None, the pairs' positions)."""
+
+    n: int
+    parts: list
+
+
 class Preparer:
-    """Prepares batches of texts ahead of their use: in ``workers`` forked processes when
-    there are any, else in place. Use as a context manager (the workers end with it)."""
+    """Prepares articles and compares pairs of them: in a forked worker process when
+    ``workers`` is 1, else in place. Use as a context manager (the worker ends with it).
+
+    Articles are numbered in the order they are submitted; the worker keeps the features
+    of the latest ``keep`` it prepared, and the main process the texts of as many, to
+    prepare them again should the worker die."""
 
     def __init__(self, vocabulary: Vocabulary, background: Background, k: int,
-                 workers: int = 0):
-        self.vocabulary, self.k = vocabulary, k
+                 workers: int = 0, keep: int = 5000):
+        self.vocabulary, self.k, self.keep = vocabulary, k, keep
         self.term_idf = TermIdf(background)
+        self._next = 0
+        self._texts: dict[int, str] = {}
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
-            # fork: the workers start at once with the background table already loaded
+            # fork: the worker starts at once with the background table already loaded;
+            # one worker, so that it holds every feature it computed
             self._pool = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork"),
-                initializer=_start, initargs=(background, k))
+                1, mp_context=multiprocessing.get_context("fork"),
+                initializer=_start, initargs=(background, k, keep))
 
     def __enter__(self) -> "Preparer":
         return self
@@ -113,29 +157,74 @@ class Preparer:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def _here(self, texts: Sequence[str]) -> list[Prepared]:
+    def _here(self, first: int, texts: Sequence[str]) -> list[Prepared]:
         return prepare(texts, self.vocabulary, self.term_idf, self.k)
 
-    def submit(self, texts: Sequence[str]) -> list[tuple[list[str], Future | None]]:
-        """Start preparing ``texts``; :meth:`result` gives them back."""
-        chunks = [list(texts[i:i + CHUNK]) for i in range(0, len(texts), CHUNK)]
+    def submit(self, texts: Sequence[str]) -> list:
+        """Start preparing ``texts``; :meth:`result` gives the :class:`Prepared` back."""
+        first = self._next
+        self._next += len(texts)
         if self._pool is None:
-            return [(c, None) for c in chunks]
-        return [(c, self._pool.submit(_work, c)) for c in chunks]
+            return [(self._here, (first + i, list(texts[i:i + CHUNK])), None)
+                    for i in range(0, len(texts), CHUNK)]
+        self._texts.update(zip(range(first, self._next), texts))
+        while len(self._texts) > self.keep:
+            del self._texts[next(iter(self._texts))]
+        return [(self._here, args, self._pool.submit(_work, *args))
+                for args in ((first + i, list(texts[i:i + CHUNK]))
+                             for i in range(0, len(texts), CHUNK))]
 
-    def result(self, handle: list[tuple[list[str], Future | None]]) -> list[Prepared]:
-        """The prepared texts of a :meth:`submit`, in order. Chunks no worker has started
-        are prepared here, from the last one back (the workers take them from the
-        front), so the main process works instead of waiting."""
-        parts: list[list[Prepared] | None] = [None] * len(handle)
+    def compare(self, pairs: Sequence[tuple[Ref, Ref]], thresholds: Thresholds
+                ) -> "_Comparing":
+        """Start comparing ``pairs``; :meth:`result` gives a :class:`Match` or None for
+        each. A pair whose features are both here is compared here; any other goes to
+        the worker with the features it lacks."""
+        here = [i for i, (a, b) in enumerate(pairs)
+                if not isinstance(a, int) and not isinstance(b, int)]
+        there = sorted(set(range(len(pairs))).difference(here))
+        handle = [(self._compare_here, ([pairs[i] for i in here], thresholds), None, here)]
+        for c in range(0, len(there), PAIRS):
+            idx = there[c:c + PAIRS]
+            args = ([pairs[i] for i in idx], thresholds)
+            handle.append((self._compare_here, args, self._pool.submit(_compare, *args), idx))
+        return _Comparing(len(pairs), handle)
+
+    def _compare_here(self, pairs: list[tuple[Ref, Ref]], thresholds: Thresholds
+                      ) -> list[Match | None]:
+        """Pairs compared here; features the worker held (should it have died) are
+        computed again from the texts."""
+        held = sorted({r for p in pairs for r in p if isinstance(r, int)})
+        again = dict(zip(held, prepare([self._texts[r] for r in held], self.vocabulary,
+                                       self.term_idf, self.k)))
+        return compare([(again[a].ref if isinstance(a, int) else a,
+                         again[b].ref if isinstance(b, int) else b) for a, b in pairs],
+                       thresholds)
+
+    def result(self, handle) -> list:
+        """What a :meth:`submit` or :meth:`compare` started, in order."""
+        if isinstance(handle, _Comparing):
+            out: list = [None] * handle.n
+            for here, args, fut, idx in handle.parts:
+                got = here(*args) if fut is None else self._wait(fut, here, args)
+                for i, m in zip(idx, got):
+                    out[i] = m
+            return out
+        # chunks of reading no worker has started are done here, from the last one back
+        # (the worker takes them from the front), so the main process works instead of
+        # waiting
+        done: list[list | None] = [None] * len(handle)
         for i in reversed(range(len(handle))):
-            texts, fut = handle[i]
+            here, args, fut = handle[i]
             if fut is None or fut.cancel():
-                parts[i] = self._here(texts)
-        for i, (texts, fut) in enumerate(handle):
-            if parts[i] is None:
-                try:
-                    parts[i] = fut.result()
-                except BrokenProcessPool:  # a worker died: do its share here
-                    parts[i] = self._here(texts)
-        return [p for part in parts for p in part]  # type: ignore[union-attr]
+                done[i] = here(*args)
+        for i, (here, args, fut) in enumerate(handle):
+            if done[i] is None:
+                done[i] = self._wait(fut, here, args)
+        return [x for part in done for x in part]  # type: ignore[union-attr]
+
+    @staticmethod
+    def _wait(fut, here, args) -> list:
+        try:
+            return fut.result()
+        except BrokenProcessPool:  # the worker died: do its share here
+            return here(*args)
