@@ -178,7 +178,7 @@ def test_incremental_new_article_finds_stored_one_and_updates_it(store, original
     assert _copies(store, original) == []
     seqs = dict(store.db.execute("SELECT doc_id, seq FROM copies_docs"))
 
-    from narrascope.analysers import copies as mod
+    from narrascope.analysers.copies import prepare as mod
 
     compared: list[tuple[str, str]] = []
     real = mod.classify
