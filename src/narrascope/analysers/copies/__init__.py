@@ -126,6 +126,8 @@ class CopiesAnalyser:
     parallel_batch_size = 250
     #: updates smaller than this run in one process (a worker costs a fork)
     min_parallel = 400
+    #: SQLite page cache during an update, in KiB
+    cache_kib = 64 * 1024
 
     def __init__(self, thresholds: Thresholds | None = None, story_threshold: float = 0.2,
                  background: str | None = None, workers: int | None = None):
@@ -173,6 +175,10 @@ class CopiesAnalyser:
         size = self.parallel_batch_size if workers else self.batch_size
         parts = [todo[i:i + size] for i in range(0, len(todo), size)]
         bar = progress(total=len(todo), quiet=quiet, desc="copies", unit="art")
+        # the key index is read and written at random places: a page cache that holds
+        # it saves a read from the file system per B-tree page (SQLite's default is 2 MB)
+        cache = db.execute("PRAGMA cache_size").fetchone()[0]
+        db.execute(f"PRAGMA cache_size = {-self.cache_kib}")
         with db, Preparer(self._vocabulary, self.background, 2 * stories.top, workers,
                           keep=run.keep + 2 * size) as prep:
             # three stages overlap: batch i+1 is read while batch i's candidates are
@@ -197,6 +203,7 @@ class CopiesAnalyser:
                 self._finish(run, matched, prep, index, stories)
             stories.flush()
         bar.close()
+        db.execute(f"PRAGMA cache_size = {int(cache)}")
         results = [Result(self.name, self.version, d, data=data)
                    for d, data in run.pending.items()]
         return results, run.relations
@@ -226,6 +233,7 @@ class CopiesAnalyser:
                 stories: StoryIndex) -> None:
         """Link each article of a matched batch to the candidates it copies or is copied
         by, and put it in a story, in order."""
+        stories.prefetch(t for p in matched.prepared for t in p.short)
         links: list[list[tuple[Document, Match]]] = [[] for _ in matched.batch]
         for (j, other), m in zip(matched.others, prep.result(matched.comparing)):
             if m is not None:

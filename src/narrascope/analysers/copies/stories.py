@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from bisect import insort
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
-from typing import Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -217,6 +218,12 @@ class StoryIndex:
         self._term_idf = TermIdf(self.background)
         #: clusters changed since the last :meth:`flush` (their rows are in ``_rows``)
         self._dirty: set[int] = set()
+        #: the clusters listing each term among their top terms (sorted), for the terms
+        #: read so far, with this run's changes; the changes are written by :meth:`flush`
+        self._members: dict[str, list[int]] = {}
+        self._member_changes: dict[tuple[str, int], bool] = {}
+        #: each cluster's centroid weights and their norm, as :meth:`nearest` compares them
+        self._weights: dict[int, tuple[dict[str, float], float]] = {}
 
     # -- document frequencies -------------------------------------------------------------
     def _df(self, terms: list[str]) -> dict[str, int]:
@@ -234,9 +241,42 @@ class StoryIndex:
                 self._counts.setdefault(t, 0)
         return {t: self._counts[t] for t in terms}
 
+    def prefetch(self, terms: Iterable[str]) -> None:
+        """Read the store counts of ``terms`` at once (a batch's shortlists), rather than
+        article by article."""
+        self._df(list(dict.fromkeys(terms)))
+
+    def _terms_members(self, terms: Iterable[str]) -> dict[str, list[int]]:
+        """The clusters of each of ``terms`` (read from the store the first time)."""
+        members = self._members
+        missing = sorted(set(terms).difference(members))
+        if missing:
+            if len(members) > 200_000:  # bound the memory of a very long run
+                self._write_members()
+                members.clear()
+                missing = sorted(set(terms))
+            for t in missing:
+                members[t] = []
+            for i in range(0, len(missing), _CHUNK):
+                part = missing[i:i + _CHUNK]
+                q = ("SELECT term, story FROM copies_story_terms WHERE term IN (%s) "
+                     "ORDER BY term, story" % ",".join("?" * len(part)))
+                for t, story in self.db.execute(q, part):
+                    members[t].append(story)
+        return members
+
+    def _write_members(self) -> None:
+        changes = sorted(self._member_changes.items())
+        self.db.executemany("DELETE FROM copies_story_terms WHERE term=? AND story=?",
+                            [k for k, add in changes if not add])
+        self.db.executemany("INSERT OR IGNORE INTO copies_story_terms (term, story) "
+                            "VALUES (?, ?)", [k for k, add in changes if add])
+        self._member_changes.clear()
+
     def flush(self) -> None:
         """Write the changed clusters and this run's term counts to the store."""
         self._write_stories()
+        self._write_members()
         self.db.executemany("INSERT INTO copies_df (term, df) VALUES (?, ?) "
                             "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
                             sorted(self._added.items()))
@@ -279,6 +319,7 @@ class StoryIndex:
             if len(self._rows) > 20000:
                 self._write_stories()
                 self._rows.clear()
+                self._weights.clear()
             row = self.db.execute("SELECT centroid, size, first_published, last_published, "
                                   "label FROM copies_stories WHERE id=?", (story,)).fetchone()
             self._rows[story] = (json.loads(row[0]), row[1], _day(row[2]), _day(row[3]),
@@ -295,16 +336,20 @@ class StoryIndex:
         terms = sorted(vec, key=lambda t: -vec[t])[:15]
         if not terms:
             return None
-        q = "SELECT story FROM copies_story_terms WHERE term IN (%s)" % ",".join("?" * len(terms))
-        counts = Counter(r[0] for r in self.db.execute(q, terms))
+        # the clusters of each term, in the order the store lists them (term, then
+        # cluster): ties in the count keep that order
+        members = self._terms_members(terms)
+        counts = Counter(story for t in sorted(set(terms)) for story in members[t])
         day = _day(published)
         best: tuple[int, float] | None = None
         for story, _ in counts.most_common(self.max_compare):
             centroid, size, lo, hi, _ = self._load(story)
             if not self._in_window(day, lo, hi):
                 continue
-            c = {t: v[0] for t, v in centroid.items()}
-            norm = math.sqrt(sum(v * v for v in c.values())) or 1.0
+            if story not in self._weights:
+                c = {t: v[0] for t, v in centroid.items()}
+                self._weights[story] = (c, math.sqrt(sum(v * v for v in c.values())) or 1.0)
+            c, norm = self._weights[story]
             sim = sum(vec[t] * c[t] for t in vec if t in c) / norm
             if sim >= self.threshold and (best is None or sim > best[1]):
                 best = (story, sim)
@@ -338,13 +383,19 @@ class StoryIndex:
         self._rows[story] = (centroid, size + 1, lo, hi, label)
         self._dirty.add(story)
         new_top = [t for t, _ in keep[:self.top]]
+        self._weights.pop(story, None)
         if set(new_top) != old_top:
-            # only the terms that changed, each by its primary key: the table has no
-            # index on ``story``, and a delete by story alone scans every cluster's terms
-            self.db.executemany("DELETE FROM copies_story_terms WHERE term=? AND story=?",
-                                [(t, story) for t in sorted(old_top.difference(new_top))])
-            self.db.executemany("INSERT INTO copies_story_terms (term, story) VALUES (?, ?)",
-                                [(t, story) for t in new_top if t not in old_top])
+            # only the terms that changed, kept here and written by ``flush``, each by
+            # its primary key (a delete by story alone would scan every cluster's terms)
+            gone = old_top.difference(new_top)
+            came = [t for t in new_top if t not in old_top]
+            members = self._terms_members(list(gone) + came)
+            for t in gone:
+                members[t].remove(story)
+                self._member_changes[(t, story)] = False
+            for t in came:
+                insort(members[t], story)
+                self._member_changes[(t, story)] = True
         return story, label != old_label
 
     def _write_stories(self) -> None:
