@@ -4,10 +4,11 @@ time and in CPU time (the second says more on a machine shared with other work).
 Reads PTC articles (default ../shared/data/ptc2020/train/train-articles) and runs the
 shipped model on them, as ``narrascope analyze`` would after cleaning.
 
-    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/techniques_speed.py [FOLDER] [N] [THREADS]
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/techniques_speed.py [FOLDER] [N] [THREADS] [MODEL]
 
 THREADS sets onnxruntime's intra-op threads for an encoder model (default: the model's
-``threads`` setting, 1); the linear model ignores it.
+``threads`` setting, else ``OMP_NUM_THREADS``, else every core); the linear model ignores
+it. MODEL is a model folder (default: the shipped model).
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ def main(argv: list[str]) -> int:
     paths = sorted(folder.glob("*.txt"))[:n]
     docs = [clean(RawItem(source=str(p), text=p.read_text(encoding="utf-8"), scraped=False,
                           language="en")).doc for p in paths]
-    analyser = TechniquesAnalyser()
-    if len(argv) > 2:
-        from narrascope.analysers.techniques import shipped_model_dir
+    analyser = TechniquesAnalyser(argv[3] if len(argv) > 3 else None)
+    if len(argv) > 2 and analyser.model.settings.get("kind") == "encoder":
         from narrascope.analysers.techniques.encoder import EncoderTechniqueModel
 
-        analyser._model = EncoderTechniqueModel.load(shipped_model_dir(), {"threads": int(argv[2])})
+        analyser._model = EncoderTechniqueModel.load(analyser.model.folder,
+                                                     {"threads": int(argv[2])})
     analyser.analyse(docs[:1], [{}])  # load the model before timing
     kind = analyser.model.settings.get("kind", "linear")
     t0, c0 = time.perf_counter(), time.process_time()

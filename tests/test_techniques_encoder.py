@@ -155,3 +155,67 @@ def test_analyser_spans_from_the_encoder_round_trip(encoder_folder):
     assert Result.from_dict(json.loads(json.dumps(result.to_dict()))) == result
     empty = analyser.analyse([Document("e", "", language="en")], [{}])[0]
     assert not empty.spans
+
+
+def test_kept_fp32_weights_reload_and_load_as_a_model(tuned, tmp_path):
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import load_file
+
+    from narrascope.train.techniques import keep_fp32
+
+    side = keep_fp32(tuned, tmp_path / "fp32")
+    state = load_file(str(side / "state.safetensors"))
+    ref = tuned.module.state_dict()
+    assert state.keys() == ref.keys()
+    assert all(torch.equal(state[k], ref[k]) for k in ref)
+    model = load_model(side)
+    assert model.settings["quantized"] is False and model.labels == tuned.labels
+
+
+def test_kept_weights_export_again_with_other_quantisation(tuned, tiny_base, tmp_path):
+    onnx = pytest.importorskip("onnx")
+    from narrascope.train import get_trainer
+    from narrascope.train.techniques import keep_fp32
+
+    side = keep_fp32(tuned, tmp_path / "fp32")
+    out = tmp_path / "again"
+    options = {**OPTIONS, "encoder": "1", "base": str(tiny_base), "from_fp32": str(side),
+               "per_channel": "1", "keep_float": "heads", "stride": "16",
+               "tune_exported": "1"}
+    get_trainer("techniques").train([str(PTC)], str(out), options)
+    st = json.loads((out / "settings.json").read_text())["settings"]
+    assert st["quantization"] == {"per_channel": True, "reduce_range": False,
+                                  "keep_float": "heads"}
+    assert st["stride"] == 16 and st["thresholds_chosen_with"] == "exported model"
+    assert st["trained_on_articles"] == tuned.settings["trained_on_articles"]
+    ops = {n.name: n.op_type for n in onnx.load(str(out / "encoder.onnx")).graph.node}
+    heads = [op for name, op in ops.items() if "/span/" in name or "/tech/" in name]
+    assert "MatMul" in heads and "MatMulInteger" not in heads
+    assert "MatMulInteger" in ops.values()  # the encoder itself is int8
+    text = read_ptc(PTC)[2].text
+    again = load_model(out)
+    got, _ = again.piece_scores(word_pieces(again.tokenizer, text))
+    from narrascope.train.techniques_encoder import load_fp32
+
+    torch_model = load_fp32(side, tiny_base)  # the kept weights, in torch
+    torch_model.settings["stride"] = 16
+    ref, _ = torch_model.piece_scores(word_pieces(torch_model.tokenizer, text))
+    assert np.abs(got - ref).max() < 0.2
+
+
+def test_unknown_float_part_is_refused(tuned, tmp_path):
+    from narrascope.errors import NarrascopeError
+    from narrascope.train.techniques_encoder import export_onnx
+
+    with pytest.raises(NarrascopeError, match="keep_float"):
+        export_onnx(tuned, tmp_path / "x", keep_float="heads,everything")
+
+
+@pytest.mark.parametrize("value, expected", [("3", 3), ("", None), ("many", None), ("0", None)])
+def test_onnx_threads_follow_the_process_share_of_cores(monkeypatch, value, expected):
+    import os
+
+    from narrascope.analysers.techniques.encoder import default_threads
+
+    monkeypatch.setenv("OMP_NUM_THREADS", value)
+    assert default_threads() == (expected or os.cpu_count() or 1)

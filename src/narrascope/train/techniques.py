@@ -234,25 +234,82 @@ def _read(paths: Sequence[str]) -> list[PTCArticle]:
     return arts
 
 
+def _flag(options: dict[str, Any], key: str, default: str = "0") -> bool:
+    return str(options.get(key, default)) not in ("0", "")
+
+
 def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]) -> str:
     """Fine-tune the encoder model (``--option encoder=1``), report its held-out fold
-    with the torch weights and again after the int8 ONNX export, and write the folder."""
-    from .techniques_encoder import export_onnx, fit_encoder
+    with the torch weights and again after the int8 ONNX export, and write the folder.
+    With ``from_fp32=DIR`` the fine-tuning is skipped: the weights that an earlier run
+    kept with ``keep_fp32=DIR`` are exported again (other quantisation or run-time
+    settings, same weights)."""
+    from .techniques_encoder import export_onnx, fit_encoder, load_fp32
 
     train_arts, test_arts = held_out_fold(_read(data_paths), options)
-    model = fit_encoder(train_arts, options)
+    if options.get("from_fp32"):
+        model = load_fp32(Path(options["from_fp32"]),
+                          Path(options["base"]) if options.get("base") else None)
+        model.settings.update({k: type(model.settings[k])(float(options[k]))
+                               for k in ("stride",) if k in options})
+    else:
+        model = fit_encoder(train_arts, options)
     if options.get("fold"):
         model.settings["held_out_fold"] = f"{options['fold']}/{_opt(options, 'cv', int)}"
-    quantize = str(options.get("quantize", "1")) != "0"
+    quantize = _flag(options, "quantize", "1")
     if test_arts:
         _print_metrics("held-out fold, fp32 torch", encoder_metrics(model, test_arts))
-    export_onnx(model, out, quantize=quantize)
+    if options.get("keep_fp32"):
+        keep_fp32(model, Path(options["keep_fp32"]))
+    export_onnx(model, out, quantize=quantize, per_channel=_flag(options, "per_channel"),
+                reduce_range=_flag(options, "reduce_range"),
+                keep_float=str(options.get("keep_float", "")))
+    if _flag(options, "tune_exported"):
+        _tune_exported(out, train_arts, options)
     if test_arts:
         from ..analysers.techniques import load_model
 
         _print_metrics("held-out fold, ONNX" + (" int8" if quantize else ""),
                        encoder_metrics(load_model(out), test_arts))
     return str(out)
+
+
+def _tune_exported(out: Path, train_arts: Sequence[PTCArticle], options: dict[str, Any]) -> None:
+    """Choose the decoding thresholds again with the exported model, on the same
+    validation articles as fine-tuning used (quantisation shifts the probabilities)."""
+    import json
+
+    from ..analysers.techniques import load_model
+    from .techniques_encoder import choose_thresholds, prepare_encoder, split_validation
+
+    model = load_model(out)
+    val = split_validation(train_arts, options)[1]
+    if not val:
+        return
+    lo, hi, gap = choose_thresholds(model, prepare_encoder(val, out, model.labels), quiet=True)
+    meta_path = out / "settings.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["settings"].update(threshold=lo, span_threshold=hi, max_gap=gap,
+                            thresholds_chosen_with="exported model")
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(f"thresholds chosen again with the exported model: {lo}/{hi}/gap {gap}",
+          file=sys.stderr)
+
+
+def keep_fp32(model, side: Path) -> Path:
+    """Keep the fine-tuned fp32 weights beside (never inside) the shipped model:
+    ``state.safetensors`` (the torch state) and an unquantised ONNX model folder, from
+    which other int8 exports can be made without training again."""
+    from safetensors.torch import save_file
+
+    from .techniques_encoder import export_onnx
+
+    side.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().contiguous() for k, v in model.module.state_dict().items()}
+    save_file(state, str(side / "state.safetensors"))
+    export_onnx(model, side, quantize=False)
+    print(f"fp32 weights kept in {side}", file=sys.stderr)
+    return side
 
 
 def _print_metrics(title: str, metrics: dict[str, Any]) -> None:

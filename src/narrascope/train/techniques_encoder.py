@@ -17,7 +17,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -30,9 +30,10 @@ from ..analysers.techniques.labels import TECHNIQUES
 from ..analysers.techniques.ptc import PTCArticle
 from ..analysers.techniques.scoring import span_prf
 from ..analysers.techniques.tokens import Tokens, tokenize
+from ..errors import NarrascopeError
 
 __all__ = ["ENCODER_FIT_DEFAULTS", "EncoderExample", "prepare_encoder", "fit_encoder",
-           "export_onnx"]
+           "split_validation", "load_fp32", "export_onnx", "QUANT_KEEP_FLOAT"]
 
 ENCODER_FIT_DEFAULTS: dict[str, Any] = {
     "base": None,            # folder of a Hugging Face BERT-style model; None: MiniLM
@@ -242,6 +243,16 @@ def choose_thresholds(model: EncoderTechniqueModel, examples: Sequence[EncoderEx
     return best
 
 
+def split_validation(items: Sequence, options: dict[str, Any]) -> tuple[list, list]:
+    """(fine-tuning, validation) parts of ``items``: a ``val_share`` of them, drawn
+    with the run's seed, is kept aside to choose the decoding thresholds."""
+    rng = np.random.default_rng(_opt(options, "seed") + 7)
+    n_val = int(round(_opt(options, "val_share") * len(items)))
+    val_idx = set(rng.permutation(len(items))[:n_val].tolist()) if n_val else set()
+    return ([x for i, x in enumerate(items) if i not in val_idx],
+            [x for i, x in enumerate(items) if i in val_idx])
+
+
 def fit_encoder(arts: Sequence[PTCArticle], options: dict[str, Any], quiet: bool = False):
     """Fine-tune on ``arts`` (a ``val_share`` of them held out to choose the decoding
     thresholds); returns an :class:`EncoderTechniqueModel` running the torch module."""
@@ -251,11 +262,7 @@ def fit_encoder(arts: Sequence[PTCArticle], options: dict[str, Any], quiet: bool
                 **{k: type(ENCODER_SETTINGS[k])(float(options[k]))
                    for k in ("max_length", "stride") if k in options}}
     examples = prepare_encoder(arts, base, labels)
-    rng = np.random.default_rng(_opt(options, "seed") + 7)
-    n_val = int(round(_opt(options, "val_share") * len(examples)))
-    val_idx = set(rng.permutation(len(examples))[:n_val].tolist()) if n_val else set()
-    train_ex = [x for i, x in enumerate(examples) if i not in val_idx]
-    val_ex = [x for i, x in enumerate(examples) if i in val_idx]
+    train_ex, val_ex = split_validation(examples, options)
     t0 = time.time()
     module = train_module(train_ex, labels, base, options, settings, quiet)
     settings["train_seconds"] = round(time.time() - t0)
@@ -269,11 +276,51 @@ def fit_encoder(arts: Sequence[PTCArticle], options: dict[str, Any], quiet: bool
     return model
 
 
-def export_onnx(model: EncoderTechniqueModel, out: Path, quantize: bool = True) -> Path:
-    """Write ``encoder.onnx`` (int8 weights when ``quantize``), ``tokenizer.json`` and
-    ``settings.json`` to ``out``: a folder :class:`EncoderTechniqueModel` loads. A
-    linear model's ``weights.npz`` there is removed (the loader would prefer the ONNX
-    file anyway, but a folder holds one model)."""
+def load_fp32(side: Path, base: Path | None = None) -> EncoderTechniqueModel:
+    """The fine-tuned model that ``train techniques ... --option keep_fp32=DIR`` kept in
+    ``DIR`` (its torch weights and settings), running in torch, ready to export again."""
+    from safetensors.torch import load_file
+
+    meta = json.loads((side / "settings.json").read_text(encoding="utf-8"))
+    labels, settings = tuple(meta["labels"]), meta["settings"]
+    module = _build(base or model_path(), len(labels), int(settings["layers"]))
+    module.load_state_dict(load_file(str(side / "state.safetensors")))
+    module.eval()
+    model = EncoderTechniqueModel(side, labels, {**ENCODER_SETTINGS, **settings},
+                                  run=_Probs(module))
+    model.module = module
+    return model
+
+
+#: what ``keep_float`` names may stay in fp32 at the int8 export: node-name parts
+QUANT_KEEP_FLOAT: dict[str, Callable[[int], list[str]]] = {
+    "heads": lambda layers: ["/span/", "/tech/"],
+    "last": lambda layers: [f"layer.{layers - 1}/"],
+    "ffn": lambda layers: [f"layer.{i}/{part}/" for i in range(layers)
+                           for part in ("intermediate", "output")],
+    "attention": lambda layers: ["/attention/"],
+}
+
+
+def _keep_float(names: str, layers: int) -> list[str]:
+    out = []
+    for name in filter(None, (n.strip() for n in names.split(","))):
+        if name not in QUANT_KEEP_FLOAT:
+            raise NarrascopeError(f"unknown keep_float part {name!r}; use a comma-separated "
+                                  f"list of {', '.join(QUANT_KEEP_FLOAT)}")
+        out += QUANT_KEEP_FLOAT[name](layers)
+    return out
+
+
+def export_onnx(model: EncoderTechniqueModel, out: Path, quantize: bool = True,
+                per_channel: bool = False, reduce_range: bool = False,
+                keep_float: str = "") -> Path:
+    """Write ``encoder.onnx`` (int8 weights when ``quantize``; ``per_channel`` scales,
+    ``reduce_range`` 7-bit weights, and the parts named in ``keep_float`` left in fp32:
+    see :data:`QUANT_KEEP_FLOAT`), ``tokenizer.json`` and ``settings.json`` to ``out``:
+    a folder :class:`EncoderTechniqueModel` loads. A linear model's ``weights.npz``
+    there is removed (the loader would prefer the ONNX file anyway, but a folder holds
+    one model)."""
     import torch
 
     out.mkdir(parents=True, exist_ok=True)
@@ -292,15 +339,31 @@ def export_onnx(model: EncoderTechniqueModel, out: Path, quantize: bool = True) 
     ids = torch.ones((2, 16), dtype=torch.long)
     mask = torch.ones((2, 16), dtype=torch.long)
     axes = {0: "batch", 1: "seq"}
-    # the tracer freezes shape checks; windows never pad, so they hold
-    encoders.export(wrapped, (ids, mask), out / ONNX_FILE,
-                    input_names=["input_ids", "attention_mask"],
-                    output_names=["inside", "techniques"],
-                    dynamic_axes={"input_ids": axes, "attention_mask": axes,
-                                  "inside": axes, "techniques": axes}, quantise=quantize)
+    layers = model.module.encoder.config.num_hidden_layers
+    # the tracer freezes shape checks; windows never pad, so they hold. Attention is
+    # traced in its plain ("eager") form: the same arithmetic, but the scaled-dot-product
+    # form adds masking and NaN guards on every attention matrix (measured 12% of the
+    # run time of the int8 graph)
+    attention = model.module.encoder.config._attn_implementation
+    model.module.encoder.set_attn_implementation("eager")
+    try:
+        encoders.export(wrapped, (ids, mask), out / ONNX_FILE,
+                        input_names=["input_ids", "attention_mask"],
+                        output_names=["inside", "techniques"],
+                        dynamic_axes={"input_ids": axes, "attention_mask": axes,
+                                      "inside": axes, "techniques": axes}, quantise=quantize,
+                        quantise_options={"per_channel": bool(per_channel),
+                                          "reduce_range": bool(reduce_range)},
+                        keep_float=_keep_float(keep_float, layers))
+    finally:
+        model.module.encoder.set_attn_implementation(attention)
     shutil.copyfile(model.folder / "tokenizer.json", out / "tokenizer.json")
     settings = {k: v for k, v in model.settings.items()}
     settings["quantized"] = bool(quantize)
+    if quantize:
+        settings["quantization"] = {"per_channel": bool(per_channel),
+                                    "reduce_range": bool(reduce_range),
+                                    "keep_float": keep_float}
     meta = {"labels": list(model.labels), "settings": settings}
     (out / "settings.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return out

@@ -12,6 +12,7 @@ pieces' mean, so spans always start and end on word boundaries (:mod:`.tokens`).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -24,7 +25,7 @@ from .patterns import with_patterns
 from .tokens import Tokens, tokenize
 
 __all__ = ["EncoderTechniqueModel", "Pieces", "load_tokenizer", "word_pieces", "windows", "pool_words",
-           "ENCODER_SETTINGS", "ONNX_FILE"]
+           "default_threads", "ENCODER_SETTINGS", "ONNX_FILE"]
 
 ONNX_FILE = "encoder.onnx"
 
@@ -32,8 +33,10 @@ ENCODER_SETTINGS: dict[str, Any] = {
     **{k: DEFAULT_SETTINGS[k] for k in ("min_tokens",)},
     "kind": "encoder",
     # word pieces per window, [CLS] and [SEP] included, and the step between windows
+    # (112: 14% fewer windows than 96, and on held-out fold 1 no worse: span F1 0.379
+    # vs 0.371, end-to-end 0.165 vs 0.161; 118 to 126 lost 0.005 to 0.008 end-to-end)
     "max_length": 128,
-    "stride": 96,
+    "stride": 112,
     # windows per onnxruntime call: small batches measured 10% faster than 16 on one
     # thread (no padding is ever needed: all windows of an article have one width)
     "batch_size": 4,
@@ -41,6 +44,14 @@ ENCODER_SETTINGS: dict[str, Any] = {
     "span_threshold": 0.5,
     "max_gap": 1,
 }
+
+
+def default_threads() -> int:
+    """onnxruntime threads when the model's settings name none: the process's share of
+    the cores, which ``analyze --workers N`` sets in ``OMP_NUM_THREADS`` for each worker
+    process, else (one process alone) every core."""
+    value = os.environ.get("OMP_NUM_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
 
 
 @dataclass
@@ -132,7 +143,9 @@ class EncoderTechniqueModel:
             self.run = self._onnx_runner()
 
     def _onnx_runner(self):
-        session = encoders.session(self.folder / ONNX_FILE, self.settings.get("threads", 1))
+        threads = self.settings.get("threads") or default_threads()
+        # threads sleep between operators: spinning ones burn a core other work needs
+        session = encoders.session(self.folder / ONNX_FILE, int(threads), spin=False)
 
         def run(ids: np.ndarray, mask: np.ndarray):
             return session.run(None, {"input_ids": ids, "attention_mask": mask})
