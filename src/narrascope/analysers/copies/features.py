@@ -32,6 +32,7 @@ MIN_CONTENT = 5
 _STEM = 6
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_SPACE = re.compile(r"\s*")
 _rng = np.random.default_rng(20260611)
 _MH_A = (_rng.integers(1, 2**63, N_HASHES, dtype=np.uint64) | np.uint64(1))
 _MH_B = _rng.integers(0, 2**63, N_HASHES, dtype=np.uint64)
@@ -359,17 +360,17 @@ def _sentences(text: str) -> tuple[list[tuple[int, int]], list[int]]:
             continue
         p_start, p_end = para
         starts.append(p_start)
-        pos = p_start
+        # no trimming needed: a paragraph is trimmed, a sentence end is punctuation, and
+        # the end's lookahead saw whitespace and then a letter inside the paragraph, so
+        # the next sentence starts after that whitespace and is never empty
+        start = p_start
         for m in _END.finditer(text, p_start, p_end):
             if _ABBREV.search(text, max(p_start, m.start() - 6), m.start() + 1):
                 continue
-            span = _trimmed(text, pos, m.end())
-            if span:
-                sents.append(span)
-            pos = m.end()
-        span = _trimmed(text, pos, p_end)
-        if span:
-            sents.append(span)
+            end = m.end()
+            sents.append((start, end))
+            start = _SPACE.match(text, end).end()
+        sents.append((start, p_end))
     return sents, starts
 
 
