@@ -106,3 +106,11 @@ def test_documents_are_held_out_whole(tmp_path):
 def test_wikiann_sentences_are_their_own_documents():
     docs = read_documents(FIXTURES / "entities" / "tiny.wikiann")
     assert [len(d) for d in docs] == [1, 1]
+
+
+def test_dropout_option_reaches_the_training_config(tmp_path):
+    from narrascope.train.ner import _config
+
+    cfg = _config("en", _settings({"dropout": "0.25"}), tmp_path / "t", tmp_path / "d")
+    assert cfg["training"]["dropout"] == 0.25
+    assert _config("en", _settings({}), tmp_path / "t", tmp_path / "d")["training"]["dropout"] == 0.1

@@ -12,7 +12,8 @@ Options (``--option KEY=VALUE``):
   training documents, held out whole: CoNLL's ``-DOCSTART-`` documents, so that no
   held-out sentence shares a story, and its names, with a training sentence; WikiANN's
   sentences are independent and are held out one by one);
-* ``max_steps``, ``eval_frequency``, ``patience``, ``max_sentences``, ``seed``;
+* ``max_steps``, ``eval_frequency``, ``patience``, ``max_sentences``, ``seed``,
+  ``dropout`` (spaCy's default 0.1; more regularises a small corpus trained for many epochs);
 * the architecture: ``width`` and ``depth`` of the CNN, ``pieces`` (its maxout pieces),
   ``rows`` (a multiplier of spaCy's default hash-table sizes) and ``hidden`` (the width
   of the NER's state layer). Width, depth and pieces set the speed: the CNN is most of
@@ -38,7 +39,8 @@ __all__ = ["train", "evaluate", "score"]
 #: The architecture defaults are the fast one the shipped hi/pt/ru models use (spaCy's
 #: "efficiency" CNN is width 96, depth 4, 3 pieces: about 3x the CNN time).
 _DEFAULTS = {"max_steps": 6000, "eval_frequency": 500, "patience": 2000, "width": 64,
-             "depth": 2, "pieces": 2, "rows": 2.0, "hidden": 64, "dev_fraction": 0.05, "max_sentences": 0, "seed": 0}
+             "depth": 2, "pieces": 2, "rows": 2.0, "hidden": 64, "dev_fraction": 0.05, "max_sentences": 0, "seed": 0,
+             "dropout": 0.1}
 
 
 def _lang_of(paths: Sequence[str], options: dict[str, Any]) -> str:
@@ -84,6 +86,7 @@ def _config(lang: str, st: dict[str, Any], train: Path, dev: Path):
     embed["rows"] = [int(r * st["rows"]) for r in (5000, 1000, 2500, 2500)]
     tr = cfg["training"]
     tr["max_steps"] = st["max_steps"]
+    tr["dropout"] = st["dropout"]
     tr["eval_frequency"] = st["eval_frequency"]
     tr["patience"] = st["patience"]
     tr["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
