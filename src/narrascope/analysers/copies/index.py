@@ -153,7 +153,7 @@ class CopyIndex:
         p_start = np.flatnonzero(new_pair)
         p_len = np.diff(np.r_[p_start, len(tb)])
         # postings: stored rows, then the batch's articles in order
-        sk, sseq = self._stored(np.unique(pk).tolist())
+        sk, sseq = self._stored(distinct(pk).tolist())
         ek = np.r_[sk, pk]
         eseq = np.r_[sseq, base + 1 + pb]
         eord = np.r_[np.full(len(sk), -1, dtype=np.int64), pb]
@@ -196,7 +196,7 @@ class CopyIndex:
         n_sent = np.diff(np.r_[start, len(xb)])
         any_strong = np.logical_or.reduceat(strong, start)
         cb, co = xb[start], xo[start]
-        bs = np.unique(tb * width + ts)  # distinct (article, sentence)
+        bs = distinct(tb * width + ts)  # distinct (article, sentence)
         sents = np.bincount(bs // width, minlength=n_q)
         need = np.maximum(self.min_sentences, np.ceil(self.rewrite_share * sents).astype(np.int64))
         ok = any_strong | (n_sent >= need[cb])

@@ -40,8 +40,8 @@ from .stories import TermIdf, salient_terms_batch, shortlist
 __all__ = ["Prepared", "Preparer", "Ref", "prepare", "compare", "default_workers"]
 
 #: articles per unit of work handed to a worker, and candidate pairs
-CHUNK = 40
-PAIRS = 60
+CHUNK = 20
+PAIRS = 30
 
 
 @dataclass
@@ -164,9 +164,8 @@ class Preparer:
         """Start preparing ``texts``; :meth:`result` gives the :class:`Prepared` back."""
         first = self._next
         self._next += len(texts)
-        if self._pool is None:
-            return [(self._here, (first + i, list(texts[i:i + CHUNK])), None)
-                    for i in range(0, len(texts), CHUNK)]
+        if self._pool is None:  # one chunk: nothing to share out
+            return [(self._here, (first, list(texts)), None)] if texts else []
         self._texts.update(zip(range(first, self._next), texts))
         while len(self._texts) > self.keep:
             del self._texts[next(iter(self._texts))]
