@@ -81,7 +81,7 @@ def default_encoder() -> EncoderRoleModel | None:
         return None
 
 
-@register("framing", "1", description="roles of actors: protagonist, antagonist, innocent and "
+@register("framing", "2", description="roles of actors: protagonist, antagonist, innocent and "
                                       "22 fine roles (SemEval-2025 Task 10)",
           requires=("entities",))
 class FramingAnalyser:
