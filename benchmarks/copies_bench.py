@@ -10,8 +10,8 @@ Every pair of originals is a hard negative: they are different articles on the s
 topics (the Russia-Ukraine war and climate change). Nothing generated is written to the
 repository.
 
-CPU time counts the main process and the analyser's worker processes (``--workers``;
-by default one per spare core, at most two).
+CPU time counts the main process and the analyser's worker process (``--workers``; by
+default the analyser's own choice: one when the machine has a core to spare).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=None, help="use this many source articles")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--workers", type=int, default=None,
-                    help="worker processes of the analyser (default: its own choice)")
+                    help="worker processes of the analyser, 0 or 1 (default: its own choice)")
     ap.add_argument("--json", help="also write the figures here")
     args = ap.parse_args()
     if not DATA.exists():
@@ -143,7 +143,10 @@ def main() -> int:
             t, pub, origin = docs[i]
             store.add_document(Document(id=ids[i], text=t, title=t.split("\n", 1)[0],
                                         published=pub, source=origin))
-        analyser = CopiesAnalyser(workers=args.workers)
+        from narrascope.analysers.copies.prepare import default_workers
+
+        workers = default_workers() if args.workers is None else args.workers
+        analyser = CopiesAnalyser(workers=workers)
         analyser.background  # load the table before the clock starts
         t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
         results, relations = analyser.update(store, [ids[i] for i in order], quiet=True)
@@ -160,7 +163,7 @@ def main() -> int:
     figures: dict = {"articles": n_docs, "gold_pairs": dict(Counter(k for _, _, k in gold)),
                      "seconds": round(elapsed, 2), "articles_per_s": round(n_docs / elapsed, 1),
                      "cpu_seconds": round(cpu, 2), "articles_per_cpu_s": round(n_docs / cpu, 1),
-                     "main_cpu_seconds": round(main_cpu, 2),
+                     "workers": workers, "main_cpu_seconds": round(main_cpu, 2),
                      "workers_cpu_seconds": round(workers_cpu, 2)}
     rows = []
     for kind in KINDS:
@@ -192,7 +195,7 @@ def main() -> int:
                           "clusters": len(set(stories.values()))}
     print(f"{n_docs} articles indexed in {elapsed:.1f} s: {n_docs / elapsed:.0f} articles/s "
           f"({cpu:.1f} s of CPU: {n_docs / cpu:.0f} articles per CPU second; main process "
-          f"{main_cpu:.1f} s, workers {workers_cpu:.1f} s)")
+          f"{main_cpu:.1f} s, {workers} worker(s) {workers_cpu:.1f} s)")
     print(f"{'kind':<10} {'gold':>5} {'pred':>5} {'ok':>5} {'prec':>6} {'recall':>6} {'linked':>6}")
     for kind, g, p, tp, prec, rec, anyk in rows:
         print(f"{kind:<10} {g:>5} {p:>5} {tp:>5} {prec:>6.3f} {rec:>6.3f} {anyk:>6.3f}")

@@ -135,8 +135,8 @@ class CopiesAnalyser:
         self.story_threshold = story_threshold
         self._background_path = background
         self._background: Background | None = None
-        #: worker processes for the per-article preparation; None: one per spare core
-        #: (at most two), see :func:`.prepare.default_workers`
+        #: worker processes for reading and comparing articles, 0 or 1; None: one when
+        #: the machine has a core to spare, see :func:`.prepare.default_workers`
         self.workers = workers
         #: token strings seen by this instance, worked out once (see ``Vocabulary``)
         self._vocabulary = Vocabulary()

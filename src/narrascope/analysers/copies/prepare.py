@@ -83,11 +83,15 @@ def compare(pairs: Sequence[tuple[Features, Features]], thresholds: Thresholds
 
 
 def default_workers() -> int:
-    """Worker processes an update uses beside the main one: one on a machine with a
-    second core, none on a one-core machine or where processes cannot be forked."""
+    """Worker processes an update uses beside the main one: one when the machine has a
+    core to spare (two or more cores, and a one-minute load average below the number
+    of cores less one half: on a machine already busy, a worker only competes with the
+    main process and adds its overhead); none on a one-core machine or where processes
+    cannot be forked."""
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    return 1 if len(os.sched_getaffinity(0)) > 1 else 0
+    cores = len(os.sched_getaffinity(0))
+    return 1 if cores > 1 and os.getloadavg()[0] < cores - 0.5 else 0
 
 
 # -- the worker process ------------------------------------------------------------------
