@@ -79,3 +79,26 @@ def test_pairs_whose_features_the_worker_lost_are_compared_here():
         got = worker._compare_here([(0, 2)] if held[0] == 0 and held[2] == 2 else
                                    [(far[0].ref, far[2].ref)], Thresholds())
     assert got[0] is not None and got[0].kind == "duplicate"
+
+
+def test_features_pickle_as_one_buffer_without_the_vocabulary_terms():
+    import pickle
+
+    from narrascope.analysers.copies.align import classify
+    from narrascope.analysers.copies.features import features_many
+
+    vocab = Vocabulary()
+    docs = _articles()
+    feats = features_many([d.text for d in docs], vocab)
+    for f in feats:
+        f.shingle_set  # cached values travel too
+    back = [pickle.loads(pickle.dumps(f)) for f in feats]
+    for f, g in zip(feats, back):
+        assert g.terms == [] and len(g.term) == 0  # the vocabulary's list stays here
+        assert "shingle_set" in vars(g)
+        for name in ("starts", "ends", "crc", "stem", "content", "upper", "para", "sent_lo",
+                     "shingles", "shingle_set"):
+            x, y = getattr(f, name), getattr(g, name)
+            assert x.dtype == y.dtype and np.array_equal(x, y)
+        assert g.text == f.text and g.sent_spans == f.sent_spans
+    assert classify(feats[0], feats[2]) == classify(back[0], back[2]) is not None

@@ -8,6 +8,7 @@ are found by the next.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -229,6 +230,28 @@ class Features:
     sent_hi: np.ndarray
     #: the paragraph of each token (passages never cross a paragraph break)
     para: np.ndarray
+
+    def __getstate__(self) -> tuple[dict, list[tuple[str, str, tuple[int, ...]]], bytes]:
+        """Pickled for a comparison in another process: the arrays (cached ones too) as
+        one buffer, since pickling costs more per array than per byte; without the
+        vocabulary's story terms (``terms``, ``term``), which only the story shortlist
+        reads and which grow with the vocabulary."""
+        state = dict(vars(self), terms=[], term=np.zeros(0, dtype=np.int64))
+        arrays = {k: np.ascontiguousarray(v) for k, v in state.items()
+                  if isinstance(v, np.ndarray)}
+        layout = [(k, v.dtype.str, v.shape) for k, v in arrays.items()]
+        rest = {k: v for k, v in state.items() if k not in arrays}
+        return rest, layout, b"".join(v.tobytes() for v in arrays.values())
+
+    def __setstate__(self, state: tuple[dict, list, bytes]) -> None:
+        rest, layout, blob = state
+        buf, at = bytearray(blob), 0
+        for name, dtype, shape in layout:
+            dt = np.dtype(dtype)
+            n = math.prod(shape)
+            rest[name] = np.frombuffer(buf, dtype=dt, count=n, offset=at).reshape(shape)
+            at += n * dt.itemsize
+        self.__dict__.update(rest)
 
     @property
     def n_tokens(self) -> int:
