@@ -242,9 +242,11 @@ class StoryIndex:
         return {t: self._counts[t] for t in terms}
 
     def prefetch(self, terms: Iterable[str]) -> None:
-        """Read the store counts of ``terms`` at once (a batch's shortlists), rather than
-        article by article."""
-        self._df(list(dict.fromkeys(terms)))
+        """Read the store counts and clusters of ``terms`` at once (a batch's
+        shortlists), rather than article by article."""
+        terms = list(dict.fromkeys(terms))
+        self._df(terms)
+        self._terms_members(terms)
 
     def _terms_members(self, terms: Iterable[str]) -> dict[str, list[int]]:
         """The clusters of each of ``terms`` (read from the store the first time)."""
