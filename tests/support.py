@@ -20,3 +20,32 @@ def need_shared(path: Path = SHARED_DATA) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (research data lives only beside the project checkout)")
     return path
+
+
+def tiny_bert(folder: Path, texts, vocab_size: int = 200, hidden: int = 32,
+              max_positions: int = 64, truncation: int | None = None) -> Path:
+    """A randomly initialised 2-layer BERT, ``hidden`` wide, with a word-piece vocabulary
+    learned from ``texts``, saved in ``folder`` the way Hugging Face models are (weights,
+    config and ``tokenizer.json``). ``truncation`` is saved in the tokenizer, for tests of
+    code that must switch it off. Skips the test without torch and transformers."""
+    pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
+
+    tk = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tk.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tk.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    tk.train_from_iterator(list(texts), trainers.WordPieceTrainer(vocab_size=vocab_size,
+                                                                  special_tokens=special))
+    tk.post_processor = processors.BertProcessing(("[SEP]", tk.token_to_id("[SEP]")),
+                                                  ("[CLS]", tk.token_to_id("[CLS]")))
+    if truncation:
+        tk.enable_truncation(truncation)
+    tk.save(str(folder / "tokenizer.json"))
+    config = transformers.BertConfig(vocab_size=tk.get_vocab_size(), hidden_size=hidden,
+                                     num_hidden_layers=2, num_attention_heads=2,
+                                     intermediate_size=2 * hidden,
+                                     max_position_embeddings=max_positions)
+    transformers.BertModel(config).save_pretrained(str(folder))
+    return folder

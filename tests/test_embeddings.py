@@ -12,6 +12,8 @@ from narrascope import embeddings
 from narrascope.errors import NarrascopeError
 from narrascope.train import embeddings as export_embeddings
 
+from support import tiny_bert
+
 SENTENCES = [
     "The minister said the talks would resume next week.",
     "Sanctions hit the economy.",
@@ -25,25 +27,7 @@ SENTENCES = [
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
     """A 2-layer, 32-wide BERT with a word-piece vocabulary learned from SENTENCES."""
-    pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
-
-    folder = tmp_path_factory.mktemp("tiny_sentence_bert")
-    tk = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tk.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tk.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    tk.train_from_iterator(SENTENCES, trainers.WordPieceTrainer(vocab_size=200,
-                                                                 special_tokens=special))
-    tk.post_processor = processors.BertProcessing(("[SEP]", tk.token_to_id("[SEP]")),
-                                                  ("[CLS]", tk.token_to_id("[CLS]")))
-    tk.save(str(folder / "tokenizer.json"))
-    config = transformers.BertConfig(vocab_size=tk.get_vocab_size(), hidden_size=32,
-                                     num_hidden_layers=2, num_attention_heads=2,
-                                     intermediate_size=64, max_position_embeddings=64)
-    transformers.BertModel(config).save_pretrained(str(folder))
-    return folder
+    return tiny_bert(tmp_path_factory.mktemp("tiny_sentence_bert"), SENTENCES)
 
 
 def _torch_reference(folder, sentences):
