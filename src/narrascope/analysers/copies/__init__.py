@@ -104,6 +104,16 @@ class _Run:
         return out
 
 
+def _batches(todo: list[str], size: int, tail: int) -> list[list[str]]:
+    """``todo`` in batches of ``size``, the last ``size`` articles in batches of
+    ``tail``: with a worker, the last batch's links and stories are written by the main
+    process alone, so a short last batch keeps that stretch short."""
+    cut = max(0, len(todo) - size)
+    cut -= cut % size
+    return ([todo[i:i + size] for i in range(0, cut, size)]
+            + [todo[i:i + tail] for i in range(cut, len(todo), tail)])
+
+
 @dataclass
 class _Matched:
     """A batch looked up and indexed, its comparisons under way."""
@@ -173,7 +183,7 @@ class CopiesAnalyser:
         if len(todo) < self.min_parallel:
             workers = 0
         size = self.parallel_batch_size if workers else self.batch_size
-        parts = [todo[i:i + size] for i in range(0, len(todo), size)]
+        parts = _batches(todo, size, tail=max(1, size // 5) if workers else size)
         bar = progress(total=len(todo), quiet=quiet, desc="copies", unit="art")
         # the key index is read and written at random places: a page cache that holds
         # it saves a read from the file system per B-tree page (SQLite's default is 2 MB)
