@@ -108,13 +108,7 @@ def verbatim_passages(fa: Features, fb: Features, th: Thresholds = Thresholds(),
     in_b = np.flatnonzero(in_b_mask & ok_b)
     if not len(in_b):
         return []
-    hb = sb[in_b]
-    order = np.argsort(hb, kind="stable")
-    hb_sorted = hb[order]
-    if not (hb_sorted[1:] == hb_sorted[:-1]).any():
-        runs = _unique_runs(sa[hit], hit, hb_sorted, in_b[order], fa.para, fb.para, th.gap)
-    else:
-        runs = _runs(sa, sb, hit, in_b, fa.para, fb.para, th.gap)
+    runs = _runs(sa[hit], hit, sb[in_b], in_b, fa.para, fb.para, th.gap)
     out = []
     for i0, i1, j0, j1 in runs:
         a0, a1, b0, b1 = i0, i1 + SHINGLE, j0, j1 + SHINGLE
@@ -123,58 +117,48 @@ def verbatim_passages(fa: Features, fb: Features, th: Thresholds = Thresholds(),
     return out
 
 
-def _unique_runs(ha: np.ndarray, hit: np.ndarray, hb_sorted: np.ndarray, jb: np.ndarray,
-                 pa: np.ndarray, pb: np.ndarray, gap: int) -> list[list[int]]:
-    """Runs when every shared shingle occurs once in B (nearly always): each hit of A
-    has one partner, and a hit continues the run of the hit before it when both texts
-    moved forward by at most ``gap + 1`` words inside one paragraph. The same rule as
-    :func:`_runs`, as array operations."""
-    at = np.minimum(np.searchsorted(hb_sorted, ha), len(hb_sorted) - 1)
-    found = hb_sorted[at] == ha  # False where the shingle is shared only across a break in B
-    i, j = hit[found], jb[at[found]]
+def _runs(ha: np.ndarray, hit: np.ndarray, hb: np.ndarray, in_b: np.ndarray,
+          pa: np.ndarray, pb: np.ndarray, gap: int) -> list[list[int]]:
+    """Runs ``[i0, i_last, j0, j_last]`` of shared shingles: A's hits (positions ``hit``,
+    hashes ``ha``) in order, each paired with a position of its shingle in B (``in_b``,
+    ascending, hashes ``hb``); a hit continues the run of the hit before it when both
+    texts moved forward by at most ``gap + 1`` words inside one paragraph.
+
+    A shingle found once in B (nearly all) has its partner fixed. One found more than
+    once (text repeated inside an article) takes the first occurrence that continues
+    the run, else the first after the run's end, else its first: that depends on the
+    partner of the hit before it, so only those hits are paired one by one, and the runs
+    are then cut with array operations."""
+    order = np.argsort(hb, kind="stable")  # equal hashes keep B's order
+    hb_sorted, jb = hb[order], in_b[order]
+    lo = np.searchsorted(hb_sorted, ha, side="left")
+    n = np.searchsorted(hb_sorted, ha, side="right") - lo
+    found = n > 0  # False where the shingle is shared only across a break in B
+    i, lo, n = hit[found], lo[found], n[found]
     if not len(i):
         return []
+    j = jb[lo]
+    multi = np.flatnonzero(n > 1)
+    if len(multi):
+        il, jl = i.tolist(), j.tolist()
+        for k in multi.tolist():
+            if not k:
+                continue  # the first hit starts a run at its first occurrence
+            js = jb[lo[k]:lo[k] + n[k]].tolist()
+            r1, r3 = il[k - 1], jl[k - 1]
+            near = next((x for x in js if 0 < x - r3 <= gap + 1), None)
+            if (near is not None and 0 < il[k] - r1 <= gap + 1
+                    and pa[il[k]] == pa[r1] and pb[near] == pb[r3]):
+                jl[k] = near
+            else:
+                jl[k] = next((x for x in js if x > r3), js[0])
+        j = np.array(jl, dtype=i.dtype)
     di, dj = np.diff(i), np.diff(j)
     cont = ((di > 0) & (di <= gap + 1) & (dj > 0) & (dj <= gap + 1)
             & (pa[i[1:]] == pa[i[:-1]]) & (pb[j[1:]] == pb[j[:-1]]))
     first = np.r_[0, np.flatnonzero(~cont) + 1]
     last = np.r_[first[1:] - 1, len(i) - 1]
     return np.stack([i[first], i[last], j[first], j[last]], axis=1).tolist()
-
-
-def _runs(sa: np.ndarray, sb: np.ndarray, hit: np.ndarray, in_b: np.ndarray,
-          pa: np.ndarray, pb: np.ndarray, gap: int) -> list[list[int]]:
-    """Runs ``[i0, i_last, j0, j_last]`` of shared shingles, hit by hit: the general
-    case, where a shingle occurs more than once in B."""
-    # every position of each shared shingle in B: text repeated inside an article
-    # (a paragraph printed twice) must map to the right copy
-    where_b: dict[int, list[int]] = {}
-    for j, h in zip(in_b.tolist(), sb[in_b].tolist()):
-        where_b.setdefault(h, []).append(j)
-    runs: list[list[int]] = []  # [i0, i_last, j0, j_last]
-    sa_list = sa.tolist()
-    pa, pb = pa.tolist(), pb.tolist()  # Python ints compare faster than numpy scalars
-    for i in hit.tolist():
-        js = where_b.get(sa_list[i])
-        if js is None:  # shared only where it straddles a break in B
-            continue
-        if runs:
-            r = runs[-1]
-            di = i - r[1]
-            if len(js) == 1:  # most shingles: no generator needed
-                j = js[0] if 0 < js[0] - r[3] <= gap + 1 else None
-            else:
-                j = next((x for x in js if 0 < x - r[3] <= gap + 1), None)
-            if (j is not None and 0 < di <= gap + 1
-                    and pa[i] == pa[r[1]] and pb[j] == pb[r[3]]):
-                r[1], r[3] = i, j
-                continue
-            # a new run: the first occurrence after the previous run, else the first
-            j = js[0] if len(js) == 1 else next((x for x in js if x > r[3]), js[0])
-        else:
-            j = js[0]
-        runs.append([i, i, j, j])
-    return runs
 
 
 def aligned_sentences(fa: Features, fb: Features, th: Thresholds = Thresholds(),
