@@ -196,3 +196,24 @@ def test_quoted_group_names_are_found_without_their_quotes():
         found = LanguageRules.load(lang).find_gazetteer(text)
         assert [c.canonical for c in found] == [name, name]
         assert all(text[c.start].isalpha() and text[c.end - 1].isalpha() for c in found)
+
+
+def test_a_titled_persons_full_name_is_a_person_whatever_the_model_says(monkeypatch):
+    """The model may tag a full name as a place; once a title rule has shown the surname
+    to be a person's ("Mr. Antonov"), the full name is that person and groups with it."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = ("The Russian ambassador to the US, Anatoly Antonov, spoke on Monday. "
+            "Later Mr. Antonov said more.")
+    start = text.index("Anatoly")
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(start, start + len("Anatoly Antonov"), "GPE", "model")]])
+    spans = rec.recognise(text, "en")
+    found = {text[s.start:s.end]: s for s in spans}
+    assert found["Anatoly Antonov"].label == "PER"
+    assert found["Antonov"].attrs["entity_id"] == found["Anatoly Antonov"].attrs["entity_id"]
+    # a place that merely shares a word with no titled person keeps its type
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(0, len("New Antonov"), "GPE", "model")]])
+    assert rec.recognise("New Antonov is a town.", "en")[0].label == "GPE"

@@ -103,6 +103,7 @@ class Recogniser:
         by_span = {(c.start, c.end): c for c in gaz}
         # The words before a titled name ("Russian Foreign Minister") are not a mention.
         heads = [(t.head_start, t.start) for t in titles]
+        surnames = _surnames(text, titles)
         for c in model:
             c = _trim_title(text, c, rules)
             if c is None or any(s <= c.start and c.end <= e for s, e in heads):
@@ -110,7 +111,7 @@ class Recogniser:
             # The model agrees with the gazetteer on a span: keep the gazetteer's type and name.
             if (c.start, c.end) in by_span:
                 continue
-            cands.append(c)
+            cands.append(_as_person(text, c, surnames))
         extra = [rules.extend_regime(text, c) for c in cands]
         return cands + [c for c in extra if c is not None]
 
@@ -159,6 +160,24 @@ def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | No
     if start >= c.end or text[start:c.end] in _NOT_NAMES:
         return None
     return Candidate(start, c.end, c.type, c.source, c.canonical, c.role, c.qualifier)
+
+
+def _surnames(text: str, titles: list[Candidate]) -> set[str]:
+    """The last words of the names the title rules found ("Mr. Antonov", "Ambassador
+    Anatoly Antonov"): those are people whatever the model thinks elsewhere."""
+    return {text[t.start:t.end].split()[-1] for t in titles
+            if t.type == "PER" and t.end > t.start}
+
+
+def _as_person(text: str, c: Candidate, surnames: set[str]) -> Candidate:
+    """A model span of several words that ends in a titled person's surname is that
+    person, whatever type the model gave it ("Anatoly Antonov" tagged as a place when
+    "Mr. Antonov" follows), so it is grouped with the person's other mentions."""
+    words = text[c.start:c.end].split()
+    if c.type == "PER" or len(words) < 2 or words[-1] not in surnames:
+        return c
+    return Candidate(c.start, c.end, "PER", c.source, c.canonical, c.role, c.qualifier,
+                     c.head_start)
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
