@@ -67,20 +67,28 @@ def _split_top(variants: str) -> list[str]:
 
 
 #: Devanagari letters written with or without a nukta in borrowed names ("ज़ेलेंस्की" and
-#: "जेलेंस्की", "फ़्रांस" and "फ्रांस"): the precomposed form and the bare letter.
+#: "जेलेंस्की", "फ़्रांस" and "फ्रांस"): each precomposed letter and its bare letter.
 _NUKTA_LETTERS = {"\u0958": "\u0915", "\u0959": "\u0916", "\u095a": "\u0917",
-                  "\u095b": "\u091c", "\u095e": "\u092b"}
-_NUKTA_CLASS = {bare: f"[{bare}{pre}]\u093c?" for pre, bare in _NUKTA_LETTERS.items()}
+                  "\u095b": "\u091c", "\u095c": "\u0921", "\u095d": "\u0922",
+                  "\u095e": "\u092b", "\u095f": "\u092f"}
+_DECOMPOSE = str.maketrans({pre: bare + "\u093c" for pre, bare in _NUKTA_LETTERS.items()})
+_COMPOSE = {bare + "\u093c": pre for pre, bare in _NUKTA_LETTERS.items()}
+_BARE = str.maketrans({**_NUKTA_LETTERS, "\u093c": None})
 _PLAIN = re.compile(r"[^\\\[\](){}.^$*+?|]+")
 
 
-def _nukta_optional(variant: str) -> str:
-    """A plain Devanagari variant as a pattern that matches its spellings with and without
-    nukta dots; a variant that is already a regular expression is kept as written."""
-    if not _PLAIN.fullmatch(variant) or not any("\u0900" <= ch <= "\u097f" for ch in variant):
-        return variant
-    bare = variant.replace("\u093c", "").translate(str.maketrans(_NUKTA_LETTERS))
-    return "".join(_NUKTA_CLASS.get(ch, ch) for ch in bare)
+def _nukta_spellings(variant: str) -> list[str]:
+    """A plain variant with nukta dots and its other spellings: the dotted letters
+    precomposed and as letter + nukta (texts use both), and without any dot. Literal
+    variants keep the gazetteer's prefix index fast; a regular expression is kept as
+    written."""
+    if "\u093c" not in variant.translate(_DECOMPOSE) or not _PLAIN.fullmatch(variant):
+        return [variant]
+    decomposed = variant.translate(_DECOMPOSE)
+    composed = decomposed
+    for pair, pre in _COMPOSE.items():
+        composed = composed.replace(pair, pre)
+    return list(dict.fromkeys([variant, decomposed, composed, variant.translate(_BARE)]))
 
 
 def _first_chars(variant: str) -> str:
@@ -174,7 +182,7 @@ class LanguageRules:
                 plain = v.replace("\\.", ".")
                 if re.fullmatch(r"[\w .'’\-]+", plain):
                     self.variant_canonical[plain] = canonical
-                variants.append((_nukta_optional(v), idx))
+                variants.extend((w, idx) for w in _nukta_spellings(v))
         self._index_gazetteer(variants)
 
     def _index_gazetteer(self, variants: list[tuple[str, int]]) -> None:
