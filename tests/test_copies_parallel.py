@@ -102,3 +102,16 @@ def test_features_pickle_as_one_buffer_without_the_vocabulary_terms():
             assert x.dtype == y.dtype and np.array_equal(x, y)
         assert g.text == f.text and g.sent_spans == f.sent_spans
     assert classify(feats[0], feats[2]) == classify(back[0], back[2]) is not None
+
+
+def test_no_worker_is_forked_from_a_process_running_other_threads():
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert prepare.default_workers() == 0
+    finally:
+        stop.set()
+        other.join()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -86,9 +87,12 @@ def default_workers() -> int:
     """Worker processes an update uses beside the main one: one when the machine has a
     core to spare (two or more cores, and a one-minute load average below the number
     of cores less one half: on a machine already busy, a worker only competes with the
-    main process and adds its overhead); none on a one-core machine or where processes
-    cannot be forked."""
+    main process and adds its overhead); none on a one-core machine, where processes
+    cannot be forked, or in a process running other threads (the web app's jobs: a fork
+    copies whatever lock another thread holds at that moment)."""
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    if threading.active_count() > 1:
         return 0
     cores = len(os.sched_getaffinity(0))
     return 1 if cores > 1 and os.getloadavg()[0] < cores - 0.5 else 0
