@@ -88,11 +88,11 @@ def default_workers() -> int:
     core to spare (two or more cores, and a one-minute load average below the number
     of cores less one half: on a machine already busy, a worker only competes with the
     main process and adds its overhead); none on a one-core machine, where processes
-    cannot be forked, or in a process running other threads (the web app's jobs: a fork
-    copies whatever lock another thread holds at that moment)."""
+    cannot be forked, or when the update runs outside the main thread (the web app's
+    jobs: a server's other threads may hold a lock that a fork would copy locked)."""
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    if threading.active_count() > 1:
+    if threading.current_thread() is not threading.main_thread():
         return 0
     cores = len(os.sched_getaffinity(0))
     return 1 if cores > 1 and os.getloadavg()[0] < cores - 0.5 else 0
