@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from support import FIXTURES
+from support import FIXTURES, tiny_bert
 from narrascope.analysers.techniques import TECHNIQUES, TechniquesAnalyser, load_model
 from narrascope.analysers.techniques.encoder import (EncoderTechniqueModel, Pieces, pool_words,
                                                      windows, word_pieces)
@@ -51,27 +51,10 @@ def test_pool_words_averages_the_pieces_inside_each_word():
 @pytest.fixture(scope="module")
 def tiny_base(tmp_path_factory):
     """A randomly initialised 2-layer, 32-wide BERT with a word-piece vocabulary learned
-    from the fixture articles, saved the way Hugging Face models are."""
-    pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
-
-    folder = tmp_path_factory.mktemp("tiny_bert")
-    tk = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tk.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tk.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    texts = [a.text for a in read_ptc(PTC)]
-    tk.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=400, special_tokens=special))
-    tk.post_processor = processors.BertProcessing(("[SEP]", tk.token_to_id("[SEP]")),
-                                                  ("[CLS]", tk.token_to_id("[CLS]")))
-    tk.enable_truncation(64)  # the model must switch this off to see whole articles
-    tk.save(str(folder / "tokenizer.json"))
-    config = transformers.BertConfig(vocab_size=tk.get_vocab_size(), hidden_size=32,
-                                     num_hidden_layers=2, num_attention_heads=2,
-                                     intermediate_size=64, max_position_embeddings=64)
-    transformers.BertModel(config).save_pretrained(str(folder))
-    return folder
+    from the fixture articles; its tokenizer truncates at 64 pieces, which the model must
+    switch off to see whole articles."""
+    return tiny_bert(tmp_path_factory.mktemp("tiny_bert"), [a.text for a in read_ptc(PTC)],
+                     vocab_size=400, truncation=64)
 
 
 OPTIONS = {"epochs": "3", "lr": "1e-3", "batch_size": "4", "train_stride": "24",
