@@ -102,3 +102,13 @@ def test_shipped_export_agrees_with_the_installed_model():
     assert np.mean(np.sum(a * b, axis=1)) > 0.97
     # what each sentence is closest to does not change
     assert ((a @ a.T - 2 * np.eye(len(a))).argmax(1) == (b @ b.T - 2 * np.eye(len(b))).argmax(1)).all()
+
+
+def test_an_unknown_backend_is_a_one_line_error(monkeypatch):
+    monkeypatch.setenv("NARRASCOPE_EMBEDDINGS", "gpu")
+    embeddings._backend.cache_clear()
+    try:
+        with pytest.raises(NarrascopeError, match="'gpu' is not a backend; use onnx or torch"):
+            embeddings.encode(["A sentence."])
+    finally:
+        embeddings._backend.cache_clear()

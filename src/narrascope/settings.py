@@ -31,6 +31,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NARRASCOPE_READS", "open",
             "`open` or `closed`: whether the HTTP API's reads and pages need the token too "
             "(`narrascope serve --closed-reads` sets `closed`)."),
+    Setting("NARRASCOPE_EMBEDDINGS", "onnx",
+            "`onnx` or `torch`: which backend computes sentence embeddings. `onnx` uses the "
+            "shipped int8 export when it and onnxruntime are present, else torch; `torch` "
+            "always runs the original model (sentence-transformers)."),
 )
 
 _BY_ENV = {s.env: s for s in SETTINGS}
