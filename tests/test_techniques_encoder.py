@@ -198,7 +198,7 @@ def test_unknown_float_part_is_refused(tuned, tmp_path):
 def test_onnx_threads_follow_the_process_share_of_cores(monkeypatch, value, expected):
     import os
 
-    from narrascope.analysers.techniques.encoder import default_threads
+    from narrascope.encoders import default_threads
 
     monkeypatch.setenv("OMP_NUM_THREADS", value)
     assert default_threads() == (expected or os.cpu_count() or 1)

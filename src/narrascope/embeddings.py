@@ -47,13 +47,14 @@ def onnx_folder() -> Path:
 class OnnxSentenceEncoder:
     """The exported encoder: word pieces in, one pooled, normalised vector per sentence."""
 
-    def __init__(self, folder: str | Path, threads: int = 1):
+    def __init__(self, folder: str | Path, threads: int | None = None):
         from tokenizers import Tokenizer
 
-        from .encoders import session
+        from .encoders import default_threads, session
 
         folder = Path(folder)
-        self.session = session(folder / ONNX_FILE, threads)
+        # the process's share of the cores; idle threads sleep rather than spin
+        self.session = session(folder / ONNX_FILE, threads or default_threads(), spin=False)
         self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)

@@ -11,7 +11,15 @@ from typing import Any, Mapping, Sequence
 
 from .errors import ModelNotFound
 
-__all__ = ["session", "export"]
+__all__ = ["session", "export", "default_threads"]
+
+
+def default_threads() -> int:
+    """onnxruntime threads for a session whose settings name none: the process's share
+    of the cores, which ``analyze --workers N`` sets in ``OMP_NUM_THREADS`` for each
+    worker process, else (one process alone) every core."""
+    value = os.environ.get("OMP_NUM_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
 
 
 def session(path: str | Path, threads: int = 1, spin: bool = True):

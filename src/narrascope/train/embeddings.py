@@ -10,7 +10,7 @@ sentence-transformers model with mean pooling.
 ``narrascope evaluate embeddings TEXTS`` embeds the sentences of a text file or of a
 folder's ``*.txt`` files with both backends and reports how far apart they are (cosine
 of each pair of vectors; whether each sentence's nearest neighbour stays the same) and
-each backend's sentences per CPU second. Options: ``limit`` (sentences, default 2000).
+each backend's sentences per CPU second, each on one thread. Options: ``limit`` (sentences, default 2000).
 """
 
 from __future__ import annotations
@@ -115,8 +115,12 @@ def evaluate(data: str, model: str | None, options: dict[str, Any]) -> dict[str,
     if not (folder / embeddings.ONNX_FILE).is_file():
         raise NarrascopeError(f"{folder}: no {embeddings.ONNX_FILE}; run "
                               "`narrascope train embeddings minilm` first")
-    onnx = embeddings.OnnxSentenceEncoder(folder)
+    # both backends on one thread, so that their rates compare
+    onnx = embeddings.OnnxSentenceEncoder(folder, threads=1)
     torch_model = embeddings._torch_model()
+    import torch
+
+    torch.set_num_threads(1)
 
     def timed(fn):
         fn(texts[:8])  # warm up

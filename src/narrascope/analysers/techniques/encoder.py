@@ -12,7 +12,6 @@ pieces' mean, so spans always start and end on word boundaries (:mod:`.tokens`).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -25,7 +24,7 @@ from .patterns import with_patterns
 from .tokens import Tokens, tokenize
 
 __all__ = ["EncoderTechniqueModel", "Pieces", "load_tokenizer", "word_pieces", "windows", "pool_words",
-           "default_threads", "ENCODER_SETTINGS", "ONNX_FILE"]
+           "ENCODER_SETTINGS", "ONNX_FILE"]
 
 ONNX_FILE = "encoder.onnx"
 
@@ -44,14 +43,6 @@ ENCODER_SETTINGS: dict[str, Any] = {
     "span_threshold": 0.5,
     "max_gap": 1,
 }
-
-
-def default_threads() -> int:
-    """onnxruntime threads when the model's settings name none: the process's share of
-    the cores, which ``analyze --workers N`` sets in ``OMP_NUM_THREADS`` for each worker
-    process, else (one process alone) every core."""
-    value = os.environ.get("OMP_NUM_THREADS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
 
 
 @dataclass
@@ -143,7 +134,7 @@ class EncoderTechniqueModel:
             self.run = self._onnx_runner()
 
     def _onnx_runner(self):
-        threads = self.settings.get("threads") or default_threads()
+        threads = self.settings.get("threads") or encoders.default_threads()
         # threads sleep between operators: spinning ones burn a core other work needs
         session = encoders.session(self.folder / ONNX_FILE, int(threads), spin=False)
 
