@@ -21,7 +21,8 @@ import numpy as np
 
 from .errors import ModelNotFound
 
-__all__ = ["encode", "model_path", "onnx_folder", "OnnxSentenceEncoder", "DIM", "MAX_TOKENS"]
+__all__ = ["encode", "model_path", "onnx_folder", "torch_encoder", "OnnxSentenceEncoder", "DIM",
+           "MAX_TOKENS"]
 
 DIM = 384
 #: word pieces per sentence, as the base model's sentence-transformers settings say
@@ -95,8 +96,14 @@ def _backend() -> Callable[[list[str], int], np.ndarray]:
             return OnnxSentenceEncoder(folder).encode
         except (ModelNotFound, ImportError):
             pass  # onnxruntime or tokenizers is not installed: torch may be
+    return torch_encoder()
+
+
+def torch_encoder() -> Callable[[list[str], int], np.ndarray]:
+    """The original model on torch (sentence-transformers), as ``encode(sentences,
+    batch_size)``: the fallback backend, and the reference the export is checked against."""
     model = _torch_model()
-    return lambda sentences, batch_size: model.encode(
+    return lambda sentences, batch_size=64: model.encode(
         sentences, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False,
         convert_to_numpy=True)
 

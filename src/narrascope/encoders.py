@@ -18,8 +18,10 @@ def default_threads() -> int:
     """onnxruntime threads for a session whose settings name none: the process's share
     of the cores, which ``analyze --workers N`` sets in ``OMP_NUM_THREADS`` for each
     worker process, else (one process alone) every core."""
+    from .batch import usable_cores
+
     value = os.environ.get("OMP_NUM_THREADS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
+    return int(value) if value.isdigit() and int(value) > 0 else usable_cores()
 
 
 def session(path: str | Path, threads: int = 1, spin: bool = True):

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 from ..model import Document, Result
 
 __all__ = ["AutoExecutor", "Batch", "BatchOutput", "Executor", "analyse_batch", "auto_workers",
-           "make_executor"]
+           "make_executor", "usable_cores"]
 
 
 @dataclass(frozen=True)
@@ -99,16 +99,24 @@ AUTO_MIN_BATCHES = 8
 WORKER_MEMORY = 1.5 * 2**30
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform tells it),
+    at least one: what worker counts and thread pools are sized from."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def auto_workers() -> int:
     """How many local processes ``--workers auto`` may use: one per core, no more than
     the available memory holds, at least one."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = usable_cores()
     try:
         free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):  # not on every platform
         free = None
-    by_memory = int(free // WORKER_MEMORY) if free else cores or 1
-    return max(1, min(cores or 1, by_memory))
+    by_memory = int(free // WORKER_MEMORY) if free else cores
+    return max(1, min(cores, by_memory))
 
 
 class AutoExecutor:

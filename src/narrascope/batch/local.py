@@ -7,7 +7,7 @@ import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Iterable, Iterator
 
-from . import Batch, BatchOutput, analyse_batch
+from . import Batch, BatchOutput, analyse_batch, usable_cores
 
 
 #: the thread pools a worker's numerical libraries size from the environment at import
@@ -23,7 +23,7 @@ def _share_cores(threads: int) -> None:
 
 class ProcessExecutor:
     def __init__(self, workers: int):
-        threads = max(1, (os.cpu_count() or 1) // workers)
+        threads = max(1, usable_cores() // workers)
         # spawn, not fork: forking a process that may hold torch threads can deadlock
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
                                         initializer=_share_cores, initargs=(threads,))

@@ -117,7 +117,7 @@ def evaluate(data: str, model: str | None, options: dict[str, Any]) -> dict[str,
                               "`narrascope train embeddings minilm` first")
     # both backends on one thread, so that their rates compare
     onnx = embeddings.OnnxSentenceEncoder(folder, threads=1)
-    torch_model = embeddings._torch_model()
+    original = embeddings.torch_encoder()
     import torch
 
     torch.set_num_threads(1)
@@ -128,8 +128,7 @@ def evaluate(data: str, model: str | None, options: dict[str, Any]) -> dict[str,
         vectors = fn(texts)
         return np.asarray(vectors, dtype=np.float32), time.process_time() - start
 
-    a, ta = timed(lambda t: torch_model.encode(t, batch_size=64, normalize_embeddings=True,
-                                               show_progress_bar=False, convert_to_numpy=True))
+    a, ta = timed(original)
     b, tb = timed(onnx.encode)
     cos = np.sum(a * b, axis=1)
     sim_a, sim_b = a @ a.T, b @ b.T

@@ -33,6 +33,8 @@ from typing import Sequence, Union
 
 import numpy as np
 
+from ...batch import usable_cores
+
 from .align import Match, Thresholds, classify
 from .background import Background
 from .features import Features, Vocabulary, band_keys, features_many
@@ -94,7 +96,7 @@ def default_workers() -> int:
         return 0
     if threading.current_thread() is not threading.main_thread():
         return 0
-    cores = len(os.sched_getaffinity(0))
+    cores = usable_cores()
     return 1 if cores > 1 and os.getloadavg()[0] < cores - 0.5 else 0
 
 
