@@ -116,6 +116,23 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
+def dump(path: Path, store, results, relations) -> None:
+    """Everything an update produced, in a canonical order, as one JSON object."""
+    db = store.db
+    tables = {
+        "copies_docs": "SELECT seq, doc_id, published, story FROM copies_docs ORDER BY seq",
+        "copies_keys": "SELECT count(*), sum(key % 1000003), sum(seq) FROM copies_keys",
+        "copies_df": "SELECT term, df FROM copies_df ORDER BY term",
+        "copies_stories": "SELECT id, label, size, centroid, first_published, last_published "
+                          "FROM copies_stories ORDER BY id",
+        "copies_story_terms": "SELECT term, story FROM copies_story_terms ORDER BY term, story",
+    }
+    out = {name: [list(r) for r in db.execute(q)] for name, q in tables.items()}
+    out["results"] = sorted([r.doc_id, r.data] for r in results)
+    out["relations"] = sorted([r.a, r.b, r.kind, r.score, r.evidence] for r in relations)
+    path.write_text(json.dumps(out, sort_keys=True, ensure_ascii=False))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=None, help="use this many source articles")
@@ -123,6 +140,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=None,
                     help="worker processes of the analyser, 0 or 1 (default: its own choice)")
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--dump", help="write everything the run produced here (relations with "
+                    "their spans, results, each article's story, the cluster, term and count "
+                    "tables), to compare two versions of the analyser: see copies_compare.py")
     args = ap.parse_args()
     if not DATA.exists():
         print(f"{DATA} is absent: this benchmark needs the research data beside the checkout",
@@ -154,6 +174,8 @@ def main() -> int:
         main_cpu, workers_cpu = time.process_time() - c0, _children_cpu() - k0
         cpu = main_cpu + workers_cpu
         stories = dict(store.db.execute("SELECT doc_id, story FROM copies_docs"))
+        if args.dump:
+            dump(Path(args.dump), store, results, relations)
         store.close()
 
     index_of = {d: i for i, d in enumerate(ids)}
