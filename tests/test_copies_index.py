@@ -176,3 +176,18 @@ def test_a_later_run_with_another_vocabulary_finds_links_to_stored_articles(stor
     features(TEXT_B + " " + TEXT_A, fresh._vocabulary)  # other ids for the same strings
     _, relations = fresh.update(store, [d.id for d in later], quiet=True)
     assert (docs[0].id, docs[2].id, "duplicate") in {(r.a, r.b, r.kind) for r in relations}
+
+
+def test_keys_kept_in_memory_or_written_mid_run_give_the_same_index(store, tmp_path, monkeypatch):
+    from narrascope.analysers.copies.index import CopyIndex
+    from narrascope.store import Store
+
+    docs = _articles()
+    kept = _update(store, docs, batch_size=2)
+    n_keys = store.db.execute("SELECT count(*) FROM copies_keys").fetchone()[0]
+    monkeypatch.setattr(CopyIndex, "max_pending", 1)  # every batch's keys written at once
+    with Store(tmp_path / "written.db") as other:
+        written = _update(other, docs, batch_size=2)
+        assert other.db.execute("SELECT count(*) FROM copies_keys").fetchone()[0] == n_keys
+    assert written == kept
+    assert n_keys == sum(len(np.unique(features(d.text).band_keys()[0])) for d in docs)

@@ -211,6 +211,7 @@ class CopiesAnalyser:
                 matched = now
             if matched is not None:
                 self._finish(run, matched, prep, index, stories)
+            index.write()
             stories.flush()
         bar.close()
         db.execute(f"PRAGMA cache_size = {int(cache)}")

@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from .features import distinct
+from .sql import insert_rows
 
 __all__ = ["CopyIndex"]
 
@@ -42,6 +43,9 @@ def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class CopyIndex:
+    #: keys kept in memory before :meth:`write` is forced (16 bytes each)
+    max_pending = 2_000_000
+
     def __init__(self, db: sqlite3.Connection, *, max_posting: int = 500, stock: int = 20,
                  strong: int = 4, rewrite_share: float = 0.5, min_sentences: int = 2,
                  max_candidates: int = 50):
@@ -56,6 +60,10 @@ class CopyIndex:
         self.rewrite_share = rewrite_share
         self.min_sentences = min_sentences
         self.max_candidates = max_candidates
+        #: keys indexed by this object and not written yet, as ``(keys, seqs)`` chunks
+        #: each sorted by key then article (see :meth:`add_batch` and :meth:`write`)
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._n_pending = 0
 
     def indexed(self, doc_ids: Sequence[str]) -> set[str]:
         """Which of ``doc_ids`` are indexed already."""
@@ -80,9 +88,9 @@ class CopyIndex:
 
     def add_batch(self, docs: Sequence[tuple[str, str | None]],
                   keys: Sequence[np.ndarray]) -> list[int]:
-        """Index a batch of articles (``(doc_id, published)`` and band keys each) in one
-        transaction step: their rows, and their keys sorted (B-tree inserts in key order
-        touch each page once). Returns their sequence numbers, in order."""
+        """Index a batch of articles (``(doc_id, published)`` and band keys each): their
+        rows now, their keys kept here, sorted, until :meth:`write` (lookups through this
+        object see them either way). Returns their sequence numbers, in order."""
         base = self.count()
         seqs = list(range(base + 1, base + 1 + len(docs)))
         self.db.executemany("INSERT INTO copies_docs (seq, doc_id, published) VALUES (?, ?, ?)",
@@ -92,28 +100,63 @@ class CopyIndex:
             k = np.concatenate(per_doc)
             q = np.repeat(np.array(seqs, dtype=np.int64), [len(x) for x in per_doc])
             order = np.lexsort((q, k))
-            self.db.executemany("INSERT OR IGNORE INTO copies_keys (key, seq) VALUES (?, ?)",
-                                zip(k[order].tolist(), q[order].tolist()))
+            self._pending.append((k[order], q[order]))
+            self._n_pending += len(k)
+            if self._n_pending > self.max_pending:
+                self.write()
         return seqs
+
+    def write(self) -> None:
+        """Write the keys kept since the last call, in key order (B-tree inserts in key
+        order touch each page once; one sort of a whole run's keys beats one per batch).
+
+        An update's keys wait here rather than going to the table batch by batch: the
+        lookups of its later batches then find them by a binary search in memory instead
+        of reading back rows written moments before. Call it before the transaction
+        commits: keys not written are not indexed."""
+        if not self._pending:
+            return
+        k = np.concatenate([c[0] for c in self._pending])
+        q = np.concatenate([c[1] for c in self._pending])
+        order = np.lexsort((q, k))
+        rows = np.empty((len(k), 2), dtype=np.int64)
+        rows[:, 0], rows[:, 1] = k[order], q[order]
+        insert_rows(self.db, "INSERT OR IGNORE INTO copies_keys (key, seq)",
+                    rows.ravel().tolist(), 2)
+        self._pending, self._n_pending = [], 0
 
     def add(self, doc_id: str, published: str | None, keys: np.ndarray) -> int:
         """Index one article; return its sequence number (ingest order)."""
         return self.add_batch([(doc_id, published)], [keys])[0]
 
-    def _stored(self, keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """The stored ``(key, seq)`` rows of ``keys``."""
+    def _stored(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The indexed ``(key, seq)`` rows of ``keys`` (sorted, distinct): those in the
+        table and those kept in memory (see :meth:`write`)."""
+        ks, qs = [], []
+        for pk, pq in self._pending:
+            lo = np.searchsorted(pk, keys, side="left")
+            n = np.searchsorted(pk, keys, side="right") - lo
+            if n.any():
+                run, off = _expand(n)
+                at = lo[run] + off
+                ks.append(pk[at])
+                qs.append(pq[at])
         rows: list[tuple[int, int]] = []
-        for i in range(0, len(keys), _CHUNK):
-            part = keys[i:i + _CHUNK]
+        wanted = keys.tolist()
+        for i in range(0, len(wanted), _CHUNK):
+            part = wanted[i:i + _CHUNK]
             q = "SELECT key, seq FROM copies_keys WHERE key IN (%s)" % ",".join("?" * len(part))
             rows += self.db.execute(q, part).fetchall()
-        if not rows:
+        if rows:
+            # flattened through fromiter: several times faster than np.array on a list of
+            # tuples, and a stock sentence's keys return thousands of rows
+            arr = np.fromiter(chain.from_iterable(rows), dtype=np.int64,
+                              count=2 * len(rows)).reshape(-1, 2)
+            ks.append(arr[:, 0])
+            qs.append(arr[:, 1])
+        if not ks:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        # flattened through fromiter: several times faster than np.array on a list of
-        # tuples, and a stock sentence's keys return thousands of rows
-        arr = np.fromiter(chain.from_iterable(rows), dtype=np.int64,
-                          count=2 * len(rows)).reshape(-1, 2)
-        return arr[:, 0], arr[:, 1]
+        return np.concatenate(ks), np.concatenate(qs)
 
     def candidates(self, keys: np.ndarray, sent_ids: np.ndarray) -> list[tuple[int, int]]:
         """Stored articles that share a copied sentence with a new one, see
@@ -153,7 +196,7 @@ class CopyIndex:
         p_start = np.flatnonzero(new_pair)
         p_len = np.diff(np.r_[p_start, len(tb)])
         # postings: stored rows, then the batch's articles in order
-        sk, sseq = self._stored(distinct(pk).tolist())
+        sk, sseq = self._stored(distinct(pk))
         ek = np.r_[sk, pk]
         eseq = np.r_[sseq, base + 1 + pb]
         eord = np.r_[np.full(len(sk), -1, dtype=np.int64), pb]

@@ -27,6 +27,7 @@ import numpy as np
 from .background import Background
 from .features import _WORD, Features
 from .features import _story_term as story_term
+from .sql import insert_rows
 
 __all__ = ["StoryIndex", "Story", "TermIdf", "salient_terms", "salient_terms_batch", "shortlist"]
 
@@ -271,17 +272,17 @@ class StoryIndex:
         changes = sorted(self._member_changes.items())
         self.db.executemany("DELETE FROM copies_story_terms WHERE term=? AND story=?",
                             [k for k, add in changes if not add])
-        self.db.executemany("INSERT OR IGNORE INTO copies_story_terms (term, story) "
-                            "VALUES (?, ?)", [k for k, add in changes if add])
+        insert_rows(self.db, "INSERT OR IGNORE INTO copies_story_terms (term, story)",
+                    [x for k, add in changes if add for x in k], 2)
         self._member_changes.clear()
 
     def flush(self) -> None:
         """Write the changed clusters and this run's term counts to the store."""
         self._write_stories()
         self._write_members()
-        self.db.executemany("INSERT INTO copies_df (term, df) VALUES (?, ?) "
-                            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-                            sorted(self._added.items()))
+        insert_rows(self.db, "INSERT INTO copies_df (term, df)",
+                    [x for kv in sorted(self._added.items()) for x in kv], 2,
+                    "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df")
         self._added.clear()
 
     def vector(self, sal: Salient, n_docs: int) -> dict[str, float]:
