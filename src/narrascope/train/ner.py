@@ -18,7 +18,13 @@ Options (``--option KEY=VALUE``):
   ``rows`` (a multiplier of spaCy's default hash-table sizes) and ``hidden`` (the width
   of the NER's state layer). Width, depth and pieces set the speed: the CNN is most of
   the run time;
-* ``drop``: entity types to drop from the data (comma-separated, e.g. ``MISC``).
+* ``drop``: entity types to drop from the data (comma-separated, e.g. ``MISC``);
+* distillation (:mod:`narrascope.train.ner_silver`): ``silver``, folders of unlabelled
+  ``.txt`` articles (comma-separated) whose sentences a ``teacher`` model (default: the
+  model the recogniser uses for the language) tags and adds to the training sentences;
+  ``silver_sentences`` caps how many (0: all), ``gold_repeat`` counts the gold training
+  sentences that many times, to weigh them against the silver ones. Checkpoints are
+  still chosen on held-out gold documents only.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ __all__ = ["train", "evaluate", "score"]
 #: "efficiency" CNN is width 96, depth 4, 3 pieces: about 3x the CNN time).
 _DEFAULTS = {"max_steps": 6000, "eval_frequency": 500, "patience": 2000, "width": 64,
              "depth": 2, "pieces": 2, "rows": 2.0, "hidden": 64, "dev_fraction": 0.05, "max_sentences": 0, "seed": 0,
-             "dropout": 0.1}
+             "dropout": 0.1, "gold_repeat": 1}
 
 
 def _lang_of(paths: Sequence[str], options: dict[str, Any]) -> str:
@@ -135,6 +141,22 @@ def split_documents(docs: Sequence[Sequence[Sentence]], st: dict[str, Any]
     return _flatten(docs[n_dev:]), _flatten(docs[:n_dev])
 
 
+def _silver(lang: str, options: dict[str, Any], seed: int) -> list[Sentence]:
+    """The teacher-tagged sentences the ``silver`` option asks for (none without it)."""
+    from .ner_silver import silver_options, silver_sentences
+
+    folders, teacher, limit = silver_options(options)
+    if not folders:
+        return []
+    drop = {t for t in str(options.get("drop", "")).split(",") if t}
+    out = silver_sentences(teacher, lang, folders, limit, seed)
+    if drop:
+        out = [Sentence(s.words, tuple("O" if t[2:] in drop else t for t in s.tags))
+               for s in out]
+    print(f"silver: {len(out)} sentences tagged by the teacher", flush=True)
+    return out
+
+
 def default_output(lang: str) -> Path:
     from ..settings import home
 
@@ -154,6 +176,7 @@ def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]
         dev = _read([options["dev"]], options, "dev")
     else:
         sents, dev = split_documents(docs, st)
+    sents = sents * max(1, st["gold_repeat"]) + _silver(lang, options, st["seed"])
     out = Path(output) if output else default_output(lang)
     nlp = spacy.blank(lang)
     with tempfile.TemporaryDirectory(prefix="narrascope-ner-") as tmp:
