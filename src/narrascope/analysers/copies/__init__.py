@@ -275,22 +275,18 @@ class CopiesAnalyser:
         story = None
         strong = sorted((m.score, o.id) for o, m in links if m.kind in _SAME_STORY)
         if strong:
-            row = index.db.execute("SELECT story FROM copies_docs WHERE doc_id=?",
-                                   (strong[-1][1],)).fetchone()
-            story = row[0] if row else None
+            story = index.story_of(strong[-1][1])
         if story is None:
             near = stories.nearest(vec, doc.published)
             story = near[0] if near else None
         sid, relabelled = stories.join(story, vec, prep.display, doc.published)
-        index.set_story(seq, sid)
+        index.set_story(doc.id, seq, sid)
         st = stories.get(sid)
         if st.size < 2:
             data_of(doc.id)["story"] = None
             return
         value = {"id": st.id, "label": st.label}
-        members = ([r[0] for r in index.db.execute(
-            "SELECT doc_id FROM copies_docs WHERE story=?", (sid,))]
-            if relabelled or st.size == 2 else [doc.id])
+        members = index.story_docs(sid) if relabelled or st.size == 2 else [doc.id]
         for member in members:
             data_of(member)["story"] = value
 

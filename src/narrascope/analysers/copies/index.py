@@ -64,6 +64,11 @@ class CopyIndex:
         #: each sorted by key then article (see :meth:`add_batch` and :meth:`write`)
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         self._n_pending = 0
+        #: this object's articles by id, and the stories given to them and not written
+        #: (by article, and each story's articles in order)
+        self._seqs: dict[str, int] = {}
+        self._story_of: dict[int, int] = {}
+        self._story_docs: dict[int, list[str]] = {}
 
     def indexed(self, doc_ids: Sequence[str]) -> set[str]:
         """Which of ``doc_ids`` are indexed already."""
@@ -95,6 +100,7 @@ class CopyIndex:
         seqs = list(range(base + 1, base + 1 + len(docs)))
         self.db.executemany("INSERT INTO copies_docs (seq, doc_id, published) VALUES (?, ?, ?)",
                             [(s, d, p) for s, (d, p) in zip(seqs, docs)])
+        self._seqs.update((d, s) for s, (d, _) in zip(seqs, docs))
         if docs:
             per_doc = [distinct(x) for x in keys]
             k = np.concatenate(per_doc)
@@ -107,13 +113,19 @@ class CopyIndex:
         return seqs
 
     def write(self) -> None:
-        """Write the keys kept since the last call, in key order (B-tree inserts in key
-        order touch each page once; one sort of a whole run's keys beats one per batch).
+        """Write the keys and stories kept since the last call, the keys in key order
+        (B-tree inserts in key order touch each page once; one sort of a whole run's keys
+        beats one per batch).
 
         An update's keys wait here rather than going to the table batch by batch: the
         lookups of its later batches then find them by a binary search in memory instead
-        of reading back rows written moments before. Call it before the transaction
-        commits: keys not written are not indexed."""
+        of reading back rows written moments before (and its stories by a dictionary
+        lookup). Call it before the transaction commits: what is not written is not
+        indexed."""
+        if self._story_of:
+            self.db.executemany("UPDATE copies_docs SET story=? WHERE seq=?",
+                                [(st, seq) for seq, st in sorted(self._story_of.items())])
+            self._story_of, self._story_docs = {}, {}
         if not self._pending:
             return
         k = np.concatenate([c[0] for c in self._pending])
@@ -253,8 +265,25 @@ class CopyIndex:
             out[b].append((o, n))
         return out
 
-    def set_story(self, seq: int, story: int) -> None:
-        self.db.execute("UPDATE copies_docs SET story=? WHERE seq=?", (story, seq))
+    def set_story(self, doc_id: str, seq: int, story: int) -> None:
+        """Put an article in a story (kept here until :meth:`write`)."""
+        self._story_of[seq] = story
+        self._story_docs.setdefault(story, []).append(doc_id)
+
+    def story_of(self, doc_id: str) -> int | None:
+        """The story of an indexed article, None if it has none yet."""
+        seq = self._seqs.get(doc_id)
+        if seq is not None and seq in self._story_of:
+            return self._story_of[seq]
+        row = self.db.execute("SELECT story FROM copies_docs WHERE doc_id=?",
+                              (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def story_docs(self, story: int) -> list[str]:
+        """The articles of a story, in indexing order."""
+        written = [r[0] for r in self.db.execute(
+            "SELECT doc_id FROM copies_docs WHERE story=? ORDER BY seq", (story,))]
+        return written + self._story_docs.get(story, [])
 
     def count(self) -> int:
         """How many articles are indexed (the last sequence number: a B-tree lookup)."""

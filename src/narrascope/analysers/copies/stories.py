@@ -225,6 +225,9 @@ class StoryIndex:
         self._member_changes: dict[tuple[str, int], bool] = {}
         #: each cluster's centroid weights and their norm, as :meth:`nearest` compares them
         self._weights: dict[int, tuple[dict[str, float], float]] = {}
+        #: the next cluster's id (read once), and the clusters made and not written yet
+        self._next_id: int | None = None
+        self._new: set[int] = set()
 
     # -- document frequencies -------------------------------------------------------------
     def _df(self, terms: list[str]) -> dict[str, int]:
@@ -362,10 +365,12 @@ class StoryIndex:
              published: str | None) -> tuple[int, bool]:
         """Add an article's vector to ``story`` (a new cluster when None); return the
         cluster id and whether its label changed."""
-        if story is None:
-            cur = self.db.execute("INSERT INTO copies_stories (label, size, centroid) "
-                                  "VALUES ('', 0, '{}')")
-            story = int(cur.lastrowid)
+        if story is None:  # the id SQLite would give it; the row is written by flush
+            if self._next_id is None:
+                self._next_id = self.db.execute(
+                    "SELECT coalesce(max(id), 0) + 1 FROM copies_stories").fetchone()[0]
+            story, self._next_id = self._next_id, self._next_id + 1
+            self._new.add(story)
             centroid, size, lo, hi, old_label = {}, 0, None, None, ""
         else:
             centroid, size, lo, hi, old_label = self._load(story)
@@ -410,9 +415,14 @@ class StoryIndex:
             rows.append((label, size, json.dumps(centroid, ensure_ascii=False),
                          lo.isoformat() if lo else None, hi.isoformat() if hi else None,
                          story))
+        self.db.executemany("INSERT INTO copies_stories (label, size, centroid, "
+                            "first_published, last_published, id) VALUES (?, ?, ?, ?, ?, ?)",
+                            [r for r in rows if r[-1] in self._new])
         self.db.executemany("UPDATE copies_stories SET label=?, size=?, centroid=?, "
-                            "first_published=?, last_published=? WHERE id=?", rows)
+                            "first_published=?, last_published=? WHERE id=?",
+                            [r for r in rows if r[-1] not in self._new])
         self._dirty.clear()
+        self._new.clear()
 
     def get(self, story: int) -> Story:
         _, size, _, _, label = self._load(story)
