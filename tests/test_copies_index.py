@@ -191,3 +191,16 @@ def test_keys_kept_in_memory_or_written_mid_run_give_the_same_index(store, tmp_p
         assert other.db.execute("SELECT count(*) FROM copies_keys").fetchone()[0] == n_keys
     assert written == kept
     assert n_keys == sum(len(np.unique(features(d.text).band_keys()[0])) for d in docs)
+
+
+def test_row_order_by_article_key_sentence_equals_a_three_column_sort():
+    from narrascope.analysers.copies.index import _by_article_key_sentence
+
+    rng = np.random.default_rng(3)
+    tb = np.sort(rng.integers(0, 20, 600))
+    tk = rng.integers(0, 40, 600)  # repeated keys, as a sentence printed twice gives
+    in_order = np.concatenate([np.sort(rng.integers(0, 30, int((tb == b).sum())))
+                               for b in range(20)])
+    for ts in (in_order, rng.integers(0, 30, 600)):  # band keys' order, and any other
+        got = _by_article_key_sentence(tb, tk, ts)
+        assert np.array_equal(got, np.lexsort((ts, tk, tb)))
