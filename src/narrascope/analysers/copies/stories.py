@@ -19,7 +19,7 @@ from bisect import insort
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
+from itertools import islice, repeat
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -304,14 +304,15 @@ class StoryIndex:
         learn that a word the background thinks rare is common in this corpus, at a fixed
         cost per article. This is the part of an article's story vector that depends on
         the articles before it."""
-        bg, n_bg = self.background.df, self.background.docs
-        df = self._df(short)
+        bg, n_bg = self.background.df.get, self.background.docs
+        self._df(short)
+        counts = self._counts  # the store's counts of every term of ``short`` now
         n = n_docs + n_bg
-        w = {t: v * (math.log((n + 1) / (df.get(t, 0) + bg.get(t, 0) + 1)) + 1.0)
+        w = {t: v * (math.log((n + 1) / (counts[t] + bg(t, 0) + 1)) + 1.0)
              for t, v in zip(short, tf)}
         top = dict(sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:self.top])
         norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
-        counts, added = self._counts, self._added
+        added = self._added
         for t in short:
             counts[t] += 1
             added[t] = added.get(t, 0) + 1
@@ -338,8 +339,9 @@ class StoryIndex:
         return (lo - day).days <= self.window_days and (day - hi).days <= self.window_days
 
     def nearest(self, vec: Mapping[str, float], published: str | None) -> tuple[int, float] | None:
-        """The most similar existing cluster above the threshold, with its similarity."""
-        terms = sorted(vec, key=lambda t: -vec[t])[:15]
+        """The most similar existing cluster above the threshold, with its similarity;
+        ``vec`` as :meth:`weigh` gives it, heaviest term first."""
+        terms = list(islice(vec, 15))  # vectors are kept heaviest first (see weigh)
         if not terms:
             return None
         # the clusters of each term, in the order the store lists them (term, then
@@ -374,7 +376,7 @@ class StoryIndex:
             centroid, size, lo, hi, old_label = {}, 0, None, None, ""
         else:
             centroid, size, lo, hi, old_label = self._load(story)
-        old_top = set(list(centroid)[:self.top])
+        old_top = set(islice(centroid, self.top))
         centroid = dict(centroid)
         for t, v in vec.items():
             old = centroid.get(t)
@@ -383,7 +385,9 @@ class StoryIndex:
             else:  # a capitalised spelling, once seen, stays
                 centroid[t] = [old[0] + v, old[1] if old[1][:1].isupper() else display.get(t, t)]
         keep = sorted(centroid.items(), key=lambda kv: (-kv[1][0], kv[0]))[:self.top * 2]
-        centroid = {t: [round(v[0], 5), v[1]] for t, v in keep}
+        # weights are kept rounded; those this article did not change are already
+        # (rounding a rounded value changes nothing), and their entries are never mutated
+        centroid = {t: [round(v[0], 5), v[1]] if t in vec else v for t, v in keep}
         label = " · ".join(v[1] for _, v in keep[:self.label_terms])
         day = _day(published)
         lo = min(x for x in (lo, day) if x) if (lo or day) else None
