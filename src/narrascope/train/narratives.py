@@ -53,13 +53,23 @@ def _model_card(model, data_paths: Sequence[str], output: str | None,
     classifier = _CLASSIFIER_PROSE.get(info["options"]["classifier"], info["options"]["classifier"])
     decoder = _DECODER_PROSE[model.thresholds.get("decoder", "thresholds")].format(
         folds=info["options"]["folds"])
+    from ..analysers.narratives.corpus import EXPLANATIONS
+
+    opts_ = info["options"]
+    other = (" `Other` is decided by a classifier of its own combined with the product of "
+             "the narratives' 1 - p (a logistic regression fitted on out-of-fold values)."
+             if "other_weights" in model.thresholds else "")
+    explained = (f" The annotators' explanations of the articles' dominant narratives "
+                 f"(`{EXPLANATIONS}`, where the data has them) are extra training rows of "
+                 f"the ridge with weight {opts_.get('explanations')}."
+                 if opts_.get("explanations") and opts_.get("classifier") == "ridge" else "")
     return f"""# Narratives model
 
 A linear narrative classifier for narrascope's `narratives` analyser: TF-IDF over word
 1-2-grams and character 3-5-grams (pooled over every language in the data), one
 linear classifier per label ({classifier}), Platt-calibrated on out-of-fold
-scores, {decoder}. Evidence sentences are the sentences with the highest linear score
-for a label.
+scores, {decoder}.{other}{explained} Evidence sentences are the sentences with the
+highest linear score for a label.
 
 - Trained: {_dt.date.today().isoformat()}, narrascope `train narratives`, model format 1
 - Command: `{command}`
@@ -74,9 +84,9 @@ for a label.
 ## Training data and its terms
 
 Trained on the training articles given to the command. The shipped model is trained on
-the training split of SemEval-2025 Task 10 (subtask 2, narrative classification;
-English, Bulgarian, Hindi, Portuguese and Russian news about the Russia-Ukraine war and
-climate change), which is distributed for research use only. The articles themselves are
+the training split of SemEval-2025 Task 10 (subtask 2, narrative classification, and the
+explanations of subtask 3; English, Bulgarian, Hindi, Portuguese and Russian news about
+the Russia-Ukraine war and climate change), which is distributed for research use only. The articles themselves are
 copyrighted and are not part of this model or of narrascope; the model holds only
 n-gram statistics and weights learned from them. Check the corpus terms before any use
 beyond research.

@@ -37,7 +37,9 @@ def default_model_path() -> Path:
     return Path(str(resources.files("narrascope") / "models" / "narratives"))
 
 
-@register("narratives", "1", description="propaganda narratives and sub-narratives "
+# version 2: an Other classifier decides Other, and the model learns from the task's
+# explanations too (results stored by version 1 are computed again)
+@register("narratives", "2", description="propaganda narratives and sub-narratives "
           "(SemEval-2025 Task 10 taxonomy by default), with evidence sentences")
 class NarrativesAnalyser:
     def __init__(self, model_path: str | Path | None = None):

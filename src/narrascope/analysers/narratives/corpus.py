@@ -1,7 +1,10 @@
 """Labelled articles for training and evaluation: SemEval-2025 Task 10 folders and JSON Lines.
 
 A SemEval folder holds ``raw-documents/*.txt`` (title on the first line) and
-``subtask-2-annotations.txt`` (``file<TAB>narratives<TAB>subnarratives``, ``;``-separated).
+``subtask-2-annotations.txt`` (``file<TAB>narratives<TAB>subnarratives``, ``;``-separated),
+and may hold ``subtask-3-annotations.txt`` (``file<TAB>narrative<TAB>subnarrative<TAB>
+explanation``: the annotators' sentence or two on the article's dominant narrative),
+which the trainer can learn from as well.
 The ``train/`` root with one such folder per language is read whole. A JSON Lines file
 has one object per line with ``text`` and ``labels`` (narratives and sub-narratives
 mixed; optional ``id``, ``title``, ``language``).
@@ -20,10 +23,20 @@ from typing import Iterable, Sequence
 from ...errors import InputError, NarrascopeError
 from ...taxonomies import Taxonomy
 
-__all__ = ["Example", "read_data", "read_semeval", "read_jsonl", "is_semeval_folder",
-           "ANNOTATIONS"]
+__all__ = ["Example", "Explanation", "read_data", "read_semeval", "read_jsonl",
+           "is_semeval_folder", "ANNOTATIONS", "EXPLANATIONS"]
 
 ANNOTATIONS = "subtask-2-annotations.txt"
+EXPLANATIONS = "subtask-3-annotations.txt"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A short text on why an article carries ``labels`` (its dominant narrative and
+    sub-narrative): written by an annotator, not part of the article."""
+
+    text: str
+    labels: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,7 @@ class Example:
     language: str
     narratives: frozenset[str]
     subnarratives: frozenset[str]
+    explanations: tuple[Explanation, ...] = ()
 
 
 def is_semeval_folder(path: Path) -> bool:
@@ -72,9 +86,30 @@ def _split_labels(labels: Iterable[str], taxonomy: Taxonomy, where: str
     return frozenset(n), frozenset(s)
 
 
+def _read_explanations(folder: Path, taxonomy: Taxonomy) -> dict[str, list[Explanation]]:
+    """The folder's explanations by file name (none when it has no such file); labels
+    outside the taxonomy (``none`` where the annotator gave no sub-narrative) are left
+    out."""
+    path = folder / EXPLANATIONS
+    out: dict[str, list[Explanation]] = {}
+    if not path.is_file():
+        return out
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\r\n").split("\t")
+            if len(parts) < 4 or not parts[3].strip():
+                continue
+            labels = frozenset(lab.strip() for lab in parts[1:3]
+                               if taxonomy.is_label(lab.strip()) and lab.strip() != taxonomy.other)
+            if labels:
+                out.setdefault(parts[0], []).append(Explanation(parts[3].strip(), labels))
+    return out
+
+
 def read_semeval(folder: Path, taxonomy: Taxonomy) -> list[Example]:
-    """One labelled folder (``raw-documents/`` + annotations)."""
+    """One labelled folder (``raw-documents/`` + annotations, and explanations if any)."""
     out = []
+    explained = _read_explanations(folder, taxonomy)
     ann = folder / ANNOTATIONS
     with open(ann, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -93,7 +128,7 @@ def read_semeval(folder: Path, taxonomy: Taxonomy) -> list[Example]:
             n, s = _split_labels(narr.split(";") + sub.split(";"), taxonomy, f"{ann}:{lineno}")
             # the task's folders are named after the language (EN, BG...): trust that first
             code = folder.name.lower() if len(folder.name) == 2 else (lang or "und")
-            out.append(Example(name, text, code, n, s))
+            out.append(Example(name, text, code, n, s, tuple(explained.get(name, ()))))
     return out
 
 

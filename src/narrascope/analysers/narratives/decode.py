@@ -47,6 +47,20 @@ def _by_thresholds(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[s
     return kept, subs
 
 
+def _other_model(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[str, Any]
+                 ) -> Callable[[float], float] | None:
+    """P(Other) as a function of the product of the narratives' 1 - p, when the model has
+    an ``Other`` classifier (see :func:`.expected.other_model`), else None."""
+    if not th.get("other_weights") or taxonomy.other not in probs:
+        return None
+    import math
+
+    from .expected import other_model
+
+    p = min(max(float(probs[taxonomy.other]), 1e-9), 1 - 1e-9)
+    return other_model(math.log(p / (1.0 - p)), th["other_weights"])
+
+
 def _by_expected_f1(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[str, Any],
                     narrs: list[str]) -> tuple[list[str], list[str]]:
     import numpy as np
@@ -55,9 +69,10 @@ def _by_expected_f1(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[
 
     subs = [s for s in taxonomy.subnarratives if s in probs and taxonomy.parent[s] in narrs]
     nidx = {n: i for i, n in enumerate(narrs)}
+    other = _other_model(probs, taxonomy, th)
     kept, chosen = choose(np.array([probs[n] for n in narrs]), np.zeros(len(narrs), int),
                           np.array([probs[s] for s in subs]),
-                          np.array([nidx[taxonomy.parent[s]] for s in subs], dtype=int))
+                          np.array([nidx[taxonomy.parent[s]] for s in subs], dtype=int), other)
     return [narrs[i] for i in kept], [subs[j] for j in chosen]
 
 
@@ -82,6 +97,11 @@ def decode(probs: Mapping[str, float], taxonomy: Taxonomy, thresholds: Mapping[s
     kept, subs = DECODERS[th["decoder"]](probs, taxonomy, th, narrs)
     narr_labels, sub_labels = taxonomy.consistent(kept, subs)
     nothing = 1.0 - max((probs[n] for n in narrs), default=0.0)
+    if (other := _other_model(probs, taxonomy, th)) is not None:
+        absent = 1.0
+        for n in narrs:
+            absent *= 1.0 - probs[n]
+        nothing = other(absent)
 
     def score(label: str, fallback: float) -> float:
         if label == taxonomy.other:

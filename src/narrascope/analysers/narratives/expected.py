@@ -15,9 +15,27 @@ expected fine F1 rises.
 
 from __future__ import annotations
 
+from typing import Callable, Sequence
+
 import numpy as np
 
-__all__ = ["best_prefix", "choose", "decode_expected_matrix"]
+__all__ = ["best_prefix", "choose", "decode_expected_matrix", "other_model",
+           "nothing_probabilities"]
+
+
+def other_model(score: float, weights: Sequence[float]) -> Callable[[float], float]:
+    """``P(Other)`` for one article from its ``Other`` classifier ``score`` and the
+    probability that all its candidate narratives are absent: a logistic regression
+    with ``weights`` = (on the log of that probability, on the score, intercept), fitted
+    on out-of-fold values. The product of the ``1 - p`` alone over-answers ``Other``
+    (the labels are not independent: an article of the task always has some label)."""
+    w_none, w_score, bias = weights
+
+    def probability(nothing: float) -> float:
+        z = w_none * np.log(max(nothing, 1e-9)) + w_score * score + bias
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+    return probability
 
 
 def best_prefix(p: np.ndarray, forced: int, total: float) -> int:
@@ -31,13 +49,17 @@ def best_prefix(p: np.ndarray, forced: int, total: float) -> int:
     return int(ef.argmax()) + 1
 
 
-def choose(pn: np.ndarray, domain: np.ndarray, ps: np.ndarray, parent: np.ndarray
-           ) -> tuple[list[int], list[int]]:
+def choose(pn: np.ndarray, domain: np.ndarray, ps: np.ndarray, parent: np.ndarray,
+           other: Callable[[float], float] | None = None) -> tuple[list[int], list[int]]:
     """Indices of the kept narratives and sub-narratives of one article.
 
     ``pn``/``ps``: narrative / sub-narrative probabilities (-1 where a label has no
     classifier); ``domain[i]``: narrative ``i``'s domain; ``parent[j]``: sub-narrative
-    ``j``'s narrative. An empty narrative list means ``Other``.
+    ``j``'s narrative; ``other``: the probability that the article is ``Other`` (no
+    narrative applies) as a function of the probability that every candidate narrative
+    is absent, when the model has a classifier for ``Other`` (see :func:`other_model`);
+    without one that probability itself is used. ``Other`` is answered when it beats
+    the best set's expected F1. An empty narrative list means ``Other``.
     """
     valid = pn >= 0
     if not valid.any():
@@ -50,6 +72,8 @@ def choose(pn: np.ndarray, domain: np.ndarray, ps: np.ndarray, parent: np.ndarra
     k = best_prefix(p[order], 1, total)
     gain = 2.0 * p[order][:k].sum() / (k + total)
     nothing = float(np.prod(1.0 - p))
+    if other is not None:
+        nothing = other(nothing)
     if nothing > gain:
         return [], []
     kept = [int(i) for i in cand[order[:k]]]
@@ -74,16 +98,31 @@ def choose(pn: np.ndarray, domain: np.ndarray, ps: np.ndarray, parent: np.ndarra
     return kept, chosen
 
 
-def decode_expected_matrix(probs: np.ndarray, space) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`choose` for every row; the indicator matrices of
-    :func:`.tune.decode_matrix` (last column ``Other``; a kept narrative without a
-    sub-narrative classifier gets its ``Narrative: Other``)."""
+def nothing_probabilities(probs: np.ndarray, space) -> np.ndarray:
+    """Per row, the product of ``1 - p`` over the narratives of its most likely domain:
+    what :func:`choose` weighs ``Other`` by without an ``Other`` classifier."""
+    pn, _ = space.split(probs)
+    valid = pn >= 0
+    best = np.where(valid, pn, -1.0).argmax(axis=1)
+    cand = valid & (space.domain[None, :] == space.domain[best][:, None])
+    return np.prod(np.where(cand, 1.0 - pn, 1.0), axis=1)
+
+
+def decode_expected_matrix(probs: np.ndarray, space, other: np.ndarray | None = None,
+                           other_weights: Sequence[float] | None = None
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`choose` for every row; the indicator matrices of :func:`.tune.decode_matrix`
+    (last column ``Other``; a kept narrative without a sub-narrative classifier gets its
+    ``Narrative: Other``). ``other[i]``: row ``i``'s ``Other`` classifier score, used
+    with ``other_weights`` (see :func:`other_model`) when both are given."""
     pn, ps = space.split(probs)
     nn, ns = len(space.narratives), len(space.subs)
     out_n = np.zeros((len(probs), nn + 1), dtype=bool)
     out_s = np.zeros((len(probs), ns + 1), dtype=bool)
     for i in range(len(probs)):
-        kept, chosen = choose(pn[i], space.domain, ps[i], space.parent)
+        model = None if other is None or other_weights is None \
+            else other_model(float(other[i]), other_weights)
+        kept, chosen = choose(pn[i], space.domain, ps[i], space.parent, model)
         if not kept:
             out_n[i, nn] = out_s[i, ns] = True
             continue

@@ -40,7 +40,18 @@ DEFAULTS: dict[str, Any] = {
     # "expected_f1", "thresholds" (tuned by grid search on out-of-fold scores), or "auto":
     # whichever of the two scores the higher coarse + fine F1 on the out-of-fold scores
     "decoder": "auto",
+    # "classifier": one more ridge target, "the article is Other", and a logistic
+    # regression from its out-of-fold score and the product of the narratives' 1 - p to
+    # P(Other), which the expected-F1 decoder weighs instead of that product alone;
+    # "product": the product alone (the decoder of narratives v1)
+    "other": "classifier",
+    # annotators' explanations (subtask-3-annotations.txt) as extra training rows of the
+    # ridge, with this weight (the inverse of their penalty against an article's); 0: none
+    "explanations": 0.25,
 }
+
+#: how P(Other) is found (``other`` option)
+OTHER_MODES = ("classifier", "product")
 
 
 #: options the trainer reads itself
@@ -67,6 +78,9 @@ def _options(options: Mapping[str, Any]) -> dict[str, Any]:
     if out["decoder"] not in DECODERS and out["decoder"] != "auto":
         raise NarrascopeError(f"unknown decoder {out['decoder']!r}; allowed: "
                               f"{', '.join(sorted(DECODERS))}, auto")
+    if out["other"] not in OTHER_MODES:
+        raise NarrascopeError(f"unknown other mode {out['other']!r}; allowed: "
+                              f"{', '.join(OTHER_MODES)}")
     if out["classifier"] not in CLASSIFIERS:
         raise NarrascopeError(f"unknown classifier {out['classifier']!r}; allowed: "
                               f"{', '.join(sorted(CLASSIFIERS))}")
@@ -127,8 +141,20 @@ def count_terms(texts: Sequence[str], opts: Mapping[str, Any]) -> Counts:
     return Counts([vocab[i] for i in keep], matrix[:, keep].tocsr(), settings)
 
 
-def _fit_logreg(x, y: np.ndarray, opts: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    """One class-balanced logistic regression per label (slow: liblinear per label)."""
+@dataclass
+class Extra:
+    """Extra training rows that are not articles (the annotators' explanations): their
+    TF-IDF rows, ridge targets and weight against an article."""
+
+    x: sparse.csr_matrix
+    targets: np.ndarray
+    weight: float
+
+
+def _fit_logreg(x, y: np.ndarray, opts: Mapping[str, Any], extra: Extra | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """One class-balanced logistic regression per label (slow: liblinear per label).
+    Extra rows are not used."""
     from sklearn.linear_model import LogisticRegression
 
     coef = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
@@ -145,12 +171,21 @@ def _fit_logreg(x, y: np.ndarray, opts: Mapping[str, Any]) -> tuple[np.ndarray, 
     return coef, intercept
 
 
-def _fit_ridge(x, y: np.ndarray, opts: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+def _fit_ridge(x, y: np.ndarray, opts: Mapping[str, Any], extra: Extra | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Ridge regression on +-1 targets for every label at once, solved in the dual (there
-    are far fewer articles than features): seconds instead of minutes."""
+    are far fewer articles than features): seconds instead of minutes. Extra rows join
+    with their own targets and a penalty ``1 / weight`` times an article's."""
+    targets = 2.0 * y.astype(np.float64) - 1.0
+    penalty = np.full(x.shape[0], opts["alpha"])
+    if extra is not None and extra.x.shape[0]:
+        x = sparse.vstack([x, extra.x]).tocsr()
+        targets = np.vstack([targets, extra.targets])
+        penalty = np.concatenate([penalty, np.full(extra.x.shape[0],
+                                                   opts["alpha"] / extra.weight)])
     k = np.asarray((x @ x.T).todense(), dtype=np.float64) + 1.0  # +1: an intercept feature
-    k[np.diag_indices_from(k)] += opts["alpha"]
-    dual = np.linalg.solve(k, 2.0 * y.astype(np.float64) - 1.0)
+    k[np.diag_indices_from(k)] += penalty
+    dual = np.linalg.solve(k, targets)
     coef = np.asarray(x.T @ dual).T.astype(np.float32)
     return coef, dual.sum(axis=0).astype(np.float32)
 
@@ -183,10 +218,39 @@ def calibrate(scores: np.ndarray, y: np.ndarray, c: float = 1.0
     return a, b
 
 
-def _labels(examples: Sequence[Example], taxonomy: Taxonomy, min_count: int) -> list[str]:
+def _labels(examples: Sequence[Example], taxonomy: Taxonomy, min_count: int,
+            other: bool = False) -> list[str]:
+    """The labels that get a classifier, in taxonomy order; ``Other`` last when asked."""
     counts = Counter(lab for ex in examples for lab in ex.narratives | ex.subnarratives)
     order = list(taxonomy.narratives) + list(taxonomy.subnarratives)
+    if other:
+        order.append(taxonomy.other)
     return [lab for lab in order if counts[lab] >= min_count]
+
+
+def _explanation_targets(ex: Example, labels: Sequence[str], taxonomy: Taxonomy,
+                         expl) -> np.ndarray:
+    """+1 for the explained labels (and their narratives), 0 for the article's other
+    labels (an explanation is about the dominant narrative only), -1 for the rest."""
+    said = set(expl.labels) | {taxonomy.parent[lab] for lab in expl.labels
+                               if lab in taxonomy.parent}
+    gold = ex.narratives | ex.subnarratives
+    return np.array([1.0 if lab in said else 0.0 if lab in gold else -1.0 for lab in labels])
+
+
+def _extra(examples: Sequence[Example], rows: np.ndarray, labels: Sequence[str],
+           taxonomy: Taxonomy, feat: Featuriser, weight: float) -> Extra | None:
+    """The explanations of the articles ``rows`` as extra ridge rows."""
+    if weight <= 0:
+        return None
+    texts, targets = [], []
+    for i in rows:
+        for expl in examples[i].explanations:
+            texts.append(expl.text)
+            targets.append(_explanation_targets(examples[i], labels, taxonomy, expl))
+    if not texts:
+        return None
+    return Extra(feat.transform(texts), np.array(targets), weight)
 
 
 def _targets(examples: Sequence[Example], labels: Sequence[str]) -> np.ndarray:
@@ -195,10 +259,13 @@ def _targets(examples: Sequence[Example], labels: Sequence[str]) -> np.ndarray:
 
 
 def _train(counts: Counts, rows: np.ndarray, y: np.ndarray, taxonomy: Taxonomy,
-           labels: list[str], opts: Mapping[str, Any]) -> NarrativeModel:
+           labels: list[str], opts: Mapping[str, Any],
+           examples: Sequence[Example] = ()) -> NarrativeModel:
     feat, keep = counts.featuriser(rows, opts["min_df"])
     x = counts.features(rows, keep, feat)
-    coef, intercept = CLASSIFIERS[opts["classifier"]](x, y[rows], opts)
+    extra = _extra(examples, rows, labels, taxonomy, feat, opts["explanations"]) \
+        if examples else None
+    coef, intercept = CLASSIFIERS[opts["classifier"]](x, y[rows], opts, extra)
     return NarrativeModel(taxonomy, labels, feat, coef, intercept, dict(DEFAULT_THRESHOLDS), {})
 
 
@@ -207,7 +274,7 @@ def cross_validate(examples: Sequence[Example], taxonomy: Taxonomy, options: Map
                    ) -> tuple[np.ndarray, list[str], Counts]:
     """Out-of-fold decision scores (articles x labels), the label order, and the counts."""
     opts = _options(options)
-    labels = _labels(examples, taxonomy, opts["min_count"])
+    labels = _labels(examples, taxonomy, opts["min_count"], opts["other"] == "classifier")
     counts = counts or count_terms([ex.text for ex in examples], opts)
     y = _targets(examples, labels)
     rng = np.random.default_rng(opts["seed"])
@@ -218,7 +285,7 @@ def cross_validate(examples: Sequence[Example], taxonomy: Taxonomy, options: Map
         if log:
             log(f"fold {k + 1}/{len(folds)}")
         train = np.sort(np.setdiff1d(order, test))
-        model = _train(counts, train, y, taxonomy, labels, opts)
+        model = _train(counts, train, y, taxonomy, labels, opts, examples)
         x = counts.features(test, _columns(counts, model.featuriser), model.featuriser)
         scores[test] = model.decision(x)
     return scores, labels, counts
@@ -236,6 +303,29 @@ def oof_probabilities(scores: np.ndarray, examples: Sequence[Example], labels: S
     return 1.0 / (1.0 + np.exp(-(scores * a + b))), a, b
 
 
+def other_weights(probs: np.ndarray, labels: Sequence[str], taxonomy: Taxonomy,
+                  examples: Sequence[Example]) -> list[float] | None:
+    """The logistic regression from (log of the product of the candidate narratives'
+    1 - p, logit of the ``Other`` classifier's probability) to P(Other), fitted on
+    out-of-fold probabilities (see :func:`.expected.other_model`); None when it cannot be
+    trusted, and the decoder then weighs the product alone."""
+    from sklearn.linear_model import LogisticRegression
+
+    from .expected import nothing_probabilities
+    from .tune import LabelSpace
+
+    space = LabelSpace(taxonomy, labels)
+    y = np.array([taxonomy.other in ex.narratives for ex in examples])
+    if y.all() or not y.any():
+        return None
+    x = np.column_stack([np.log(np.clip(nothing_probabilities(probs, space), 1e-9, 1.0)),
+                         space.other_logits(probs)])
+    lr = LogisticRegression(C=10.0).fit(x, y)
+    w = [float(lr.coef_[0, 0]), float(lr.coef_[0, 1]), float(lr.intercept_[0])]
+    # out-of-fold scores that run against the labels (tiny data): the product alone
+    return w if w[0] > 0 and w[1] > 0 else None
+
+
 def fit_model(examples: Sequence[Example], taxonomy: Taxonomy, options: Mapping[str, Any],
               log: Callable[[str], None] | None = None) -> tuple[NarrativeModel, dict[str, Any]]:
     """Cross-validate to calibrate scores and choose thresholds, then train on everything.
@@ -245,6 +335,8 @@ def fit_model(examples: Sequence[Example], taxonomy: Taxonomy, options: Mapping[
     scores, labels, counts = cross_validate(examples, taxonomy, opts, log)
     probs, a, b = oof_probabilities(scores, examples, labels, opts["platt_C"])
     tuned = tune_thresholds(probs, labels, taxonomy, examples)
+    if taxonomy.other in labels and (w := other_weights(probs, labels, taxonomy, examples)):
+        tuned["other_weights"] = w
     candidates = [opts["decoder"]] if opts["decoder"] != "auto" else ["expected_f1",
                                                                        "thresholds"]
     scored = []
@@ -257,7 +349,7 @@ def fit_model(examples: Sequence[Example], taxonomy: Taxonomy, options: Mapping[
     _, th, metrics = max(scored, key=lambda t: t[0])
     log("training on all articles")
     model = _train(counts, np.arange(len(examples)), _targets(examples, labels), taxonomy,
-                   labels, opts)
+                   labels, opts, examples)
     # fold the calibration into the linear model: sigmoid(a * (w.x + c) + b)
     model.coef *= a[:, None]
     model.intercept = model.intercept * a + b

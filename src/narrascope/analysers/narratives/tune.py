@@ -42,6 +42,16 @@ class LabelSpace:
                                for n in self.narratives])
         doms = {d: i for i, d in enumerate(tax.domains)}
         self.domain = np.array([doms[tax.domain[n]] for n in self.narratives])
+        #: the column of the ``Other`` classifier, -1 when the model has none
+        self.other_col = col.get(tax.other, -1)
+
+    def other_logits(self, probs: np.ndarray) -> np.ndarray | None:
+        """The ``Other`` classifier's calibrated score (the logit of its probability) per
+        row; None when the model has no such classifier."""
+        if self.other_col < 0:
+            return None
+        p = np.clip(probs[:, self.other_col].astype(np.float64), 1e-9, 1 - 1e-9)
+        return np.log(p / (1.0 - p))
 
     def split(self, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Narrative and sub-narrative probabilities; -1 where a label has no classifier."""
@@ -100,7 +110,8 @@ def _thresholds_matrix(probs: np.ndarray, space: LabelSpace, th: Mapping[str, An
 
 _MATRIX_DECODERS = {
     "thresholds": _thresholds_matrix,
-    "expected_f1": lambda probs, space, th: decode_expected_matrix(probs, space),
+    "expected_f1": lambda probs, space, th: decode_expected_matrix(
+        probs, space, space.other_logits(probs), th.get("other_weights")),
 }
 
 
