@@ -204,3 +204,23 @@ def test_row_order_by_article_key_sentence_equals_a_three_column_sort():
     for ts in (in_order, rng.integers(0, 30, 600)):  # band keys' order, and any other
         got = _by_article_key_sentence(tb, tk, ts)
         assert np.array_equal(got, np.lexsort((ts, tk, tb)))
+
+
+def test_batch_shortlists_equal_those_of_each_article_terms():
+    from narrascope.analysers.copies.background import load_background
+    from narrascope.analysers.copies.features import features_many
+    from narrascope.analysers.copies.stories import (TermIdf, salient_terms, shortlist,
+                                                     shortlists_batch)
+    from test_copies import BOILERPLATE, HARBOUR, REWRITE, SAME_TOPIC
+
+    term_idf = TermIdf(load_background())
+    texts = [HARBOUR, "", REWRITE, "12 34", SAME_TOPIC, BOILERPLATE + HARBOUR, TEXT_A, TEXT_B]
+    feats = features_many(texts, Vocabulary())
+    for k in (3, 8, 1000):  # fewer terms than some articles have, and more than all
+        for f, (short, tf, display) in zip(feats, shortlists_batch(feats, term_idf, k)):
+            sal = salient_terms(f)
+            assert short == shortlist(sal, term_idf, k)
+            assert tf == [sal.tf[t] for t in short]
+            assert display == {t: sal.display[t] for t in short}
+    assert any(v[:1].isupper() for *_, d in shortlists_batch(feats, term_idf, 8)
+               for v in d.values())

@@ -38,7 +38,7 @@ from ...batch import usable_cores
 from .align import Match, Thresholds, classify
 from .background import Background
 from .features import Features, Vocabulary, band_keys, features_many
-from .stories import TermIdf, salient_terms_batch, shortlist
+from .stories import TermIdf, shortlists_batch
 
 __all__ = ["Prepared", "Preparer", "Ref", "prepare", "compare", "default_workers"]
 
@@ -70,13 +70,8 @@ def prepare(texts: Sequence[str], vocabulary: Vocabulary, term_idf: TermIdf, k: 
             ) -> list[Prepared]:
     """Features, band keys and story shortlist (``k`` terms) of each text."""
     feats = features_many(texts, vocabulary)
-    keys = band_keys(feats)
-    out = []
-    for f, kk, sal in zip(feats, keys, salient_terms_batch(feats)):
-        short = shortlist(sal, term_idf, k)
-        out.append(Prepared(f, kk, short, [sal.tf[t] for t in short],
-                            {t: sal.display[t] for t in short}))
-    return out
+    return [Prepared(f, kk, short, tf, display) for f, kk, (short, tf, display)
+            in zip(feats, band_keys(feats), shortlists_batch(feats, term_idf, k))]
 
 
 def compare(pairs: Sequence[tuple[Features, Features]], thresholds: Thresholds

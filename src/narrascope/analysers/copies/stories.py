@@ -29,7 +29,8 @@ from .features import _WORD, Features
 from .features import _story_term as story_term
 from .sql import insert_rows
 
-__all__ = ["StoryIndex", "Story", "TermIdf", "salient_terms", "salient_terms_batch", "shortlist"]
+__all__ = ["StoryIndex", "Story", "TermIdf", "salient_terms", "salient_terms_batch", "shortlist",
+           "shortlists_batch"]
 
 _CHUNK = 500
 
@@ -100,19 +101,31 @@ def salient_terms(f: Features, lead: float = 3.0, decay: float = 2.0, cap: float
     return salient_terms_batch([f], lead, decay, cap)[0]
 
 
-def salient_terms_batch(feats: Sequence[Features], lead: float = 3.0, decay: float = 2.0,
-                        cap: float = 3.0) -> list[Salient]:
-    """:func:`salient_terms` of several texts: the per-token work is numpy over all of
-    them at once (over the story term ids the vocabulary gave each token); Python sees
-    each distinct term of each text once."""
-    if len({id(f.terms) for f in feats}) > 1:  # the vocabulary started afresh mid-batch
-        return [salient_terms_batch([f], lead, decay, cap)[0] for f in feats]
-    out: list[Salient] = [Salient({}, np.zeros(0, dtype=np.int64), np.zeros(0), f.terms,
-                                  Display(f.text, {}, {})) for f in feats]
+@dataclass(frozen=True)
+class _TermTable:
+    """Every (text, story term) of a batch of texts, sorted by text then term id: the
+    term's summed weight, where it first occurs, and where it first occurs capitalised
+    (for the pairs that do), with each text's slice of both tables."""
+
+    width: int
+    term_ids: np.ndarray
+    weight: np.ndarray
+    first: np.ndarray
+    cap_codes: np.ndarray
+    cap_start: np.ndarray
+    cut: list[int]
+    cap_cut: list[int]
+
+
+def _term_table(feats: Sequence[Features], lead: float, decay: float, cap: float
+                ) -> _TermTable | None:
+    """The per-token work of :func:`salient_terms_batch`, numpy over all texts at once
+    (over the story term ids the vocabulary gave each token); None when no text has a
+    story term."""
     counts = [f.n_tokens for f in feats]
     total = sum(counts)
     if not total:
-        return out
+        return None
     offset = np.zeros(len(feats) + 1, dtype=np.int64)
     np.cumsum(counts, out=offset[1:])
     sent_idx = np.concatenate([f.token_sentence for f in feats])
@@ -127,33 +140,98 @@ def salient_terms_batch(feats: Sequence[Features], lead: float = 3.0, decay: flo
     starts = np.concatenate([f.starts for f in feats])
     where = np.flatnonzero(tid >= 0)
     if not len(where):
-        return out
+        return None
     width = len(feats[0].terms) + 1
     code = np.searchsorted(offset, where, side="right") - 1  # the text of each token
     code = code * width + tid[where]  # (text, term) as one number
     ids, first_at, inv = np.unique(code, return_index=True, return_inverse=True)
     # bincount adds in token order, as a running sum would
     tf_all = np.bincount(inv, weights=weight[where], minlength=len(ids))
-    first_all = starts[where[first_at]]
     cap_where = where[capital[where]]
     cap_codes, cap_at = np.unique(code[capital[where]], return_index=True)
-    cap_start = starts[cap_where[cap_at]]
-    cut = np.searchsorted(ids // width, np.arange(len(feats) + 1)).tolist()
-    cap_cut = np.searchsorted(cap_codes // width, np.arange(len(feats) + 1)).tolist()
-    term_ids = ids % width
+    texts = np.arange(len(feats) + 1)
+    return _TermTable(width, ids % width, tf_all, starts[where[first_at]], cap_codes,
+                      starts[cap_where[cap_at]],
+                      np.searchsorted(ids // width, texts).tolist(),
+                      np.searchsorted(cap_codes // width, texts).tolist())
+
+
+def _log_tf(weight: list[float]) -> list[float]:
+    """Log-scaled term frequencies (``math.log``, which numpy's log does not always
+    equal in the last bit)."""
+    if weight and min(weight) >= 1:  # always, with the default weights
+        return [1.0 + x for x in map(math.log, weight)]
+    return [1.0 + math.log(v) if v >= 1 else v for v in weight]
+
+
+def salient_terms_batch(feats: Sequence[Features], lead: float = 3.0, decay: float = 2.0,
+                        cap: float = 3.0) -> list[Salient]:
+    """:func:`salient_terms` of several texts: the per-token work is numpy over all of
+    them at once (over the story term ids the vocabulary gave each token); Python sees
+    each distinct term of each text once."""
+    if len({id(f.terms) for f in feats}) > 1:  # the vocabulary started afresh mid-batch
+        return [salient_terms_batch([f], lead, decay, cap)[0] for f in feats]
+    out: list[Salient] = [Salient({}, np.zeros(0, dtype=np.int64), np.zeros(0), f.terms,
+                                  Display(f.text, {}, {})) for f in feats]
+    table = _term_table(feats, lead, decay, cap)
+    if table is None:
+        return out
+    width, cut, cap_cut = table.width, table.cut, table.cap_cut
     for j, f in enumerate(feats):
         lo, hi = cut[j], cut[j + 1]
         if lo == hi:
             continue
-        t_ids = term_ids[lo:hi]
-        tf = [1.0 + math.log(v) if v >= 1 else v for v in tf_all[lo:hi].tolist()]
+        t_ids = table.term_ids[lo:hi]
+        tf = _log_tf(table.weight[lo:hi].tolist())
         name = f.terms.__getitem__
         names = list(map(name, t_ids.tolist()))
         c_lo, c_hi = cap_cut[j], cap_cut[j + 1]
-        cap_pos = dict(zip(map(name, (cap_codes[c_lo:c_hi] % width).tolist()),
-                           cap_start[c_lo:c_hi].tolist()))
+        cap_pos = dict(zip(map(name, (table.cap_codes[c_lo:c_hi] % width).tolist()),
+                           table.cap_start[c_lo:c_hi].tolist()))
         out[j] = Salient(dict(zip(names, tf)), t_ids, np.array(tf), f.terms,
-                         Display(f.text, dict(zip(names, first_all[lo:hi].tolist())), cap_pos))
+                         Display(f.text, dict(zip(names, table.first[lo:hi].tolist())),
+                                 cap_pos))
+    return out
+
+
+def shortlists_batch(feats: Sequence[Features], term_idf: "TermIdf", k: int,
+                     lead: float = 3.0, decay: float = 2.0, cap: float = 3.0
+                     ) -> list[tuple[list[str], list[float], dict[str, str]]]:
+    """For each text, what :func:`shortlist` of its :func:`salient_terms` gives, with
+    each shortlisted term's weight and display form: the same values, with Python
+    objects made only for the shortlisted terms (a text has hundreds of terms, its
+    shortlist ``k``)."""
+    if len({id(f.terms) for f in feats}) > 1:  # the vocabulary started afresh mid-batch
+        return [shortlists_batch([f], term_idf, k, lead, decay, cap)[0] for f in feats]
+    out: list[tuple[list[str], list[float], dict[str, str]]] = [([], [], {}) for _ in feats]
+    table = _term_table(feats, lead, decay, cap)
+    if table is None:
+        return out
+    tf = np.array(_log_tf(table.weight.tolist()))
+    score = tf * term_idf.of(feats[0].terms)[table.term_ids]
+    width, cut, cap_cut = table.width, table.cut, table.cap_cut
+    for j, f in enumerate(feats):
+        lo, hi = cut[j], cut[j + 1]
+        if lo == hi:
+            continue
+        best = score[lo:hi]
+        n = hi - lo
+        pick = (np.flatnonzero(best >= np.partition(best, n - k)[n - k]) if n > k
+                else np.arange(n))
+        names = [f.terms[t] for t in table.term_ids[lo + pick].tolist()]
+        ranked = sorted(zip((-best[pick]).tolist(), names, pick.tolist()))[:k]
+        at = [lo + i for _, _, i in ranked]
+        short = [t for _, t, _ in ranked]
+        caps = table.cap_codes[cap_cut[j]:cap_cut[j + 1]]
+        capital = {}
+        if len(caps):
+            codes = j * width + table.term_ids[at]
+            where = np.minimum(np.searchsorted(caps, codes), len(caps) - 1)
+            found = caps[where] == codes
+            capital = {t: s for t, s, ok in zip(
+                short, table.cap_start[cap_cut[j] + where].tolist(), found.tolist()) if ok}
+        shown = Display(f.text, dict(zip(short, table.first[at].tolist())), capital)
+        out[j] = (short, tf[at].tolist(), {t: shown[t] for t in short})
     return out
 
 
