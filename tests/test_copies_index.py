@@ -77,7 +77,8 @@ def _update(store, docs, batch_size: int):
     results, relations = analyser.update(store, [d.id for d in docs], quiet=True)
     store.add_results(results)
     stories = dict(store.db.execute("SELECT doc_id, story FROM copies_docs"))
-    return sorted((r.a, r.b, r.kind, r.score) for r in relations), stories
+    data = sorted((r.doc_id, repr(r.data)) for r in results)
+    return sorted((r.a, r.b, r.kind, r.score) for r in relations), stories, data
 
 
 def test_batch_lookup_sees_what_one_article_at_a_time_sees(store, tmp_path):

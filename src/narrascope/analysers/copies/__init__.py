@@ -286,7 +286,9 @@ class CopiesAnalyser:
             data_of(doc.id)["story"] = None
             return
         value = {"id": st.id, "label": st.label}
-        members = index.story_docs(sid) if relabelled or st.size == 2 else [doc.id]
+        members = (index.story_docs(sid, stored=stories.first_new is None
+                                    or sid < stories.first_new)
+                   if relabelled or st.size == 2 else [doc.id])
         for member in members:
             data_of(member)["story"] = value
 

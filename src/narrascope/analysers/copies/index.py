@@ -80,6 +80,8 @@ class CopyIndex:
         self._seqs: dict[str, int] = {}
         self._story_of: dict[int, int] = {}
         self._story_docs: dict[int, list[str]] = {}
+        #: whether :meth:`write` has written stories given by this object
+        self._wrote_stories = False
 
     def indexed(self, doc_ids: Sequence[str]) -> set[str]:
         """Which of ``doc_ids`` are indexed already."""
@@ -137,6 +139,7 @@ class CopyIndex:
             self.db.executemany("UPDATE copies_docs SET story=? WHERE seq=?",
                                 [(st, seq) for seq, st in sorted(self._story_of.items())])
             self._story_of, self._story_docs = {}, {}
+            self._wrote_stories = True
         if not self._pending:
             return
         k = np.concatenate([c[0] for c in self._pending])
@@ -297,10 +300,13 @@ class CopyIndex:
                               (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def story_docs(self, story: int) -> list[str]:
-        """The articles of a story, in indexing order."""
+    def story_docs(self, story: int, stored: bool = True) -> list[str]:
+        """The articles of a story, in indexing order; ``stored=False`` says the story
+        had no articles before this object gave it some (one made in this update), so
+        only the table need not be read unless :meth:`write` wrote some since."""
         written = [r[0] for r in self.db.execute(
-            "SELECT doc_id FROM copies_docs WHERE story=? ORDER BY seq", (story,))]
+            "SELECT doc_id FROM copies_docs WHERE story=? ORDER BY seq", (story,))
+                   ] if stored or self._wrote_stories else []
         return written + self._story_docs.get(story, [])
 
     def count(self) -> int:

@@ -306,11 +306,13 @@ class StoryIndex:
         #: the next cluster's id (read once), and the clusters made and not written yet
         self._next_id: int | None = None
         self._new: set[int] = set()
+        #: the first cluster this object made (those from it on are this run's)
+        self.first_new: int | None = None
 
     # -- document frequencies -------------------------------------------------------------
-    def _df(self, terms: list[str]) -> dict[str, int]:
-        """Store counts of ``terms``: read once per run, then kept here with this run's
-        increments (written by :meth:`flush`)."""
+    def _df(self, terms: list[str]) -> None:
+        """Read the store counts of ``terms`` into ``_counts``, once per run; they are
+        kept there with this run's increments (written by :meth:`flush`)."""
         if len(self._counts) > 500_000:  # bound the memory of a very long run
             self.flush()
             self._counts.clear()
@@ -321,7 +323,6 @@ class StoryIndex:
             self._counts.update(self.db.execute(q, part).fetchall())
             for t in part:
                 self._counts.setdefault(t, 0)
-        return {t: self._counts[t] for t in terms}
 
     def prefetch(self, terms: Iterable[str]) -> None:
         """Read the store counts and clusters of ``terms`` at once (a batch's
@@ -447,7 +448,7 @@ class StoryIndex:
         cluster id and whether its label changed."""
         if story is None:  # the id SQLite would give it; the row is written by flush
             if self._next_id is None:
-                self._next_id = self.db.execute(
+                self._next_id = self.first_new = self.db.execute(
                     "SELECT coalesce(max(id), 0) + 1 FROM copies_stories").fetchone()[0]
             story, self._next_id = self._next_id, self._next_id + 1
             self._new.add(story)
