@@ -130,6 +130,10 @@ def test_tokeniser_finds_what_the_word_regex_finds():
             assert seen.setdefault(h, text[s:e]) == text[s:e]  # one spelling per hash
     _, _, a = tok("Vilnius vilnius Vilnius")
     assert a[0] == a[2] != a[1]  # the spelling, case included
+    together = tok.many(samples + ["rock'", "n'roll", "a'", "'b"])  # joined, cut again
+    for text, (starts, ends, spelling) in zip(samples + ["rock'", "n'roll", "a'", "'b"], together):
+        one = tok(text)
+        assert all(np.array_equal(x, y) for x, y in zip((starts, ends, spelling), one))
 
 
 def _reference_keys(text: str) -> tuple[np.ndarray, np.ndarray]:

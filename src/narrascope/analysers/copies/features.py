@@ -137,7 +137,7 @@ class Vocabulary:
         strings none of them had seen before)."""
         if self._n > self.limit:
             self._reset()
-        toks = [self._tokenise(t) for t in texts]
+        toks = self._tokenise.many(texts)
         if not toks:
             return []
         sizes = [len(h) for _, _, h in toks]
