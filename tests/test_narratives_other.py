@@ -137,3 +137,26 @@ def test_decode_matrix_agrees_with_decode_with_an_other_classifier():
         assert {lab for lab, _ in n} == {lab for lab, on in zip(space.narratives + ["Other"], rn)
                                          if on}
         assert {lab for lab, _ in s} == {lab for lab, on in zip(space.subs + ["Other"], rs) if on}
+
+
+def test_calibration_with_parents_is_a_linear_map():
+    """The sub-narratives' calibration reads the narrative's score and folds into the
+    linear model: scores @ mix + bias, with the parent's weight where it helps."""
+    from narrascope.analysers.narratives.fit import calibrate_with_parents
+
+    tax = default_taxonomy()
+    n = "URW: Discrediting Ukraine"
+    sub = "URW: Discrediting Ukraine: Discrediting Ukrainian military"
+    labels = [n, sub]
+    rng = np.random.default_rng(3)
+    parent_on = rng.random(400) < 0.4
+    sub_on = parent_on & (rng.random(400) < 0.5)
+    y = np.column_stack([parent_on, sub_on]).astype(np.int8)
+    # the sub-narrative's own score tells siblings apart; the narrative's says "any"
+    scores = np.column_stack([2.0 * parent_on + rng.normal(0, 1, 400),
+                              1.5 * sub_on - 1.0 * (~parent_on) + rng.normal(0, 1, 400)])
+    mix, bias = calibrate_with_parents(scores, y, labels, tax)
+    assert mix.shape == (2, 2) and mix[1, 0] == 0  # a narrative reads only itself
+    assert mix[0, 1] > 0 and mix[1, 1] > 0  # the sub-narrative reads both
+    z = scores @ mix + bias
+    assert z.shape == scores.shape and np.isfinite(z).all()

@@ -56,6 +56,8 @@ def _model_card(model, data_paths: Sequence[str], output: str | None,
     from ..analysers.narratives.corpus import EXPLANATIONS
 
     opts_ = info["options"]
+    parent = (" (a sub-narrative's calibration reads its narrative's score too)"
+              if opts_.get("sub_calibration") == "parent" else "")
     other = (" `Other` is decided by a classifier of its own combined with the product of "
              "the narratives' 1 - p (a logistic regression fitted on out-of-fold values)."
              if "other_weights" in model.thresholds else "")
@@ -68,7 +70,7 @@ def _model_card(model, data_paths: Sequence[str], output: str | None,
 A linear narrative classifier for narrascope's `narratives` analyser: TF-IDF over word
 1-2-grams and character 3-5-grams (pooled over every language in the data), one
 linear classifier per label ({classifier}), Platt-calibrated on out-of-fold
-scores, {decoder}.{other}{explained} Evidence sentences are the sentences with the
+scores{parent}, {decoder}.{other}{explained} Evidence sentences are the sentences with the
 highest linear score for a label.
 
 - Trained: {_dt.date.today().isoformat()}, narrascope `train narratives`, model format 1

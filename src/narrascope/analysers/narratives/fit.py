@@ -48,6 +48,8 @@ DEFAULTS: dict[str, Any] = {
     # annotators' explanations (subtask-3-annotations.txt) as extra training rows of the
     # ridge, with this weight (the inverse of their penalty against an article's); 0: none
     "explanations": 0.25,
+    # "parent": a sub-narrative's calibration reads its narrative's score too; "own": not
+    "sub_calibration": "parent",
 }
 
 #: how P(Other) is found (``other`` option)
@@ -81,6 +83,9 @@ def _options(options: Mapping[str, Any]) -> dict[str, Any]:
     if out["other"] not in OTHER_MODES:
         raise NarrascopeError(f"unknown other mode {out['other']!r}; allowed: "
                               f"{', '.join(OTHER_MODES)}")
+    if out["sub_calibration"] not in ("parent", "own"):
+        raise NarrascopeError(f"unknown sub_calibration {out['sub_calibration']!r}; "
+                              "allowed: parent, own")
     if out["classifier"] not in CLASSIFIERS:
         raise NarrascopeError(f"unknown classifier {out['classifier']!r}; allowed: "
                               f"{', '.join(sorted(CLASSIFIERS))}")
@@ -303,6 +308,32 @@ def oof_probabilities(scores: np.ndarray, examples: Sequence[Example], labels: S
     return 1.0 / (1.0 + np.exp(-(scores * a + b))), a, b
 
 
+def calibrate_with_parents(scores: np.ndarray, y: np.ndarray, labels: Sequence[str],
+                           taxonomy: Taxonomy, c: float = DEFAULTS["platt_C"]
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """Platt scaling where a sub-narrative's probability reads its narrative's score too:
+    ``sigmoid(a * own + a_parent * parent + b)``, fitted on out-of-fold scores. Returns
+    ``(mix, bias)`` with calibrated scores ``scores @ mix + bias``: a linear map, so it
+    folds into the linear model. A sub-narrative is told apart from its siblings by its
+    own score and made likely at all by its narrative's, which the model's one score
+    per label mixed up (out of fold, cross-fitted: fine F1 +0.004 to +0.006 overall,
+    +0.008 to +0.011 in English, coarse unchanged)."""
+    from sklearn.linear_model import LogisticRegression
+
+    a, bias = calibrate(scores, y, c)
+    mix = np.diag(a).astype(np.float64)
+    col = {lab: j for j, lab in enumerate(labels)}
+    for lab, j in col.items():
+        k = col.get(taxonomy.parent.get(lab, ""), -1)
+        if k < 0 or not 0 < y[:, j].sum() < len(y):
+            continue
+        lr = LogisticRegression(C=c).fit(np.column_stack([scores[:, j], scores[:, k]]), y[:, j])
+        if lr.coef_[0, 0] > 0:  # else keep the label's own calibration
+            mix[j, j], mix[k, j] = lr.coef_[0]
+            bias[j] = lr.intercept_[0]
+    return mix, bias.astype(np.float64)
+
+
 def other_weights(probs: np.ndarray, labels: Sequence[str], taxonomy: Taxonomy,
                   examples: Sequence[Example]) -> list[float] | None:
     """The logistic regression from (log of the product of the candidate narratives'
@@ -333,7 +364,13 @@ def fit_model(examples: Sequence[Example], taxonomy: Taxonomy, options: Mapping[
     log = log or (lambda msg: print(msg, file=sys.stderr))
     opts = _options(options)
     scores, labels, counts = cross_validate(examples, taxonomy, opts, log)
-    probs, a, b = oof_probabilities(scores, examples, labels, opts["platt_C"])
+    y = _targets(examples, labels)
+    if opts["sub_calibration"] == "parent":
+        mix, bias = calibrate_with_parents(scores, y, labels, taxonomy, opts["platt_C"])
+    else:
+        a, bias = calibrate(scores, y, opts["platt_C"])
+        mix = np.diag(a).astype(np.float64)
+    probs = 1.0 / (1.0 + np.exp(-(scores.astype(np.float64) @ mix + bias)))
     tuned = tune_thresholds(probs, labels, taxonomy, examples)
     if taxonomy.other in labels and (w := other_weights(probs, labels, taxonomy, examples)):
         tuned["other_weights"] = w
@@ -350,9 +387,9 @@ def fit_model(examples: Sequence[Example], taxonomy: Taxonomy, options: Mapping[
     log("training on all articles")
     model = _train(counts, np.arange(len(examples)), _targets(examples, labels), taxonomy,
                    labels, opts, examples)
-    # fold the calibration into the linear model: sigmoid(a * (w.x + c) + b)
-    model.coef *= a[:, None]
-    model.intercept = model.intercept * a + b
+    # fold the calibration into the linear model: sigmoid((W.x + c) @ mix + bias)
+    model.coef = (mix.T @ model.coef).astype(np.float32)
+    model.intercept = (model.intercept @ mix + bias).astype(np.float32)
     model.thresholds = th
     model.info = {"options": {k: (list(v) if isinstance(v, tuple) else v)
                               for k, v in opts.items()},
