@@ -139,6 +139,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--workers", type=int, default=None,
                     help="worker processes of the analyser, 0 or 1 (default: its own choice)")
+    ap.add_argument("--stored", type=int, default=0,
+                    help="index this many synthetic filler articles first (180 random keys "
+                         "each, as copies_scale.py), so the run looks up a large index")
     ap.add_argument("--json", help="also write the figures here")
     ap.add_argument("--dump", help="write everything the run produced here (relations with "
                     "their spans, results, each article's story, the cluster, term and count "
@@ -158,6 +161,11 @@ def main() -> int:
     random.Random(args.seed).shuffle(order)
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
         store = Store(Path(tmp) / "bench.db")
+        if args.stored:
+            import numpy as np
+            from copies_scale import fill
+
+            fill(store, args.stored, np.random.default_rng(args.stored))
         ids = [doc_id_for(t) for t, _, _ in docs]
         for i in order:
             t, pub, origin = docs[i]
