@@ -301,9 +301,9 @@ class CopyIndex:
         return row[0] if row else None
 
     def story_docs(self, story: int, stored: bool = True) -> list[str]:
-        """The articles of a story, in indexing order; ``stored=False`` says the story
-        had no articles before this object gave it some (one made in this update), so
-        only the table need not be read unless :meth:`write` wrote some since."""
+        """The articles of a story, in indexing order. ``stored=False`` says the story
+        had none before this object gave it some (it was made in this update): the table
+        is then read only if :meth:`write` has written stories since."""
         written = [r[0] for r in self.db.execute(
             "SELECT doc_id FROM copies_docs WHERE story=? ORDER BY seq", (story,))
                    ] if stored or self._wrote_stories else []
