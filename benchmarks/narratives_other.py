@@ -18,7 +18,10 @@ luck of one split. Variants:
   annotators on an article's dominant narrative) as extra training rows, with the
   dominant narrative and sub-narrative as positive targets, the article's other labels
   as 0 and the rest as -1, and a penalty 1/``w`` times the articles' (w = 0.25);
-- ``both``; and ``both + title x3`` (the first paragraph counted three times).
+- ``both``; ``both + title x3`` (the first paragraph counted three times);
+  ``both, explanations w=0.5``; ``both + descriptions`` (narrascope's own description
+  of each label as one more training row, +1 for it and its narrative, -1 for the rest,
+  weight 0.25). ``--only a,b`` runs ``base`` and those.
 
 Prints F1 coarse/fine per language for each seed, the mean over seeds, and the mean
 paired difference to ``base`` per article (± one standard error over articles, all
@@ -63,6 +66,21 @@ def explanations(corpus) -> tuple[np.ndarray, list[str], np.ndarray]:
     return np.array(rows), texts, np.array(targets)
 
 
+def descriptions(corpus) -> tuple[list[str], np.ndarray]:
+    """narrascope's own description of each label with a classifier, as a training row:
+    +1 for the label and its narrative, -1 for the rest (Other included)."""
+    tax = corpus.tax
+    texts, targets = [], []
+    for lab in corpus.labels:
+        text = tax.descriptions.get(lab)
+        if not text:
+            continue
+        said = {lab, tax.parent.get(lab)}
+        texts.append(text)
+        targets.append(np.array([1.0 if x in said else -1.0 for x in corpus.labels] + [-1.0]))
+    return texts, np.array(targets)
+
+
 def main(argv: list[str]) -> int:
     if not DATA.is_dir():
         print(f"skipped: {DATA} is absent")
@@ -89,7 +107,9 @@ def main(argv: list[str]) -> int:
     is_other = gn[:, -1]
     targets = np.column_stack([corpus.targets, 2.0 * is_other - 1])
     rows, texts, etargets = explanations(corpus)
-    f = cache / "explanations.npz"
+    dtexts, dtargets = descriptions(corpus)
+    texts = texts + dtexts
+    f = cache / "explanations-descriptions.npz"
     if f.is_file():
         z = np.load(f)
         xe = sparse.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=z["shape"])
@@ -101,17 +121,20 @@ def main(argv: list[str]) -> int:
     for name, w in (("plain", 1.0), ("title", 3.0)):
         x = tfidf(owner_matrix(sizes, np.where(first, w, 1.0)) @ sent, weights)
         kernels[name] = linear_kernel(sparse.vstack([x, xe]).tocsr())
-    print(f"{n} articles, {len(texts)} explanations", flush=True)
+    print(f"{n} articles, {len(rows)} explanations, {len(dtexts)} descriptions", flush=True)
+    alltargets = np.vstack([targets, etargets, dtargets])
 
-    def oof(kern, folds, order, explain: bool) -> np.ndarray:
+    def oof(kern, folds, order, explain: float, describe: bool = False) -> np.ndarray:
         out = np.zeros((n, targets.shape[1]))
         for test in folds:
             train = np.setdiff1d(order, test)
             extra = n + np.flatnonzero(~np.isin(rows, test)) if explain else np.array([], int)
-            tr = np.concatenate([train, extra])
+            desc = n + len(rows) + np.arange(len(dtexts)) if describe else np.array([], int)
+            tr = np.concatenate([train, extra, desc])
             pen = np.concatenate([np.full(len(train), PENALTY),
-                                  np.full(len(extra), PENALTY / EXPLAIN_WEIGHT)])
-            t = np.vstack([targets[train], etargets[extra - n]]) if explain else targets[train]
+                                  np.full(len(extra), PENALTY / (explain or 1.0)),
+                                  np.full(len(desc), PENALTY / EXPLAIN_WEIGHT)])
+            t = alltargets[tr]
             a = np.linalg.solve(kern[np.ix_(tr, tr)] + 1 + np.diag(pen), t)
             out[test] = (kern[np.ix_(test, tr)] + 1) @ a
         return out
@@ -135,9 +158,16 @@ def main(argv: list[str]) -> int:
                 pn[test], ps[test] = dn, ds
         return np.column_stack([f1_rows(pn, gn), f1_rows(ps, gs)])
 
-    variants = {"base": ("plain", False, False), "other": ("plain", False, True),
-                "explain": ("plain", True, False), "both": ("plain", True, True),
-                "both + title x3": ("title", True, True)}
+    variants = {"base": ("plain", 0.0, False, False),
+                "other": ("plain", 0.0, False, True),
+                "explain": ("plain", EXPLAIN_WEIGHT, False, False),
+                "both": ("plain", EXPLAIN_WEIGHT, False, True),
+                "both + title x3": ("title", EXPLAIN_WEIGHT, False, True),
+                "both, explanations w=0.5": ("plain", 0.5, False, True),
+                "both + descriptions": ("plain", EXPLAIN_WEIGHT, True, True)}
+    if "--only" in argv:
+        keep = argv[argv.index("--only") + 1].split(",")
+        variants = {v: variants[v] for v in ["base"] + keep}
     langs = ["all"] + sorted(set(corpus.langs))
     masks = {lang: np.ones(n, bool) if lang == "all" else corpus.langs == lang
              for lang in langs}
@@ -146,13 +176,13 @@ def main(argv: list[str]) -> int:
         order = np.random.default_rng(seed).permutation(n)
         folds = np.array_split(order, 5)
         split = dataclasses.replace(corpus, order=order, folds=folds)
-        for v, (kern, explain, use_other) in variants.items():
-            rows_f1 = decode(oof(kernels[kern], split.folds, order, explain), folds, order,
-                             use_other)
+        for v, (kern, explain, describe, use_other) in variants.items():
+            rows_f1 = decode(oof(kernels[kern], split.folds, order, explain, describe),
+                             folds, order, use_other)
             results[v].append(rows_f1)
             line = " ".join(f"{lang}:{rows_f1[m].mean(axis=0)[0]:.3f}/"
                             f"{rows_f1[m].mean(axis=0)[1]:.3f}" for lang, m in masks.items())
-            print(f"seed {seed:<3} {v:<16} {line}", flush=True)
+            print(f"seed {seed:<3} {v:<26} {line}", flush=True)
     print("mean over seeds, and the paired difference to base (± 1 s.e.):")
     base = np.concatenate(results["base"])
     for v in variants:
@@ -165,7 +195,7 @@ def main(argv: list[str]) -> int:
             parts.append(f"{lang}:{allr[mm].mean(axis=0)[0]:.3f}/{allr[mm].mean(axis=0)[1]:.3f}"
                          f" ({d[mm].mean(axis=0)[0]:+.3f}±{se[0]:.3f}/"
                          f"{d[mm].mean(axis=0)[1]:+.3f}±{se[1]:.3f})")
-        print(f"{v:<16} " + "  ".join(parts), flush=True)
+        print(f"{v:<26} " + "  ".join(parts), flush=True)
     return 0
 
 
