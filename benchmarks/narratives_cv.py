@@ -3,9 +3,9 @@
     python benchmarks/narratives_cv.py [KEY=VALUE ...]
 
 Reads ../shared/data/semeval2025-t10/train (skips with a message where it is absent),
-runs k-fold cross-validation with the trainer's options, tunes the decoding thresholds
-on the out-of-fold predictions and prints F1 samples per language for both decoders
-(tuned thresholds and expected F1).
+runs k-fold cross-validation with the trainer's options, then takes the trainer's own
+steps on the out-of-fold scores (calibration, the Other weights, thresholds) and prints
+F1 samples per language for both decoders (tuned thresholds and expected F1).
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ def main(argv: list[str]) -> int:
               "checkout)")
         return 0
     from narrascope.analysers.narratives.corpus import read_data
-    from narrascope.analysers.narratives.fit import DEFAULTS, cross_validate, oof_probabilities
-    from narrascope.analysers.narratives.tune import cv_metrics, tune_thresholds
+    from narrascope.analysers.narratives.fit import choose_decoding, cross_validate
     from narrascope.taxonomies import default_taxonomy
 
     options = dict(a.split("=", 1) for a in argv)
@@ -39,13 +38,9 @@ def main(argv: list[str]) -> int:
     t1 = time.perf_counter()
     scores, labels, _ = cross_validate(examples, tax, options,
                                        log=lambda m: print(m, file=sys.stderr))
-    probs, _, _ = oof_probabilities(scores, examples, labels,
-                                    float(options.get("platt_C", DEFAULTS["platt_C"])))
-    th = tune_thresholds(probs, labels, tax, examples)
+    dec = choose_decoding(scores, labels, examples, tax, {**options, "decoder": "auto"})
     t2 = time.perf_counter()
-    res = {name: cv_metrics(probs, labels, tax, {**th, "decoder": name}, examples)
-           for name in ("thresholds", "expected_f1")}
-    print(json.dumps({"options": options, "thresholds": th, "cv": res,
+    print(json.dumps({"options": options, "thresholds": dec.thresholds, "cv": dec.tried,
                       "read_s": round(t1 - t0, 1), "cv_s": round(t2 - t1, 1)}, indent=1))
     return 0
 

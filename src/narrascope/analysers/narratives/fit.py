@@ -20,7 +20,8 @@ from .decode import DEFAULT_THRESHOLDS
 from .model import Featuriser, NarrativeModel, segments, sum_rows, tfidf
 from .tune import cv_metrics, tune_thresholds
 
-__all__ = ["fit_model", "cross_validate", "DEFAULTS", "count_terms", "oof_probabilities"]
+__all__ = ["fit_model", "cross_validate", "DEFAULTS", "count_terms", "oof_probabilities",
+           "choose_decoding", "Decoding", "calibrate_with_parents"]
 
 DEFAULTS: dict[str, Any] = {
     "classifier": "ridge",
@@ -357,6 +358,43 @@ def other_weights(probs: np.ndarray, labels: Sequence[str], taxonomy: Taxonomy,
     return w if w[0] > 0 and w[1] > 0 else None
 
 
+@dataclass
+class Decoding:
+    """What the out-of-fold scores decide: the calibration (``scores @ mix + bias``),
+    the decoder and its settings, and the cross-validated metrics of each decoder tried."""
+
+    mix: np.ndarray
+    bias: np.ndarray
+    thresholds: dict[str, Any]
+    metrics: dict[str, Any]
+    tried: dict[str, dict[str, Any]]
+
+
+def choose_decoding(scores: np.ndarray, labels: Sequence[str], examples: Sequence[Example],
+                    taxonomy: Taxonomy, options: Mapping[str, Any]) -> Decoding:
+    """Calibrate the out-of-fold scores, fit the ``Other`` weights, tune the thresholds
+    and keep the decoder with the best coarse + fine F1 (the trainer's steps after
+    cross-validation; the CV benchmark calls it too)."""
+    opts = _options(options)
+    y = _targets(examples, labels)
+    if opts["sub_calibration"] == "parent":
+        mix, bias = calibrate_with_parents(scores, y, labels, taxonomy, opts["platt_C"])
+    else:
+        a, bias = calibrate(scores, y, opts["platt_C"])
+        mix, bias = np.diag(a).astype(np.float64), bias.astype(np.float64)
+    probs = 1.0 / (1.0 + np.exp(-(scores.astype(np.float64) @ mix + bias)))
+    tuned = tune_thresholds(probs, labels, taxonomy, examples)
+    if taxonomy.other in labels and (w := other_weights(probs, labels, taxonomy, examples)):
+        tuned["other_weights"] = w
+    candidates = [opts["decoder"]] if opts["decoder"] != "auto" else ["expected_f1",
+                                                                       "thresholds"]
+    tried = {name: cv_metrics(probs, labels, taxonomy, {**tuned, "decoder": name}, examples)
+             for name in candidates}
+    best = max(candidates, key=lambda name: tried[name]["all"]["f1_coarse"]
+               + tried[name]["all"]["f1_fine"])
+    return Decoding(mix, bias, {**tuned, "decoder": best}, tried[best], tried)
+
+
 def fit_model(examples: Sequence[Example], taxonomy: Taxonomy, options: Mapping[str, Any],
               log: Callable[[str], None] | None = None) -> tuple[NarrativeModel, dict[str, Any]]:
     """Cross-validate to calibrate scores and choose thresholds, then train on everything.
@@ -364,34 +402,18 @@ def fit_model(examples: Sequence[Example], taxonomy: Taxonomy, options: Mapping[
     log = log or (lambda msg: print(msg, file=sys.stderr))
     opts = _options(options)
     scores, labels, counts = cross_validate(examples, taxonomy, opts, log)
-    y = _targets(examples, labels)
-    if opts["sub_calibration"] == "parent":
-        mix, bias = calibrate_with_parents(scores, y, labels, taxonomy, opts["platt_C"])
-    else:
-        a, bias = calibrate(scores, y, opts["platt_C"])
-        mix = np.diag(a).astype(np.float64)
-    probs = 1.0 / (1.0 + np.exp(-(scores.astype(np.float64) @ mix + bias)))
-    tuned = tune_thresholds(probs, labels, taxonomy, examples)
-    if taxonomy.other in labels and (w := other_weights(probs, labels, taxonomy, examples)):
-        tuned["other_weights"] = w
-    candidates = [opts["decoder"]] if opts["decoder"] != "auto" else ["expected_f1",
-                                                                       "thresholds"]
-    scored = []
-    for name in candidates:
-        th = {**tuned, "decoder": name}
-        metrics = cv_metrics(probs, labels, taxonomy, th, examples)
-        scored.append((metrics["all"]["f1_coarse"] + metrics["all"]["f1_fine"], th, metrics))
-        log(f"decoder {name}: cv F1 coarse {metrics['all']['f1_coarse']:.4f} "
-            f"fine {metrics['all']['f1_fine']:.4f}")
-    _, th, metrics = max(scored, key=lambda t: t[0])
+    dec = choose_decoding(scores, labels, examples, taxonomy, opts)
+    for name, m in dec.tried.items():
+        log(f"decoder {name}: cv F1 coarse {m['all']['f1_coarse']:.4f} "
+            f"fine {m['all']['f1_fine']:.4f}")
     log("training on all articles")
     model = _train(counts, np.arange(len(examples)), _targets(examples, labels), taxonomy,
                    labels, opts, examples)
     # fold the calibration into the linear model: sigmoid((W.x + c) @ mix + bias)
-    model.coef = (mix.T @ model.coef).astype(np.float32)
-    model.intercept = (model.intercept @ mix + bias).astype(np.float32)
-    model.thresholds = th
+    model.coef = (dec.mix.T @ model.coef).astype(np.float32)
+    model.intercept = (model.intercept @ dec.mix + dec.bias).astype(np.float32)
+    model.thresholds = dec.thresholds
     model.info = {"options": {k: (list(v) if isinstance(v, tuple) else v)
                               for k, v in opts.items()},
-                  "articles": len(examples), "cv": metrics}
-    return model, metrics
+                  "articles": len(examples), "cv": dec.metrics}
+    return model, dec.metrics
