@@ -21,7 +21,14 @@ luck of one split. Variants:
 - ``both``; ``both + title x3`` (the first paragraph counted three times);
   ``both, explanations w=0.5``; ``both + descriptions`` (narrascope's own description
   of each label as one more training row, +1 for it and its narrative, -1 for the rest,
-  weight 0.25). ``--only a,b`` runs ``base`` and those.
+  weight 0.25);
+- ``v3``: ``both`` with the sub-narratives calibrated with their narrative's score
+  (version 3; fitted on all out-of-fold scores, as the trainer does); ``v3 + title
+  block 0.15`` (the title's own TF-IDF row added to the kernel with weight 0.15),
+  ``v3 + language 0.25`` (similarities within a language counted 1.25 times: a
+  per-language component on top of the pooled model), ``v3 + title x3``.
+
+``--only a,b`` runs ``base`` and those.
 
 Prints F1 coarse/fine per language for each seed, the mean over seeds, and the mean
 paired difference to ``base`` per article (± one standard error over articles, all
@@ -121,6 +128,13 @@ def main(argv: list[str]) -> int:
     for name, w in (("plain", 1.0), ("title", 3.0)):
         x = tfidf(owner_matrix(sizes, np.where(first, w, 1.0)) @ sent, weights)
         kernels[name] = linear_kernel(sparse.vstack([x, xe]).tocsr())
+    # the title as a block of its own (explanations have none), and a per-language
+    # component (multi-task: similarity counted once more within a language)
+    xt = tfidf(owner_matrix(sizes, first.astype(float)) @ sent, weights)
+    kt = linear_kernel(sparse.vstack([xt, sparse.csr_matrix(xe.shape, dtype=np.float32)]))
+    kernels["title block 0.15"] = kernels["plain"] + 0.15 * kt
+    lang = np.concatenate([corpus.langs, corpus.langs[rows], np.full(len(dtexts), "")])
+    kernels["language 0.25"] = kernels["plain"] * (1 + 0.25 * (lang[:, None] == lang[None, :]))
     print(f"{n} articles, {len(rows)} explanations, {len(dtexts)} descriptions", flush=True)
     alltargets = np.vstack([targets, etargets, dtargets])
 
@@ -139,10 +153,14 @@ def main(argv: list[str]) -> int:
             out[test] = (kern[np.ix_(test, tr)] + 1) @ a
         return out
 
-    def decode(scores, folds, order, use_other: bool) -> np.ndarray:
+    def decode(scores, folds, order, use_other: bool, parent: bool = False) -> np.ndarray:
         s = scores[:, :-1]
-        a, b = fit.calibrate(s.astype(np.float32), corpus.y, 10.0)
-        probs = 1.0 / (1.0 + np.exp(-(s * a + b)))
+        if parent:  # version 3: sub-narratives calibrated with their narrative's score
+            mix, b = fit.calibrate_with_parents(s, corpus.y, corpus.labels, corpus.tax)
+            probs = 1.0 / (1.0 + np.exp(-(s @ mix + b)))
+        else:
+            a, b = fit.calibrate(s.astype(np.float32), corpus.y, 10.0)
+            probs = 1.0 / (1.0 + np.exp(-(s * a + b)))
         if not use_other:
             pn, ps = decode_expected_matrix(probs, space)
         else:
@@ -164,7 +182,11 @@ def main(argv: list[str]) -> int:
                 "both": ("plain", EXPLAIN_WEIGHT, False, True),
                 "both + title x3": ("title", EXPLAIN_WEIGHT, False, True),
                 "both, explanations w=0.5": ("plain", 0.5, False, True),
-                "both + descriptions": ("plain", EXPLAIN_WEIGHT, True, True)}
+                "both + descriptions": ("plain", EXPLAIN_WEIGHT, True, True),
+                "v3": ("plain", EXPLAIN_WEIGHT, False, "parent"),
+                "v3 + title block 0.15": ("title block 0.15", EXPLAIN_WEIGHT, False, "parent"),
+                "v3 + language 0.25": ("language 0.25", EXPLAIN_WEIGHT, False, "parent"),
+                "v3 + title x3": ("title", EXPLAIN_WEIGHT, False, "parent")}
     if "--only" in argv:
         keep = argv[argv.index("--only") + 1].split(",")
         variants = {v: variants[v] for v in ["base"] + keep}
@@ -178,7 +200,7 @@ def main(argv: list[str]) -> int:
         split = dataclasses.replace(corpus, order=order, folds=folds)
         for v, (kern, explain, describe, use_other) in variants.items():
             rows_f1 = decode(oof(kernels[kern], split.folds, order, explain, describe),
-                             folds, order, use_other)
+                             folds, order, bool(use_other), use_other == "parent")
             results[v].append(rows_f1)
             line = " ".join(f"{lang}:{rows_f1[m].mean(axis=0)[0]:.3f}/"
                             f"{rows_f1[m].mean(axis=0)[1]:.3f}" for lang, m in masks.items())
