@@ -183,14 +183,14 @@ def test_a_later_run_with_another_vocabulary_finds_links_to_stored_articles(stor
     assert (docs[0].id, docs[2].id, "duplicate") in {(r.a, r.b, r.kind) for r in relations}
 
 
-def test_keys_kept_in_memory_or_written_mid_run_give_the_same_index(store, tmp_path, monkeypatch):
+def test_keys_kept_in_memory_or_read_back_from_the_table_give_the_same_index(store, tmp_path, monkeypatch):
     from narrascope.analysers.copies.index import CopyIndex
     from narrascope.store import Store
 
     docs = _articles()
     kept = _update(store, docs, batch_size=2)
     n_keys = store.db.execute("SELECT count(*) FROM copies_keys").fetchone()[0]
-    monkeypatch.setattr(CopyIndex, "max_pending", 1)  # every batch's keys written at once
+    monkeypatch.setattr(CopyIndex, "max_kept", 1)  # the table answers for every batch
     with Store(tmp_path / "written.db") as other:
         written = _update(other, docs, batch_size=2)
         assert other.db.execute("SELECT count(*) FROM copies_keys").fetchone()[0] == n_keys

@@ -54,8 +54,9 @@ def _by_article_key_sentence(tb: np.ndarray, tk: np.ndarray, ts: np.ndarray) -> 
 
 
 class CopyIndex:
-    #: keys kept in memory before :meth:`write` is forced (16 bytes each)
-    max_pending = 2_000_000
+    #: this object's keys kept in memory for its lookups (16 bytes each); past this
+    #: many the table answers for them
+    max_kept = 2_000_000
 
     def __init__(self, db: sqlite3.Connection, *, max_posting: int = 500, stock: int = 20,
                  strong: int = 4, rewrite_share: float = 0.5, min_sentences: int = 2,
@@ -71,10 +72,12 @@ class CopyIndex:
         self.rewrite_share = rewrite_share
         self.min_sentences = min_sentences
         self.max_candidates = max_candidates
-        #: keys indexed by this object and not written yet, as ``(keys, seqs)`` chunks
-        #: each sorted by key then article (see :meth:`add_batch` and :meth:`write`)
-        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
-        self._n_pending = 0
+        #: keys indexed by this object, as ``(keys, seqs)`` chunks each sorted by key
+        #: then article, and the last article the table answers for in lookups (None:
+        #: all); see :meth:`add_batch`
+        self._kept: list[tuple[np.ndarray, np.ndarray]] = []
+        self._n_kept = 0
+        self._before: int | None = None
         #: this object's articles by id, and the stories given to them and not written
         #: (by article, and each story's articles in order)
         self._seqs: dict[str, int] = {}
@@ -107,9 +110,15 @@ class CopyIndex:
     def add_batch(self, docs: Sequence[tuple[str, str | None]],
                   keys: Sequence[np.ndarray]) -> list[int]:
         """Index a batch of articles (``(doc_id, published)`` and band keys each): their
-        rows now, their keys kept here, sorted, until :meth:`write` (lookups through this
-        object see them either way). Returns their sequence numbers, in order."""
+        rows, and their keys in key order (B-tree inserts in key order touch each page
+        once), many rows per statement. Returns their sequence numbers, in order.
+
+        The keys are also kept here: the lookups of an update's later batches find them
+        by a binary search in memory and read the table only for the articles indexed
+        before the update, instead of reading back rows written moments before."""
         base = self.count()
+        if self._before is None:
+            self._before = base
         seqs = list(range(base + 1, base + 1 + len(docs)))
         self.db.executemany("INSERT INTO copies_docs (seq, doc_id, published) VALUES (?, ?, ?)",
                             [(s, d, p) for s, (d, p) in zip(seqs, docs)])
@@ -119,47 +128,37 @@ class CopyIndex:
             k = np.concatenate(per_doc)
             q = np.repeat(np.array(seqs, dtype=np.int64), [len(x) for x in per_doc])
             order = np.lexsort((q, k))
-            self._pending.append((k[order], q[order]))
-            self._n_pending += len(k)
-            if self._n_pending > self.max_pending:
+            k, q = k[order], q[order]
+            rows = np.empty((len(k), 2), dtype=np.int64)
+            rows[:, 0], rows[:, 1] = k, q
+            insert_rows(self.db, "INSERT OR IGNORE INTO copies_keys (key, seq)",
+                        rows.ravel().tolist(), 2)
+            self._kept.append((k, q))
+            self._n_kept += len(k)
+            if self._n_kept > self.max_kept:  # the table answers for them from now on
+                self._kept, self._n_kept, self._before = [], 0, seqs[-1]
                 self.write()
         return seqs
 
     def write(self) -> None:
-        """Write the keys and stories kept since the last call, the keys in key order
-        (B-tree inserts in key order touch each page once; one sort of a whole run's keys
-        beats one per batch).
-
-        An update's keys wait here rather than going to the table batch by batch: the
-        lookups of its later batches then find them by a binary search in memory instead
-        of reading back rows written moments before (and its stories by a dictionary
-        lookup). Call it before the transaction commits: what is not written is not
-        indexed."""
+        """Write the stories given since the last call (:meth:`set_story` keeps them
+        here, so an update writes them in one statement rather than one per article).
+        Call it before the transaction commits: a story not written is lost."""
         if self._story_of:
             self.db.executemany("UPDATE copies_docs SET story=? WHERE seq=?",
                                 [(st, seq) for seq, st in sorted(self._story_of.items())])
             self._story_of, self._story_docs = {}, {}
             self._wrote_stories = True
-        if not self._pending:
-            return
-        k = np.concatenate([c[0] for c in self._pending])
-        q = np.concatenate([c[1] for c in self._pending])
-        order = np.lexsort((q, k))
-        rows = np.empty((len(k), 2), dtype=np.int64)
-        rows[:, 0], rows[:, 1] = k[order], q[order]
-        insert_rows(self.db, "INSERT OR IGNORE INTO copies_keys (key, seq)",
-                    rows.ravel().tolist(), 2)
-        self._pending, self._n_pending = [], 0
 
     def add(self, doc_id: str, published: str | None, keys: np.ndarray) -> int:
         """Index one article; return its sequence number (ingest order)."""
         return self.add_batch([(doc_id, published)], [keys])[0]
 
     def _stored(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The indexed ``(key, seq)`` rows of ``keys`` (sorted, distinct): those in the
-        table and those kept in memory (see :meth:`write`)."""
+        """The indexed ``(key, seq)`` rows of ``keys`` (sorted, distinct): this object's
+        from memory, the others from the table (see :meth:`add_batch`)."""
         ks, qs = [], []
-        for pk, pq in self._pending:
+        for pk, pq in self._kept:
             lo = np.searchsorted(pk, keys, side="left")
             n = np.searchsorted(pk, keys, side="right") - lo
             if n.any():
@@ -169,9 +168,11 @@ class CopyIndex:
                 qs.append(pq[at])
         rows: list[tuple[int, int]] = []
         wanted = keys.tolist()
+        bound = "" if self._before is None else f" AND seq <= {int(self._before)}"
         for i in range(0, len(wanted), _CHUNK):
             part = wanted[i:i + _CHUNK]
-            q = "SELECT key, seq FROM copies_keys WHERE key IN (%s)" % ",".join("?" * len(part))
+            q = ("SELECT key, seq FROM copies_keys WHERE key IN (%s)" % ",".join("?" * len(part))
+                 + bound)
             rows += self.db.execute(q, part).fetchall()
         if rows:
             # flattened through fromiter: several times faster than np.array on a list of
