@@ -112,3 +112,24 @@ def test_no_worker_is_forked_outside_the_main_thread():
     other.start()
     other.join()
     assert seen == [0]
+
+
+def test_an_update_leaves_the_cycle_collector_as_it_found_it(store):
+    import gc
+
+    from narrascope.analysers.copies import CopiesAnalyser
+    from narrascope.analysers.copies.prepare import no_cycle_collection
+    from test_copies import HARBOUR, _doc
+
+    doc = _doc(HARBOUR)
+    store.add_document(doc)
+    assert gc.isenabled()
+    CopiesAnalyser(workers=0).update(store, [doc.id], quiet=True)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with no_cycle_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off: it stays off
+    finally:
+        gc.enable()

@@ -19,7 +19,7 @@ from .align import Match, Thresholds
 from .background import Background, load_background
 from .features import Features, Vocabulary, features_many
 from .index import CopyIndex
-from .prepare import Prepared, Preparer, Ref, default_workers
+from .prepare import Prepared, Preparer, Ref, default_workers, no_cycle_collection
 from .stories import StoryIndex
 
 __all__ = ["CopiesAnalyser"]
@@ -189,8 +189,9 @@ class CopiesAnalyser:
         # it saves a read from the file system per B-tree page (SQLite's default is 2 MB)
         cache = db.execute("PRAGMA cache_size").fetchone()[0]
         db.execute(f"PRAGMA cache_size = {-self.cache_kib}")
-        with db, Preparer(self._vocabulary, self.background, 2 * stories.top, workers,
-                          keep=run.keep + 2 * size) as prep:
+        with no_cycle_collection(), db, Preparer(self._vocabulary, self.background,
+                                                2 * stories.top, workers,
+                                                keep=run.keep + 2 * size) as prep:
             # three stages overlap: batch i+1 is read while batch i's candidates are
             # compared and batch i-1's links and stories are written
             ahead: list[tuple[list[Document], list]] = []
