@@ -133,3 +133,22 @@ def test_an_update_leaves_the_cycle_collector_as_it_found_it(store):
         assert not gc.isenabled()  # it was off: it stays off
     finally:
         gc.enable()
+
+
+def test_an_update_in_another_thread_leaves_the_collector_on():
+    import gc
+    import threading
+
+    from narrascope.analysers.copies.prepare import no_cycle_collection
+
+    seen = []
+
+    def job():
+        with no_cycle_collection():
+            seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    other = threading.Thread(target=job)
+    other.start()
+    other.join()
+    assert seen == [True] and gc.isenabled()

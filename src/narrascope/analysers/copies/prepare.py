@@ -112,7 +112,13 @@ def no_cycle_collection() -> Iterator[None]:
     result lists) that form no reference cycles, and the collector's full passes walk
     everything still alive, the vocabulary and the update's results included: about 6%
     of an update's CPU on the benchmark. Nothing the update makes waits on the collector
-    to be freed; any cycle is collected by the next pass after."""
+    to be freed; any cycle is collected by the next pass after.
+
+    The switch is process-wide, so an update running in another thread (the web app's
+    job thread) leaves it alone: requests served meanwhile keep their collector."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     was = gc.isenabled()
     gc.disable()
     try:
