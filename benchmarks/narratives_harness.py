@@ -97,3 +97,34 @@ def expected_f1_line(corpus: Corpus, scores: np.ndarray, c: float = 10.0) -> str
         mk = np.ones(corpus.n, bool) if lang == "all" else corpus.langs == lang
         parts.append(f"{lang}:{fc[mk].mean():.3f}/{ff[mk].mean():.3f}")
     return " ".join(parts)
+
+
+def explanations(corpus) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The article index, text and ridge targets (labels + Other) of each explanation."""
+    index = {(e.language.upper(), e.id): i for i, e in enumerate(corpus.ex)}
+    col = {lab: j for j, lab in enumerate(corpus.labels)}
+    rows, texts, targets = [], [], []
+    for f in sorted(DATA.glob("*/subtask-3-annotations.txt")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) < 4 or (f.parent.name, parts[0]) not in index:
+                continue
+            i = index[(f.parent.name, parts[0])]
+            t = corpus.targets[i].astype(float)
+            t[t > 0] = 0.0  # the article's other labels: the explanation says nothing
+            for lab in parts[1:3]:
+                if lab in col:
+                    t[col[lab]] = 1.0
+            rows.append(i)
+            texts.append(parts[3])
+            targets.append(np.append(t, -1.0))
+    return np.array(rows), texts, np.array(targets)
+
+
+def cache_dir(argv: list[str]) -> Path:
+    """The folder given after ``--cache`` (made if absent), else /tmp/narratives-h3: where
+    the scripts keep counts, embeddings and out-of-fold scores between runs."""
+    cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv \
+        else Path("/tmp/narratives-h3")
+    cache.mkdir(parents=True, exist_ok=True)
+    return cache

@@ -44,33 +44,11 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from narratives_harness import DATA, linear_kernel, load
+from narratives_harness import DATA, explanations, linear_kernel, load
 from narratives_sentences import owner_matrix, sentence_counts
 
 PENALTY = 0.3
 EXPLAIN_WEIGHT = 0.25
-
-
-def explanations(corpus) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """The article index, text and ridge targets (labels + Other) of each explanation."""
-    index = {(e.language.upper(), e.id): i for i, e in enumerate(corpus.ex)}
-    col = {lab: j for j, lab in enumerate(corpus.labels)}
-    rows, texts, targets = [], [], []
-    for f in sorted(DATA.glob("*/subtask-3-annotations.txt")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) < 4 or (f.parent.name, parts[0]) not in index:
-                continue
-            i = index[(f.parent.name, parts[0])]
-            t = corpus.targets[i].astype(float)
-            t[t > 0] = 0.0  # the article's other labels: the explanation says nothing
-            for lab in parts[1:3]:
-                if lab in col:
-                    t[col[lab]] = 1.0
-            rows.append(i)
-            texts.append(parts[3])
-            targets.append(np.append(t, -1.0))
-    return np.array(rows), texts, np.array(targets)
 
 
 def descriptions(corpus) -> tuple[list[str], np.ndarray]:

@@ -41,7 +41,8 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from narratives_harness import DATA, expected_f1_line, idf, linear_kernel, load, solve
+from narratives_harness import (DATA, cache_dir, expected_f1_line, explanations, idf,
+                                linear_kernel, load, oof_ridge, solve)
 
 
 def sentence_counts(corpus, cache: Path):
@@ -110,9 +111,7 @@ def main(argv: list[str]) -> int:
         return 0
     from narrascope.analysers.narratives.model import tfidf
 
-    cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv \
-        else Path("/tmp/narratives-h3")
-    cache.mkdir(parents=True, exist_ok=True)
+    cache = cache_dir(argv)
     wanted = {a for a in argv if not a.startswith("--") and a != str(cache)} \
         or {"title", "mil", "kernel"}
     corpus = load()
@@ -127,12 +126,7 @@ def main(argv: list[str]) -> int:
           f"{sent.shape[0]} sentences", flush=True)
 
     def oof(kern: np.ndarray, alpha: float = 0.3) -> np.ndarray:
-        out = np.zeros(corpus.y.shape)
-        for test in corpus.folds:
-            train = np.setdiff1d(corpus.order, test)
-            out[test] = (kern[np.ix_(test, train)] + 1) @ solve(kern, train,
-                                                               corpus.targets[train], alpha)
-        return out
+        return oof_ridge(corpus, kern, alpha)
 
     reference: list[np.ndarray] = []
 
@@ -339,24 +333,8 @@ def explained(corpus, x, weights, report, ws=(0.25, 0.5, 1.0), prefix="") -> Non
     from narrascope.analysers.narratives import fit
     from narrascope.analysers.narratives.model import Featuriser
 
-    index = {(e.language.upper(), e.id): i for i, e in enumerate(corpus.ex)}
-    col = {lab: j for j, lab in enumerate(corpus.labels)}
-    rows, texts, targets = [], [], []
-    for f in sorted(DATA.glob("*/subtask-3-annotations.txt")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) < 4 or (f.parent.name, parts[0]) not in index:
-                continue
-            i = index[(f.parent.name, parts[0])]
-            t = corpus.targets[i].astype(float).copy()
-            t[t > 0] = 0.0  # the article's other labels: not said either way
-            for lab in parts[1:3]:
-                if lab in col:
-                    t[col[lab]] = 1.0
-            rows.append(i)
-            texts.append(parts[3])
-            targets.append(t)
-    rows, targets = np.array(rows), np.array(targets)
+    rows, texts, targets = explanations(corpus)
+    targets = targets[:, :-1]  # no Other column here
     vocab = fit.count_terms([e.text for e in corpus.ex], fit._options({}))
     feat = Featuriser(vocab.vocabulary, weights, vocab.settings)
     xe = feat.transform(texts)

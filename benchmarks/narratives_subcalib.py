@@ -20,11 +20,10 @@ reaches. Prints F1 coarse/fine per language.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from narratives_harness import DATA
+from narratives_harness import DATA, cache_dir
 
 
 def main(argv: list[str]) -> int:
@@ -37,9 +36,7 @@ def main(argv: list[str]) -> int:
     from narrascope.analysers.narratives.tune import LabelSpace, f1_rows
     from narrascope.taxonomies import default_taxonomy
 
-    cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv \
-        else Path("/tmp/narratives-h3")
-    cache.mkdir(parents=True, exist_ok=True)
+    cache = cache_dir(argv)
     tax = default_taxonomy()
     ex = read_data([DATA], tax)
     f = cache / "oof_trainer.npz"
