@@ -99,10 +99,14 @@ def _config(lang: str, st: dict[str, Any], train: Path, dev: Path):
     return cfg
 
 
+def _dropped(options: dict[str, Any]) -> set[str]:
+    """The entity types the ``drop`` option names (comma-separated)."""
+    return {t for t in str(options.get("drop", "")).split(",") if t}
+
+
 def _read_docs(paths: Sequence[str | Path], options: dict[str, Any], split: str
                ) -> list[list[Sentence]]:
-    drop = {t for t in str(options.get("drop", "")).split(",") if t}
-    label_map = {t: "" for t in drop} or None
+    label_map = {t: "" for t in _dropped(options)} or None
     files = data_files(paths, split)
     out = [d for f in files for d in read_documents(f, label_map)]
     if not out:
@@ -148,7 +152,7 @@ def _silver(lang: str, options: dict[str, Any], seed: int) -> list[Sentence]:
     folders, teacher, limit = silver_options(options)
     if not folders:
         return []
-    drop = {t for t in str(options.get("drop", "")).split(",") if t}
+    drop = _dropped(options)
     out = silver_sentences(teacher, lang, folders, limit, seed)
     if drop:
         out = [Sentence(s.words, tuple("O" if t[2:] in drop else t for t in s.tags))
