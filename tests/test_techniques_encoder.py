@@ -202,3 +202,34 @@ def test_onnx_threads_follow_the_process_share_of_cores(monkeypatch, value, expe
 
     monkeypatch.setenv("OMP_NUM_THREADS", value)
     assert default_threads() == (expected or os.cpu_count() or 1)
+
+
+def test_min_score_is_chosen_on_validation_or_given(tuned):
+    from narrascope.train.techniques_encoder import MIN_SCORES, set_min_score
+
+    arts = read_ptc(PTC)
+    given = {**OPTIONS, "min_score": "0.05"}
+    assert set_min_score(tuned, arts, given) == 0.05 == tuned.settings["min_score"]
+    assert set_min_score(tuned, arts, {**OPTIONS, "min_score": "auto"}, quiet=True) in MIN_SCORES
+    tuned.settings["min_score"] = 0.0
+
+
+def test_min_score_drops_only_the_spans_under_it(encoder_folder):
+    model = load_model(encoder_folder)
+    # every sentence is a span; the cue patterns (scored apart) are left out
+    model.settings.update(threshold=0.0, span_threshold=0.0, min_score=0.0, patterns=False)
+    text = (PTC / "train-articles" / "article9004.txt").read_text()
+    every = model.predict(text)
+    scores = sorted({s[3] for s in every})
+    assert len(scores) >= 2
+    floor = scores[len(scores) // 2]
+    model.settings["min_score"] = floor
+    kept = model.predict(text)
+    assert kept == [s for s in every if s[3] >= floor] and len(kept) < len(every)
+
+
+def test_training_command_records_its_min_score(encoder_folder):
+    from narrascope.train.techniques_encoder import MIN_SCORES
+
+    meta = json.loads((encoder_folder / "settings.json").read_text())
+    assert meta["settings"]["min_score"] in MIN_SCORES

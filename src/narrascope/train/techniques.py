@@ -244,7 +244,7 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
     With ``from_fp32=DIR`` the fine-tuning is skipped: the weights that an earlier run
     kept with ``keep_fp32=DIR`` are exported again (other quantisation or run-time
     settings, same weights)."""
-    from .techniques_encoder import export_onnx, fit_encoder, load_fp32
+    from .techniques_encoder import export_onnx, fit_encoder, load_fp32, set_min_score
 
     train_arts, test_arts = held_out_fold(_read(data_paths), options)
     if options.get("from_fp32"):
@@ -254,6 +254,7 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
                                for k in ("stride",) if k in options})
     else:
         model = fit_encoder(train_arts, options)
+    set_min_score(model, train_arts, options)
     if options.get("fold"):
         model.settings["held_out_fold"] = f"{options['fold']}/{_opt(options, 'cv', int)}"
     quantize = _flag(options, "quantize", "1")

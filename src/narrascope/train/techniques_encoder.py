@@ -243,6 +243,53 @@ def choose_thresholds(model: EncoderTechniqueModel, examples: Sequence[EncoderEx
     return best
 
 
+#: span score floors (``min_score``) tried on the validation articles
+MIN_SCORES = (0.0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15)
+
+
+def choose_min_score(model: EncoderTechniqueModel, examples: Sequence[EncoderExample],
+                     quiet: bool = False) -> float:
+    """The ``min_score`` of :data:`MIN_SCORES` with the best sum of span F1 and
+    end-to-end F1 on ``examples``, with the model's decoding thresholds as they are.
+
+    The thresholds are chosen for span F1 alone; dropping the spans the model cannot
+    name (low P(span) x P(technique)) trades a little span recall for end-to-end
+    precision, and the sum keeps either metric from being given up for the other."""
+    from ..analysers.techniques.scoring import technique_prf
+
+    scored = word_level(model, examples)
+    gold_si = {x.art.id: x.art.spans for x in examples}
+    gold_tc = {x.art.id: x.art.techniques for x in examples}
+    spans = {x.art.id: [(*tok.char_span(i, j), lab, score) for i, j, lab, score
+                        in model.spans_with_labels(tok, inside, tech, min_score=0.0)]
+             for x, (tok, inside, tech) in zip(examples, scored)}
+    scores = {}
+    for floor in MIN_SCORES:
+        kept = {k: [s for s in v if s[3] >= floor] for k, v in spans.items()}
+        scores[floor] = span_prf(kept, gold_si)["f1"] + technique_prf(kept, gold_tc)["f1"]
+    best = max(scores, key=scores.get)
+    if not quiet:
+        print("validation span F1 + end-to-end F1 by min_score: "
+              + ", ".join(f"{k}: {v:.3f}" for k, v in scores.items()), file=sys.stderr)
+    return best
+
+
+def set_min_score(model: EncoderTechniqueModel, arts: Sequence[PTCArticle],
+                  options: dict[str, Any], quiet: bool = False) -> float:
+    """Set the model's ``min_score``: the number given as ``--option min_score=X``, or
+    (``auto``, the default) the one :func:`choose_min_score` picks on the validation
+    articles of ``arts`` (the training articles: the same split fine-tuning held out)."""
+    value = str(options.get("min_score", "auto"))
+    if value != "auto":
+        model.settings["min_score"] = float(value)
+        return model.settings["min_score"]
+    val = split_validation(arts, options)[1]
+    if val:
+        examples = prepare_encoder(val, model.folder, model.labels)
+        model.settings["min_score"] = choose_min_score(model, examples, quiet)
+    return float(model.settings.get("min_score", 0.0))
+
+
 def split_validation(items: Sequence, options: dict[str, Any]) -> tuple[list, list]:
     """(fine-tuning, validation) parts of ``items``: a ``val_share`` of them, drawn
     with the run's seed, is kept aside to choose the decoding thresholds."""

@@ -42,6 +42,9 @@ ENCODER_SETTINGS: dict[str, Any] = {
     "threshold": 0.3,
     "span_threshold": 0.5,
     "max_gap": 1,
+    # spans whose score, P(span) x P(technique | span), falls below this are dropped:
+    # a span the model cannot name costs end-to-end precision (0: keep every span)
+    "min_score": 0.0,
 }
 
 
@@ -185,15 +188,19 @@ class EncoderTechniqueModel:
         return decode(tok, probs, float(st["threshold"]), int(st["max_gap"]),
                       int(st["min_tokens"]), float(st["span_threshold"]))
 
-    def spans_with_labels(self, tok: Tokens, inside: np.ndarray, tech: np.ndarray
-                          ) -> list[tuple[int, int, str, float]]:
+    def spans_with_labels(self, tok: Tokens, inside: np.ndarray, tech: np.ndarray,
+                          min_score: float | None = None) -> list[tuple[int, int, str, float]]:
         """Token spans ``(i, j, label, score)``: the technique is the arg-max of the
-        span's mean technique distribution; score = P(span) × P(technique | span)."""
+        span's mean technique distribution; score = P(span) × P(technique | span), and
+        spans scoring under ``min_score`` (default: the setting) are left out."""
         out = []
+        floor = float(self.settings.get("min_score", 0.0) if min_score is None else min_score)
         for i, j, p in self.decode(tok, inside):
             dist = tech[i:j].mean(axis=0)
             k = int(dist.argmax())
-            out.append((i, j, self.labels[k], p * float(dist[k])))
+            score = p * float(dist[k])
+            if score >= floor:
+                out.append((i, j, self.labels[k], score))
         return out
 
     def classify(self, tok: Tokens, spans: list[tuple[int, int]],
