@@ -24,7 +24,13 @@ Options (``--option KEY=VALUE``):
   model the recogniser uses for the language) tags and adds to the training sentences;
   ``silver_sentences`` caps how many (0: all), ``gold_repeat`` counts the gold training
   sentences that many times, to weigh them against the silver ones. Checkpoints are
-  still chosen on held-out gold documents only.
+  still chosen on held-out gold documents only;
+* static word vectors (:mod:`narrascope.train.ner_vectors`): ``vectors`` (``navec``, a
+  navec ``.tar`` or a word2vec ``.txt``), cut to ``vector_rows`` words and
+  ``vector_dims`` dimensions; they ship inside the model folder;
+* pretraining (:mod:`narrascope.train.ner_pretrain`): ``pretrain``, sources of plain text
+  (comma-separated folders of ``.txt`` articles, ``train`` for the training sentences)
+  on which ``spacy pretrain`` first trains the ``tok2vec`` for ``pretrain_epochs`` passes.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ from typing import Any, Sequence
 from ..analysers.entities.corpus import Sentence, data_files, entity_spans, read_documents
 from ..errors import NarrascopeError
 from . import Trainer, register_trainer
+from .ner_pretrain import pretrain_tok2vec
+from .ner_vectors import vectors_model
 
 __all__ = ["train", "evaluate", "score"]
 
@@ -97,6 +105,15 @@ def _config(lang: str, st: dict[str, Any], train: Path, dev: Path):
     tr["patience"] = st["patience"]
     tr["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
     return cfg
+
+
+def _with_vectors(cfg, vectors: Path | None) -> None:
+    """Make the ``tok2vec`` read the static vectors in ``vectors`` (a blank pipeline
+    written by :func:`narrascope.train.ner_vectors.vectors_model`), if any."""
+    if vectors is None:
+        return
+    cfg["paths"]["vectors"] = str(vectors)
+    cfg["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] = True
 
 
 def _dropped(options: dict[str, Any]) -> set[str]:
@@ -188,6 +205,10 @@ def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]
         _docbin(nlp, sents, tmpdir / "train.spacy")
         _docbin(nlp, dev, tmpdir / "dev.spacy")
         cfg = _config(lang, st, tmpdir / "train.spacy", tmpdir / "dev.spacy")
+        _with_vectors(cfg, vectors_model(lang, options, tmpdir / "vectors"))
+        weights = pretrain_tok2vec(cfg, options, sents, tmpdir / "pretrain")
+        if weights is not None:
+            cfg["paths"]["init_tok2vec"] = str(weights)
         cfg.to_disk(tmpdir / "config.cfg")
         spacy_train(tmpdir / "config.cfg", tmpdir / "out", use_gpu=-1)
         best = tmpdir / "out" / "model-best"
@@ -201,13 +222,14 @@ def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]
 
 
 def _forget_paths(model_dir: Path) -> None:
-    """Set the config's training and dev corpus paths to null: they named a temporary
-    folder that is gone once training ends, and mean nothing to whoever loads the model."""
+    """Set the config's training, dev, vector and pretrained-weight paths to null: they
+    named a temporary folder that is gone once training ends, and mean nothing to whoever
+    loads the model."""
     import re
 
     path = model_dir / "config.cfg"
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r'(?m)^(train|dev) = "[^"\n]*"$', r"\1 = null", text),
+    path.write_text(re.sub(r'(?m)^(train|dev|vectors|init_tok2vec) = "[^"\n]*"$', r"\1 = null", text),
                     encoding="utf-8")
 
 
