@@ -13,7 +13,9 @@ the article score does not show:
   TF-IDF row) by the fold's primal weights, the maximum over the article's sentences
   per label;
 - the neighbours: the article's cosine similarity to its nearest training articles, and
-  the similarity-weighted share of ``Other`` among its ten nearest.
+  the similarity-weighted share of ``Other`` among its ten nearest;
+- two more ``Other`` ridges: one within the article's language only, one on its
+  title (first paragraph) alone.
 
 ``errors``: where English F1 is lost (seed 13): articles gold ``Other`` answered with
 narratives, articles with narratives answered ``Other``, and the rest, per label.
@@ -110,6 +112,37 @@ def oof_scores(corpus, cache: Path, seed: int) -> dict[str, np.ndarray]:
     return res
 
 
+def other_extra(corpus, cache: Path, seed: int) -> np.ndarray:
+    """Two more out-of-fold scores for ``Other``: a ridge over the article's own language
+    only (the kernel zero across languages), and a ridge on the title (first paragraph)
+    alone (cached)."""
+    f = cache / f"stage2-other-{seed}.npy"
+    if f.is_file():
+        return np.load(f)
+    from narrascope.analysers.narratives.model import tfidf
+    from narrascope.analysers.narratives.tune import LabelSpace
+
+    n = corpus.n
+    sent, sizes, heads, weights = sentence_counts(corpus, cache)
+    first = np.concatenate([np.arange(s) < h for s, h in zip(sizes, heads)])
+    xa = tfidf(owner_matrix(sizes, np.ones(sent.shape[0])) @ sent, weights)
+    xt = tfidf(owner_matrix(sizes, first.astype(float)) @ sent, weights)
+    same = corpus.langs[:, None] == corpus.langs[None, :]
+    kernels = [linear_kernel(xa) * same, linear_kernel(xt)]
+    gn, _ = LabelSpace(corpus.tax, corpus.labels).gold(corpus.ex)
+    t = 2.0 * gn[:, -1] - 1
+    order = np.random.default_rng(seed).permutation(n)
+    out = np.zeros((n, 2))
+    for test in np.array_split(order, 5):
+        train = np.setdiff1d(order, test)
+        for j, kern in enumerate(kernels):
+            a = np.linalg.solve(kern[np.ix_(train, train)] + 1 + PENALTY * np.eye(len(train)),
+                                t[train])
+            out[test, j] = (kern[np.ix_(test, train)] + 1) @ a
+    np.save(f, out)
+    return out
+
+
 def auc(score: np.ndarray, y: np.ndarray) -> float:
     from sklearn.metrics import roc_auc_score
 
@@ -181,7 +214,8 @@ def main(argv: list[str]) -> int:
                 "sentence max": smax_n.max(1)[:, None],
                 "sentence max Other": d["smax"][:, -1:],
                 "nearest": d["near"][:, :2], "neighbours Other": d["near"][:, 2:3],
-                "language": lang}
+                "language": lang,
+                "other, own language": d["extra"][:, :1], "other, title": d["extra"][:, 1:]}
 
     variants = {"v3": ["nothing", "other"],
                 "+ best p": ["nothing", "other", "best p"],
@@ -196,6 +230,10 @@ def main(argv: list[str]) -> int:
                 "+ all + language": ["nothing", "other", "best p", "sentence max",
                                      "sentence max Other", "nearest", "neighbours Other",
                                      "language"]}
+    variants.update({
+        "+ other own language": ["nothing", "other", "other, own language"],
+        "+ other title": ["nothing", "other", "other, title"],
+        "+ both other": ["nothing", "other", "other, own language", "other, title"]})
     # the v3 inputs with a shift of the logit of P(Other) chosen on the training folds
     # (coarse + fine F1), one for all languages or one per language
     shifts = {"v3 + shift": "all", "v3 + shift per language": "language"}
@@ -205,7 +243,7 @@ def main(argv: list[str]) -> int:
         variants = {v: variants[v] for v in ["v3"] + keep}
     results = {v: [] for v in variants}
     for seed in seeds:
-        d = oof_scores(corpus, cache, seed)
+        d = {**oof_scores(corpus, cache, seed), "extra": other_extra(corpus, cache, seed)}
         probs = probabilities(d["scores"])
         folds = np.array_split(d["order"], 5)
         inputs = other_inputs(d, probs)
