@@ -129,7 +129,7 @@ def test_analyser_contract_shape():
     res = a.analyse(docs, [{}, {}])
     assert [r.doc_id for r in res] == [d.id for d in docs]
     r = res[0]
-    assert r.analyser == "entities" and r.version == "3"
+    assert r.analyser == "entities" and r.version == "4"
     assert Result.from_dict(json.loads(json.dumps(r.to_dict()))) == r
     for s in r.spans:
         assert set(s.attrs) == {"entity", "entity_id", "text"}
@@ -217,3 +217,20 @@ def test_a_titled_persons_full_name_is_a_person_whatever_the_model_says(monkeypa
     monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
         [Candidate(0, len("New Antonov"), "GPE", "model")]])
     assert rec.recognise("New Antonov is a town.", "en")[0].label == "GPE"
+
+
+def test_a_known_name_the_model_ran_on_into_lower_case_words_stands_alone(monkeypatch):
+    """The model sometimes carries a name on into the verb or preposition after it; a
+    gazetteer name at the span's start wins when every added word is lower case, and a
+    span that adds a capitalised word (a longer name) is kept."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = "Генсек заявил, что НАТО в Вашингтоне обсудит помощь. Армия США вновь ответила."
+    ran_on = text.index("НАТО"), text.index(" Вашингтоне")  # "НАТО в"
+    longer = text.index("Армия"), text.index(" вновь")       # "Армия США"
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*ran_on, "ORG", "model"), Candidate(*longer, "ORG", "model")]])
+    found = {text[s.start:s.end] for s in rec.recognise(text, "ru")}
+    assert "НАТО" in found and "НАТО в" not in found
+    assert "Армия США" in found

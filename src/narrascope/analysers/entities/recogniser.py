@@ -27,6 +27,7 @@ from .rules import Candidate, LanguageRules
 __all__ = ["Recogniser", "recognise", "SUPPORTED", "SOURCE_SCORES"]
 
 SUPPORTED = ("en", "bg", "hi", "pt", "ru")
+_WORD = re.compile(r"\w+")
 #: A fixed confidence per source: the transition-based parser gives no probabilities cheaply.
 SOURCE_SCORES = {"gazetteer": 0.95, "rule": 0.9, "title": 0.9, "role": 0.7, "model": 0.8}
 _PRIORITY = {"gazetteer": 0, "rule": 1, "title": 2, "model": 3}
@@ -105,6 +106,9 @@ class Recogniser:
         titles = rules.find_titles(text)
         cands = gaz + rules.find_groups(text) + rules.find_latin(text) + titles
         by_span = {(c.start, c.end): c for c in gaz}
+        gaz_end = {}  # the end of the longest gazetteer match at each start
+        for g in gaz:
+            gaz_end[g.start] = max(g.end, gaz_end.get(g.start, g.end))
         # The words before a titled name ("Russian Foreign Minister") are not a mention.
         heads = [(t.head_start, t.start) for t in titles]
         surnames = _surnames(text, titles)
@@ -114,6 +118,10 @@ class Recogniser:
                 continue
             # The model agrees with the gazetteer on a span: keep the gazetteer's type and name.
             if (c.start, c.end) in by_span:
+                continue
+            # A known name the model ran on into the next words ("НАТО в Вашингтоне",
+            # "ВСУ вновь"): when all the words it added are lower case, the name stands.
+            if rules.capitalised and _lower_tail(text, gaz_end.get(c.start, c.end), c.end):
                 continue
             cands.append(_as_person(text, c, surnames))
         extra = [rules.extend_regime(text, c) for c in cands]
@@ -137,6 +145,12 @@ class Recogniser:
 
     def recognise(self, text: str, language: str | None = "en") -> list[Span]:
         return self.recognise_many([text], language)[0]
+
+
+def _lower_tail(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` has words and every one begins in lower case."""
+    words = _WORD.findall(text, start, end)
+    return bool(words) and all(w[0].islower() for w in words)
 
 
 def _windows(text: str, start: int, end: int, size: int = 20000) -> list[tuple[int, int]]:
