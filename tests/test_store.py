@@ -70,6 +70,20 @@ def test_results_round_trip(store):
     assert list(store.iter_results("demo")) == [r]
 
 
+def test_results_of_many_articles_in_one_call(store):
+    docs = [_doc(f"Article number {i} on the summit.") for i in range(620)]
+    for d in docs:
+        store.add_document(d)
+    # every third article has a result; one at another version must not be returned
+    store.add_results([Result("demo", "1", d.id, data={"i": i})
+                       for i, d in enumerate(docs) if i % 3 == 0])
+    store.add_results([Result("demo", "2", docs[1].id, data={"i": 1})])
+    got = store.get_results([d.id for d in docs] + [docs[0].id], "demo", "1")
+    assert sorted(r.data["i"] for r in got.values()) == list(range(0, 620, 3))
+    assert all(got[d.id] == store.get_result(d.id, "demo", "1") for d in docs[::3])
+    assert store.get_results([], "demo", "1") == {}
+
+
 def test_relations(store):
     a, b = _doc("First text about the summit."), _doc("Second text about the summit.")
     store.add_document(a)

@@ -145,6 +145,20 @@ class Store:
                 (doc_id, analyser, version)).fetchone()
         return Result.from_dict(json.loads(row[0])) if row else None
 
+    def get_results(self, doc_ids: Sequence[str], analyser: str, version: str
+                    ) -> dict[str, Result]:
+        """The results of ``analyser`` at ``version`` for those of ``doc_ids`` that have
+        one, by document id: :meth:`get_result` for many articles, a few queries in all."""
+        out: dict[str, Result] = {}
+        ids = list(dict.fromkeys(doc_ids))
+        for i in range(0, len(ids), 500):  # SQLite limits the parameters of a statement
+            part = ids[i:i + 500]
+            rows = self.db.execute(
+                "SELECT doc_id, payload FROM results WHERE analyser=? AND version=? "
+                "AND doc_id IN (%s)" % ",".join("?" * len(part)), [analyser, version, *part])
+            out.update((d, Result.from_dict(json.loads(payload))) for d, payload in rows)
+        return out
+
     def iter_results(self, analyser: str, version: str | None = None) -> Iterator[Result]:
         sql = "SELECT payload FROM results WHERE analyser=?"
         params: list[Any] = [analyser]

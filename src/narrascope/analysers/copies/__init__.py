@@ -60,6 +60,8 @@ class _Run:
         self.pending: dict[str, dict[str, Any]] = {}
         self.relations: list[Relation] = []
         self._cache: dict[str, tuple[Document, Features]] = {}
+        #: the current batch's stored results, read ahead by ``load`` (None: none)
+        self._stored: dict[str, Result | None] = {}
         #: this run's articles by sequence number (the latest ``keep``): the likeliest
         #: candidates among stored articles, kept without a reload
         self.last: dict[int, tuple[Document, Ref]] = {}
@@ -72,12 +74,23 @@ class _Run:
                 del self.last[s]
 
     def data_of(self, doc_id: str) -> dict[str, Any]:
+        """The article's links and story as this run leaves them, started from its stored
+        result (an article with none starts with no links and no story)."""
         if doc_id not in self.pending:
-            old = self.store.get_result(doc_id, self.name, self.version)
+            old = (self._stored.pop(doc_id) if doc_id in self._stored else
+                   self.store.get_result(doc_id, self.name, self.version))
             self.pending[doc_id] = ({"copies": list(old.data.get("copies", ())),
                                      "story": old.data.get("story")} if old else
                                     {"copies": [], "story": None})
         return self.pending[doc_id]
+
+    def load(self, doc_ids: Sequence[str]) -> None:
+        """Read the stored results of those of ``doc_ids`` a batch may change, in one
+        pass, in place of the last batch's; an article becomes pending only when
+        :meth:`data_of` asks for it."""
+        want = [d for d in dict.fromkeys(doc_ids) if d not in self.pending]
+        found = self.store.get_results(want, self.name, self.version) if want else {}
+        self._stored = {d: found.get(d) for d in want}
 
     def documents(self, doc_ids: Sequence[str]) -> dict[str, Document]:
         """The stored documents of ``doc_ids`` (those that exist), by id."""
@@ -246,6 +259,7 @@ class CopiesAnalyser:
         """Link each article of a matched batch to the candidates it copies or is copied
         by, and put it in a story, in order."""
         stories.prefetch(t for p in matched.prepared for t in p.short)
+        run.load([d.id for d in matched.batch] + [o.id for _, o in matched.others])
         links: list[list[tuple[Document, Match]]] = [[] for _ in matched.batch]
         for (j, other), m in zip(matched.others, prep.result(matched.comparing)):
             if m is not None:
