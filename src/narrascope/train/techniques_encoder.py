@@ -38,7 +38,9 @@ __all__ = ["ENCODER_FIT_DEFAULTS", "EncoderExample", "prepare_encoder", "fit_enc
 ENCODER_FIT_DEFAULTS: dict[str, Any] = {
     "base": None,            # folder of a Hugging Face BERT-style model; None: MiniLM
     "layers": 3,             # keep only the first N transformer layers (0: all)
-    "epochs": 2,
+    # 3: on the validation articles of fold 1, span F1 + end-to-end F1 0.667 against
+    # 0.635 after 2 epochs (held-out fold 1, int8: span F1 0.387 vs 0.381)
+    "epochs": 3,
     "lr": 1e-4,
     "batch_size": 16,
     "train_stride": 112,

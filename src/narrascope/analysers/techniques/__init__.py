@@ -83,7 +83,7 @@ def _union(spans):
     return out
 
 
-@register("techniques", "4", description="persuasion techniques (PTC's 14 classes) with the "
+@register("techniques", "5", description="persuasion techniques (PTC's 14 classes) with the "
           "spans that carry them, and how dense they are")
 class TechniquesAnalyser:
     def __init__(self, model_path: str | Path | None = None):
