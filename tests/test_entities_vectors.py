@@ -48,6 +48,11 @@ def test_vector_option_errors_are_one_line(tmp_path):
     (tmp_path / "v.bin").write_bytes(b"\0")
     with pytest.raises(NarrascopeError, match="allowed suffixes"):
         load_table(tmp_path / "v.bin")
+    from narrascope.train.ner_vectors import _forms
+
+    with pytest.raises(NarrascopeError, match="allowed forms are lower, title, upper"):
+        _forms({"vector_forms": "title,mixed"})
+    assert [f("москва") for f in _forms({"vector_forms": "title,upper"})] == ["Москва", "МОСКВА"]
 
 
 def test_pretrain_texts_are_training_sentences_and_articles(tmp_path):

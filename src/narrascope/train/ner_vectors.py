@@ -14,6 +14,9 @@ The ``vectors`` option of ``narrascope train ner`` names a table:
 * a word2vec text file (``.txt``/``.vec``: an optional ``N DIMS`` header, then one
   ``word v1 v2 ...`` per line, most frequent words first).
 
+``vector_forms`` (default ``lower,title,upper``) says which case forms of each word of the
+table get its vector.
+
 The table is cut to the ``vector_rows`` most frequent words and projected onto its
 ``vector_dims`` principal components (a PCA of the kept rows), so that the model folder
 stays small; each row is keyed by the word in lower, title and upper case, as the navec
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -142,19 +145,36 @@ def reduce_table(words: list[str], matrix: np.ndarray, counts: np.ndarray, rows:
     return [words[i].lower() for i in kept], out.astype(np.float32)
 
 
-def _cased_vectors(strings, words: list[str], matrix: np.ndarray):
+#: The case forms a vector row can be keyed by (``vector_forms`` option).
+FORMS: dict[str, Callable[[str], str]] = {
+    "lower": str.lower, "title": lambda w: w[:1].upper() + w[1:], "upper": str.upper}
+
+
+def _forms(options: dict[str, Any]) -> list[Callable[[str], str]]:
+    names = [f for f in str(options.get("vector_forms", "lower,title,upper")).split(",") if f]
+    bad = [f for f in names if f not in FORMS]
+    if bad or not names:
+        raise NarrascopeError(f"vector_forms={','.join(bad) or '(none)'}: allowed forms are "
+                              f"{', '.join(FORMS)} (comma-separated)")
+    return [FORMS[f] for f in names]
+
+
+def _cased_vectors(strings, words: list[str], matrix: np.ndarray,
+                   forms: Sequence[Callable[[str], str]] = tuple(FORMS.values())):
     """A spaCy table keyed by each word's exact form (``ORTH``) in lower case, title
     case and upper case ("москва", "Москва", "МОСКВА"), all three sharing one row.
 
     spaCy can key vectors by ``LOWER``, but in its default mode it does not save that
     setting with the table: a model reloaded from disk would look words up by their
     exact form and miss every capitalised name. Three keys per row cost only the key
-    table, not the vectors."""
+    table, not the vectors. ``forms`` may leave some out: keying only the title and
+    upper case forms gives names vectors and leaves lower-case words to the hashed
+    features."""
     from spacy.vectors import Vectors
 
     table = Vectors(strings=strings, data=matrix)
     for row, word in enumerate(words):
-        for form in dict.fromkeys((word, word[:1].upper() + word[1:], word.upper())):
+        for form in dict.fromkeys(f(word) for f in forms):
             table.add(form, row=row)
     return table
 
@@ -167,9 +187,10 @@ def vectors_model(lang: str, options: dict[str, Any], folder: Path) -> Path | No
     path, rows, dims = vector_options(options)
     if path is None:
         return None
+    forms = _forms(options)
     words, matrix = reduce_table(*load_table(path), rows, dims)
     nlp = spacy.blank(lang)
-    nlp.vocab.vectors = _cased_vectors(nlp.vocab.strings, words, matrix)
+    nlp.vocab.vectors = _cased_vectors(nlp.vocab.strings, words, matrix, forms)
     nlp.to_disk(folder)
     print(f"vectors: {len(words)} words x {matrix.shape[1]} dims from {path.name}", flush=True)
     return folder
