@@ -17,7 +17,7 @@ from .recogniser import SUPPORTED, Recogniser, recognise
 __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
 
 
-@register("entities", "4", description="people, organisations, places and groups, grouped "
+@register("entities", "5", description="people, organisations, places and groups, grouped "
           "into entities per article (en, bg, hi, pt, ru)")
 class EntitiesAnalyser:
     def __init__(self) -> None:
