@@ -128,3 +128,42 @@ def cache_dir(argv: list[str]) -> Path:
         else Path("/tmp/narratives-h3")
     cache.mkdir(parents=True, exist_ok=True)
     return cache
+
+
+def paired_summary(results: dict[str, list[np.ndarray]], masks: dict[str, np.ndarray],
+                   seeds: list[int], base: str, width: int = 22) -> None:
+    """Print each variant's F1 coarse/fine per language, meaned over the seeds' splits,
+    with its paired difference to the ``base`` variant (± one standard error).
+
+    ``results[v]``: one (articles, 2) array of per-article F1 per seed; ``masks``: the
+    articles of each language."""
+    print(f"mean over seeds, and the paired difference to {base} (± 1 s.e.):")
+    ref = np.concatenate(results[base])
+    for v in results:
+        allr = np.concatenate(results[v])
+        d = allr - ref
+        parts = []
+        for lang, m in masks.items():
+            mm = np.tile(m, len(seeds))
+            se = d[mm].std(axis=0, ddof=1) / np.sqrt(mm.sum() / len(seeds))
+            parts.append(f"{lang}:{allr[mm].mean(axis=0)[0]:.3f}/{allr[mm].mean(axis=0)[1]:.3f}"
+                         f" ({d[mm].mean(axis=0)[0]:+.3f}±{se[0]:.3f}/"
+                         f"{d[mm].mean(axis=0)[1]:+.3f}±{se[1]:.3f})")
+        print(f"{v:<{width}} " + "  ".join(parts), flush=True)
+
+
+def featurise_cached(corpus, texts: list[str], weights, path: Path):
+    """``texts`` as the analyser's TF-IDF counts rows (its vocabulary fitted on the
+    articles), kept in ``path`` between runs (delete it when ``texts`` change)."""
+    from scipy import sparse
+
+    from narrascope.analysers.narratives import fit
+    from narrascope.analysers.narratives.model import Featuriser
+
+    if path.is_file():
+        z = np.load(path)
+        return sparse.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=z["shape"])
+    counts = fit.count_terms([e.text for e in corpus.ex], fit._options({}))
+    x = Featuriser(counts.vocabulary, weights, counts.settings).transform(texts).tocsr()
+    np.savez(path, data=x.data, indices=x.indices, indptr=x.indptr, shape=x.shape)
+    return x

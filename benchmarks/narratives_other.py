@@ -44,7 +44,8 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from narratives_harness import DATA, explanations, linear_kernel, load
+from narratives_harness import (DATA, explanations, featurise_cached, linear_kernel,
+                                load, paired_summary)
 from narratives_sentences import owner_matrix, sentence_counts
 
 PENALTY = 0.3
@@ -75,7 +76,7 @@ def main(argv: list[str]) -> int:
     from narrascope.analysers.narratives import fit
     from narrascope.analysers.narratives.expected import (decode_expected_matrix,
                                                           nothing_probabilities)
-    from narrascope.analysers.narratives.model import Featuriser, tfidf
+    from narrascope.analysers.narratives.model import tfidf
     from narrascope.analysers.narratives.tune import LabelSpace, f1_rows
 
     cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv \
@@ -94,14 +95,7 @@ def main(argv: list[str]) -> int:
     rows, texts, etargets = explanations(corpus)
     dtexts, dtargets = descriptions(corpus)
     texts = texts + dtexts
-    f = cache / "explanations-descriptions.npz"
-    if f.is_file():
-        z = np.load(f)
-        xe = sparse.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=z["shape"])
-    else:
-        counts = fit.count_terms([e.text for e in corpus.ex], fit._options({}))
-        xe = Featuriser(counts.vocabulary, weights, counts.settings).transform(texts).tocsr()
-        np.savez(f, data=xe.data, indices=xe.indices, indptr=xe.indptr, shape=xe.shape)
+    xe = featurise_cached(corpus, texts, weights, cache / "explanations-descriptions.npz")
     kernels = {}
     for name, w in (("plain", 1.0), ("title", 3.0)):
         x = tfidf(owner_matrix(sizes, np.where(first, w, 1.0)) @ sent, weights)
@@ -183,19 +177,7 @@ def main(argv: list[str]) -> int:
             line = " ".join(f"{lang}:{rows_f1[m].mean(axis=0)[0]:.3f}/"
                             f"{rows_f1[m].mean(axis=0)[1]:.3f}" for lang, m in masks.items())
             print(f"seed {seed:<3} {v:<26} {line}", flush=True)
-    print("mean over seeds, and the paired difference to base (± 1 s.e.):")
-    base = np.concatenate(results["base"])
-    for v in variants:
-        allr = np.concatenate(results[v])
-        d = allr - base
-        parts = []
-        for lang, m in masks.items():
-            mm = np.tile(m, len(seeds))
-            se = d[mm].std(axis=0, ddof=1) / np.sqrt(mm.sum() / len(seeds))
-            parts.append(f"{lang}:{allr[mm].mean(axis=0)[0]:.3f}/{allr[mm].mean(axis=0)[1]:.3f}"
-                         f" ({d[mm].mean(axis=0)[0]:+.3f}±{se[0]:.3f}/"
-                         f"{d[mm].mean(axis=0)[1]:+.3f}±{se[1]:.3f})")
-        print(f"{v:<26} " + "  ".join(parts), flush=True)
+    paired_summary(results, masks, seeds, "base", width=26)
     return 0
 
 

@@ -40,7 +40,8 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from narratives_harness import DATA, cache_dir, explanations, linear_kernel, load
+from narratives_harness import (DATA, cache_dir, explanations, featurise_cached,
+                                linear_kernel, load, paired_summary)
 from narratives_sentences import owner_matrix, sentence_counts
 
 PENALTY = 0.3
@@ -50,19 +51,11 @@ EXPLAIN_WEIGHT = 0.25
 def features(corpus, cache: Path):
     """Article TF-IDF rows with the explanations' rows under them, the per-sentence
     TF-IDF rows, the sentences' owners, the explanations' articles and targets."""
-    from narrascope.analysers.narratives import fit
-    from narrascope.analysers.narratives.model import Featuriser, tfidf
+    from narrascope.analysers.narratives.model import tfidf
 
     sent, sizes, heads, weights = sentence_counts(corpus, cache)
     rows, texts, etargets = explanations(corpus)
-    f = cache / "explanations.npz"
-    if f.is_file():
-        z = np.load(f)
-        xe = sparse.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=z["shape"])
-    else:
-        counts = fit.count_terms([e.text for e in corpus.ex], fit._options({}))
-        xe = Featuriser(counts.vocabulary, weights, counts.settings).transform(texts).tocsr()
-        np.savez(f, data=xe.data, indices=xe.indices, indptr=xe.indptr, shape=xe.shape)
+    xe = featurise_cached(corpus, texts, weights, cache / "explanations.npz")
     xa = tfidf(owner_matrix(sizes, np.ones(sent.shape[0])) @ sent, weights)
     xs = tfidf(sent, weights)
     owner = np.repeat(np.arange(corpus.n), sizes)
@@ -149,44 +142,19 @@ def choose_subs(mode: str):
     """:func:`narrascope.analysers.narratives.expected.choose` with the expected size of
     the gold sub-narrative set taken over the kept narratives' children only
     (``kept``) or over those plus half the rest of the domain's (``half``)."""
-    from narrascope.analysers.narratives.expected import best_prefix
+    from narrascope.analysers.narratives.expected import kept_narratives, kept_subs
 
     def choose(pn, domain, ps, parent, other=None):
-        valid = pn >= 0
-        if not valid.any():
+        found = kept_narratives(pn, domain, other)
+        if found is None:
             return [], []
-        best = int(np.where(valid, pn, -1.0).argmax())
-        cand = np.flatnonzero(valid & (domain == domain[best]))
-        p = pn[cand]
-        order = np.argsort(-p, kind="stable")
-        total = float(p.sum())
-        k = best_prefix(p[order], 1, total)
-        gain = 2.0 * p[order][:k].sum() / (k + total)
-        nothing = float(np.prod(1.0 - p))
-        if other is not None:
-            nothing = other(nothing)
-        if nothing > gain:
-            return [], []
-        kept = [int(i) for i in cand[order[:k]]]
+        best, kept = found
         sub_ok = ps >= 0
         in_domain = sub_ok & (domain[parent] == domain[best])
         under = sub_ok & np.isin(parent, kept)
         total_s = float(ps[under].sum()) + (0.5 * float(ps[in_domain & ~under].sum())
                                             if mode == "half" else 0.0)
-        chosen, rest = [], []
-        for n in kept:
-            kids = np.flatnonzero((parent == n) & sub_ok)
-            if not len(kids):
-                continue
-            kids = kids[np.argsort(-ps[kids], kind="stable")]
-            chosen.append(int(kids[0]))
-            rest += [int(j) for j in kids[1:]]
-        if rest:
-            rest.sort(key=lambda j: -ps[j])
-            p_all = np.concatenate([ps[chosen], ps[rest]]) if chosen else ps[rest]
-            m = best_prefix(p_all, len(chosen), total_s)
-            chosen += rest[: m - len(chosen)]
-        return kept, chosen
+        return kept, kept_subs(ps, parent, kept, total_s)
 
     return choose
 
@@ -331,24 +299,8 @@ def main(argv: list[str]) -> int:
             print(f"seed {seed:<3} {v:<22} {line}  AUC EN {auc(p_other[en], is_other[en]):.3f}"
                   f" all {auc(p_other, is_other):.3f}", flush=True)
     if "other" in wanted:
-        summary(results, masks, seeds)
+        paired_summary(results, masks, seeds, "v3")
     return 0
-
-
-def summary(results, masks, seeds) -> None:
-    print("mean over seeds, and the paired difference to v3 (± 1 s.e.):")
-    base = np.concatenate(results["v3"])
-    for v in results:
-        allr = np.concatenate(results[v])
-        d = allr - base
-        parts = []
-        for lang, m in masks.items():
-            mm = np.tile(m, len(seeds))
-            se = d[mm].std(axis=0, ddof=1) / np.sqrt(mm.sum() / len(seeds))
-            parts.append(f"{lang}:{allr[mm].mean(axis=0)[0]:.3f}/{allr[mm].mean(axis=0)[1]:.3f}"
-                         f" ({d[mm].mean(axis=0)[0]:+.3f}±{se[0]:.3f}/"
-                         f"{d[mm].mean(axis=0)[1]:+.3f}±{se[1]:.3f})")
-        print(f"{v:<22} " + "  ".join(parts), flush=True)
 
 
 def errors(corpus, space, probs, d, inputs, gn, gs, decode, f1_rows) -> None:

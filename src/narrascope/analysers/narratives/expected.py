@@ -61,9 +61,23 @@ def choose(pn: np.ndarray, domain: np.ndarray, ps: np.ndarray, parent: np.ndarra
     without one that probability itself is used. ``Other`` is answered when it beats
     the best set's expected F1. An empty narrative list means ``Other``.
     """
+    found = kept_narratives(pn, domain, other)
+    if found is None:
+        return [], []
+    best, kept = found
+    sub_ok = ps >= 0
+    total_s = float(ps[sub_ok & (domain[parent] == domain[best])].sum())
+    return kept, kept_subs(ps, parent, kept, total_s)
+
+
+def kept_narratives(pn: np.ndarray, domain: np.ndarray,
+                    other: Callable[[float], float] | None = None
+                    ) -> tuple[int, list[int]] | None:
+    """The narrative half of :func:`choose`: the most likely narrative and the kept
+    ones (indices), or None when ``Other`` is the better answer."""
     valid = pn >= 0
     if not valid.any():
-        return [], []
+        return None
     best = int(np.where(valid, pn, -1.0).argmax())
     cand = np.flatnonzero(valid & (domain == domain[best]))
     p = pn[cand]
@@ -75,12 +89,16 @@ def choose(pn: np.ndarray, domain: np.ndarray, ps: np.ndarray, parent: np.ndarra
     if other is not None:
         nothing = other(nothing)
     if nothing > gain:
-        return [], []
-    kept = [int(i) for i in cand[order[:k]]]
-    # sub-narratives: the best child of each kept narrative, then more while it pays
+        return None
+    return best, [int(i) for i in cand[order[:k]]]
+
+
+def kept_subs(ps: np.ndarray, parent: np.ndarray, kept: Sequence[int], total: float
+              ) -> list[int]:
+    """The sub-narrative half of :func:`choose`: the best child of each kept narrative,
+    then more while the expected F1 rises, ``total`` being the expected size of the
+    gold sub-narrative set."""
     sub_ok = ps >= 0
-    in_domain = sub_ok & (domain[parent] == domain[best])
-    total_s = float(ps[in_domain].sum())
     chosen: list[int] = []
     rest: list[int] = []
     for n in kept:
@@ -93,9 +111,9 @@ def choose(pn: np.ndarray, domain: np.ndarray, ps: np.ndarray, parent: np.ndarra
     if rest:
         rest.sort(key=lambda j: -ps[j])
         p_all = np.concatenate([ps[chosen], ps[rest]]) if chosen else ps[rest]
-        m = best_prefix(p_all, len(chosen), total_s)
+        m = best_prefix(p_all, len(chosen), total)
         chosen += rest[: m - len(chosen)]
-    return kept, chosen
+    return chosen
 
 
 def nothing_probabilities(probs: np.ndarray, space) -> np.ndarray:
