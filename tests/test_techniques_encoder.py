@@ -214,6 +214,16 @@ def test_min_score_is_chosen_on_validation_or_given(tuned):
     tuned.settings["min_score"] = 0.0
 
 
+@pytest.mark.parametrize("bad", ["abc", "-0.1", "2", "nan"])
+def test_a_bad_min_score_is_refused_before_any_training(bad):
+    from narrascope.errors import NarrascopeError
+    from narrascope.train.techniques_encoder import min_score_option
+
+    with pytest.raises(NarrascopeError, match="min_score=.*'auto' or a number from 0 to 1"):
+        min_score_option({"min_score": bad})
+    assert min_score_option({}) is None and min_score_option({"min_score": "0.1"}) == 0.1
+
+
 def test_min_score_drops_only_the_spans_under_it(encoder_folder):
     model = load_model(encoder_folder)
     # every sentence is a span; the cue patterns (scored apart) are left out

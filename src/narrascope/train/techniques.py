@@ -244,8 +244,10 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
     With ``from_fp32=DIR`` the fine-tuning is skipped: the weights that an earlier run
     kept with ``keep_fp32=DIR`` are exported again (other quantisation or run-time
     settings, same weights)."""
-    from .techniques_encoder import export_onnx, fit_encoder, load_fp32, set_min_score
+    from .techniques_encoder import (export_onnx, fit_encoder, load_fp32, min_score_option,
+                                     set_min_score)
 
+    min_score_option(options)  # a bad value fails now, not after the fine-tuning
     train_arts, test_arts = held_out_fold(_read(data_paths), options)
     if options.get("from_fp32"):
         model = load_fp32(Path(options["from_fp32"]),

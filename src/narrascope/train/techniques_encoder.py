@@ -276,15 +276,31 @@ def choose_min_score(model: EncoderTechniqueModel, examples: Sequence[EncoderExa
     return best
 
 
+def min_score_option(options: dict[str, Any]) -> float | None:
+    """``--option min_score=X`` as a number, or None for ``auto`` (the default); read
+    before fine-tuning, so that a bad value fails at once, not half an hour later."""
+    value = str(options.get("min_score", "auto"))
+    if value == "auto":
+        return None
+    try:
+        floor = float(value)
+    except ValueError:
+        floor = -1.0
+    if not 0.0 <= floor <= 1.0:
+        raise NarrascopeError(f"--option min_score={value!r} is not allowed; give 'auto' or "
+                              "a number from 0 to 1")
+    return floor
+
+
 def set_min_score(model: EncoderTechniqueModel, arts: Sequence[PTCArticle],
                   options: dict[str, Any], quiet: bool = False) -> float:
     """Set the model's ``min_score``: the number given as ``--option min_score=X``, or
     (``auto``, the default) the one :func:`choose_min_score` picks on the validation
     articles of ``arts`` (the training articles: the same split fine-tuning held out)."""
-    value = str(options.get("min_score", "auto"))
-    if value != "auto":
-        model.settings["min_score"] = float(value)
-        return model.settings["min_score"]
+    floor = min_score_option(options)
+    if floor is not None:
+        model.settings["min_score"] = floor
+        return floor
     val = split_validation(arts, options)[1]
     if val:
         examples = prepare_encoder(val, model.folder, model.labels)
