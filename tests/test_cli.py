@@ -126,3 +126,20 @@ def test_semeval_narratives_has_a_line_for_every_input_file(capsys, db, tmp_path
     names = [line.split("\t")[0] for line in out.splitlines()]
     assert names == ["good.txt", "tiny.txt"]
     assert all(len(line.split("\t")) == 3 for line in out.splitlines())
+
+
+@pytest.mark.parametrize("kind, data, option, words", [
+    ("ner", "entities/tiny.conll", "max_steps=many", "max_steps='many' is not a whole number"),
+    ("ner", "entities/tiny.conll", "pretrain_epochs=x", "pretrain_epochs='x' is not a whole"),
+    ("techniques", "techniques", "fold=first", "fold='first' is not a whole number"),
+    ("framing", "framing", "c_main=big", "c_main='big' is not a number"),
+])
+def test_a_numeric_training_option_that_is_no_number_is_one_line(capsys, tmp_path, kind,
+                                                                  data, option, words):
+    from support import FIXTURES
+
+    code = main(["train", kind, str(FIXTURES / data), "-o", str(tmp_path / "m"),
+                 "--option", option])
+    err = capsys.readouterr().err
+    assert code == 2 and words in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "m").exists()

@@ -12,10 +12,10 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..errors import UnknownName
+from ..errors import NarrascopeError, UnknownName
 from ..plugins import import_submodules
 
-__all__ = ["Trainer", "register_trainer", "trainers", "get_trainer"]
+__all__ = ["Trainer", "register_trainer", "trainers", "get_trainer", "number_option"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,22 @@ def register_trainer(trainer: Trainer) -> Trainer:
 def trainers() -> dict[str, Trainer]:
     import_submodules(sys.modules[__name__])
     return dict(_TRAINERS)
+
+
+def number_option(options: dict[str, Any], key: str, default: Any,
+                  cast: Callable[[Any], Any] | None = None) -> Any:
+    """``--option KEY=VALUE`` as a number (``cast``, else the type of ``default``), or
+    ``default`` when the option is not given; a value that is not a number of that kind
+    is a one-line error naming the option, raised before any long work starts."""
+    if options.get(key) is None:
+        return default
+    conv = cast or type(default)
+    try:
+        return conv(options[key])
+    except (TypeError, ValueError):
+        kind = "a whole number" if conv is int else "a number"
+        example = f"; give one such as {key}={default}" if default is not None else ""
+        raise NarrascopeError(f"--option {key}={options[key]!r} is not {kind}{example}") from None
 
 
 def get_trainer(kind: str) -> Trainer:

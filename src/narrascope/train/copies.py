@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import NarrascopeError
-from . import Trainer, register_trainer
+from . import Trainer, number_option, register_trainer
 
 
 def _files(paths: Sequence[str]) -> list[Path]:
@@ -38,7 +38,7 @@ def train(paths: Sequence[str], output: str | None, options: dict[str, Any]) -> 
     from ..analysers.copies.stories import document_terms
     from ..settings import home
 
-    min_df = int(options.get("min_df", 2))
+    min_df = number_option(options, "min_df", 2)
     df: Counter = Counter()
     files = _files(paths)
     for f in files:

@@ -26,7 +26,7 @@ import numpy as np
 from .. import embeddings
 from ..errors import NarrascopeError
 from ..text import sentences
-from . import Trainer, register_trainer
+from . import Trainer, number_option, register_trainer
 
 __all__ = ["train", "evaluate"]
 
@@ -109,7 +109,7 @@ def _sentences(path: Path, limit: int) -> list[str]:
 
 
 def evaluate(data: str, model: str | None, options: dict[str, Any]) -> dict[str, Any]:
-    limit = int(options.get("limit", 2000))
+    limit = number_option(options, "limit", 2000)
     texts = _sentences(Path(data), limit)
     folder = Path(model) if model else embeddings.onnx_folder()
     if not (folder / embeddings.ONNX_FILE).is_file():

@@ -31,7 +31,7 @@ from ..analysers.framing.data import Mention, read_mentions
 from ..analysers.framing.features import Featuriser, MentionContext, contexts
 from ..analysers.framing.metrics import score, table
 from ..errors import NarrascopeError
-from . import Trainer, register_trainer
+from . import Trainer, number_option, register_trainer
 
 __all__ = ["train", "evaluate", "cross_validate", "cv_probabilities", "cv_metrics",
            "mention_contexts", "DEFAULT_BLOCKS"]
@@ -52,28 +52,21 @@ def mention_contexts(mentions: Sequence[Mention]) -> list[MentionContext]:
     return out  # type: ignore[return-value]
 
 
-def _float(options: dict[str, Any], key: str, default: float) -> float:
-    try:
-        return float(options.get(key, default))
-    except ValueError:
-        raise NarrascopeError(f"--option {key}={options[key]!r}: give a number") from None
-
-
 def _classifier(options: dict[str, Any]) -> RoleClassifier:
     blocks = [b.strip() for b in str(options.get("blocks", DEFAULT_BLOCKS)).split(",") if b.strip()]
     allowed = {"sent", "words", "near", "name", "prior", "emb", "stance"}
     if not blocks or set(blocks) - allowed:
         raise NarrascopeError(f"--option blocks={options.get('blocks')!r}; allowed blocks: "
                               f"{', '.join(sorted(allowed))} (comma-separated)")
-    decode = DecodeSettings(main_weight=_float(options, "main_weight", 0.5),
-                            second_ratio=_float(options, "second_ratio", 0.8))
+    decode = DecodeSettings(main_weight=number_option(options, "main_weight", 0.5),
+                            second_ratio=number_option(options, "second_ratio", 0.8))
     return RoleClassifier(Featuriser(blocks), decode)
 
 
 def _fit(model: RoleClassifier, mentions: Sequence[Mention], ctxs, options, embeddings=None):
     return model.fit(ctxs, [m.main for m in mentions], [m.fines for m in mentions],
-                     [m.article for m in mentions], c_main=_float(options, "c_main", 4.0),
-                     c_fine=_float(options, "c_fine", 4.0), embeddings=embeddings)
+                     [m.article for m in mentions], c_main=number_option(options, "c_main", 4.0),
+                     c_fine=number_option(options, "c_fine", 4.0), embeddings=embeddings)
 
 
 def default_output() -> Path:
@@ -161,13 +154,13 @@ def cv_probabilities(mentions: Sequence[Mention], ctxs: Sequence[MentionContext]
     fold trained on every language's other articles."""
     from sklearn.model_selection import GroupKFold
 
-    k = int(options.get("cv", 5))
+    k = number_option(options, "cv", 5)
     if k < 2:
         raise NarrascopeError(f"--option cv={k}: give at least 2 folds")
     groups = np.array([m.article for m in mentions])
     pm = np.zeros((len(mentions), 3))
     pf = np.zeros((len(mentions), 22))
-    folds = GroupKFold(n_splits=k, shuffle=True, random_state=int(options.get("seed", 0)))
+    folds = GroupKFold(n_splits=k, shuffle=True, random_state=number_option(options, "seed", 0))
     for tr, te in folds.split(np.zeros(len(mentions)), groups=groups):
         model = _fit(_classifier(options), [mentions[i] for i in tr], [ctxs[i] for i in tr],
                      options, embeddings=None if embeddings is None else embeddings[tr])
@@ -191,7 +184,7 @@ def cv_metrics(mentions: Sequence[Mention], preds, options: dict[str, Any]) -> d
     langs = sorted({m.language for m in mentions})
     if wanted:
         langs = [lang for lang in langs if lang in str(wanted).split(",")]
-    out: dict[str, Any] = {"folds": int(options.get("cv", 5))}
+    out: dict[str, Any] = {"folds": number_option(options, "cv", 5)}
     tables = []
     keys = ("mentions", "exact_match_ratio", "main_role_accuracy", "fine_role_micro_f1")
     for lang in langs:

@@ -27,6 +27,7 @@ from ..analysers.framing.taxonomy import FINE_ROLES, MAIN_ROLES
 from .. import encoders
 from ..embeddings import model_path
 from ..errors import NarrascopeError
+from . import number_option
 
 __all__ = ["EncoderSettings", "mention_inputs", "fit", "predict_logits", "export",
            "train", "default_output", "LANGUAGES"]
@@ -325,13 +326,9 @@ def train(paths: Sequence[str], output: str | None, options: dict[str, Any]) -> 
     inputs = mention_inputs(mentions)
     model, _tok = fit(inputs, [m.main for m in mentions], [m.fines for m in mentions],
                       settings, base, log=lambda s: print(s, flush=True))
-    try:
-        decode = DecodeSettings(main_weight=float(options.get("main_weight", 1.0)),
-                                second_ratio=float(options.get("second_ratio", 1.01)))
-        linear_weight = float(options.get("linear_weight", 0.0))
-    except ValueError:
-        raise NarrascopeError("--option main_weight, second_ratio and linear_weight take "
-                              "numbers") from None
+    decode = DecodeSettings(main_weight=number_option(options, "main_weight", 1.0),
+                            second_ratio=number_option(options, "second_ratio", 1.01))
+    linear_weight = number_option(options, "linear_weight", 0.0)
     meta = {"trained_on": [str(Path(p)) for p in paths], "languages": langs,
             "applies_to": [x.lower() for x in langs], "linear_weight": linear_weight,
             "mentions": len(mentions), "articles": len({m.article for m in mentions}),

@@ -44,7 +44,7 @@ from typing import Any, Sequence
 
 from ..analysers.entities.corpus import Sentence, data_files, entity_spans, read_documents
 from ..errors import NarrascopeError
-from . import Trainer, register_trainer
+from . import Trainer, number_option, register_trainer
 from .ner_pretrain import pretrain_tok2vec
 from .ner_vectors import vectors_model
 
@@ -71,7 +71,7 @@ def _settings(options: dict[str, Any]) -> dict[str, Any]:
     out = dict(_DEFAULTS)
     for k, v in options.items():
         if k in _DEFAULTS:
-            out[k] = type(_DEFAULTS[k])(v)
+            out[k] = number_option(options, k, _DEFAULTS[k])
     return out
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..analysers.entities.corpus import Sentence
+from . import number_option
 
 __all__ = ["pretrain_options", "raw_texts", "pretrain_tok2vec"]
 
@@ -28,7 +29,7 @@ _DEFAULT_EPOCHS = 5
 def pretrain_options(options: dict[str, Any]) -> tuple[list[str], int]:
     """``(sources, epochs)`` from the ``pretrain`` and ``pretrain_epochs`` options."""
     sources = [s for s in str(options.get("pretrain") or "").split(",") if s]
-    return sources, int(options.get("pretrain_epochs", _DEFAULT_EPOCHS))
+    return sources, number_option(options, "pretrain_epochs", _DEFAULT_EPOCHS)
 
 
 def raw_texts(sources: Sequence[str], sentences: Sequence[Sentence]) -> Iterator[str]:

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from ..analysers.entities.corpus import Sentence, _repair
 from ..errors import NarrascopeError
+from . import number_option
 
 __all__ = ["text_files", "silver_sentences"]
 
@@ -101,4 +102,4 @@ def silver_options(options: dict[str, Any]) -> tuple[list[str], str | None, int]
     """``(folders, teacher, limit)`` from the trainer's ``silver``, ``teacher`` and
     ``silver_sentences`` options; ``silver`` lists folders separated by commas."""
     folders = [p for p in str(options.get("silver", "")).split(",") if p]
-    return folders, options.get("teacher") or None, int(options.get("silver_sentences", 0))
+    return folders, options.get("teacher") or None, number_option(options, "silver_sentences", 0)

@@ -33,6 +33,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..errors import NarrascopeError
+from . import number_option
 
 __all__ = ["vector_options", "load_table", "reduce_table", "vectors_model"]
 
@@ -100,8 +101,8 @@ def vector_options(options: dict[str, Any]) -> tuple[Path | None, int, int]:
     """``(table path or None, rows, dims)`` from the ``vectors``, ``vector_rows`` and
     ``vector_dims`` options."""
     spec = str(options.get("vectors") or "")
-    rows = int(options.get("vector_rows", _DEFAULT_ROWS))
-    dims = int(options.get("vector_dims", _DEFAULT_DIMS))
+    rows = number_option(options, "vector_rows", _DEFAULT_ROWS)
+    dims = number_option(options, "vector_dims", _DEFAULT_DIMS)
     if not spec:
         return None, rows, dims
     path = NAMED[spec]() if spec in NAMED else Path(spec)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import NarrascopeError
-from . import Trainer, register_trainer
+from . import Trainer, number_option, register_trainer
 
 __all__ = ["read_polnear", "score_polnear", "score_own", "GoldAttribution"]
 
@@ -265,7 +265,7 @@ def _evaluate(data: str, model: str | None, options: dict[str, Any]) -> dict[str
                               "folder of quote fixtures")
     if (path / "text").is_dir():
         strict = str(options.get("strict", "")).lower() in ("1", "true", "yes")
-        limit = int(options["limit"]) if "limit" in options else None
+        limit = number_option(options, "limit", None, int)
         return score_polnear(path, strict=strict, limit=limit)
     return score_own(path)
 

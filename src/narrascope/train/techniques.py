@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import Trainer, register_trainer
+from . import Trainer, number_option, register_trainer
 from ..analysers.techniques.features import Hasher, span_rows, token_features
 from ..analysers.techniques.labels import TECHNIQUES
 from ..analysers.techniques.model import DEFAULT_SETTINGS, TechniqueModel, decode
@@ -65,7 +65,7 @@ def prepare(art: PTCArticle) -> Prepared:
 
 
 def _opt(options: dict[str, Any], key: str, cast=float):
-    return cast(options.get(key, DEFAULT_SETTINGS.get(key, _FIT_DEFAULTS.get(key))))
+    return number_option(options, key, DEFAULT_SETTINGS.get(key, _FIT_DEFAULTS.get(key)), cast)
 
 
 _FIT_DEFAULTS = {"tagger_alpha": 1e-5, "tagger_epochs": 8, "classifier_alpha": 1e-4,
@@ -129,8 +129,9 @@ def _predict(model: TechniqueModel, preps: Sequence[Prepared], thresholds=None):
 def fit(preps: Sequence[Prepared], options: dict[str, Any], quiet: bool = True) -> TechniqueModel:
     """Fit on ``preps``; the threshold is chosen by inner cross-validation unless given."""
     if "threshold" in options:
-        threshold = (float(options["threshold"]),
-                     float(options.get("span_threshold", DEFAULT_SETTINGS["span_threshold"])))
+        threshold = (number_option(options, "threshold", None, float),
+                     number_option(options, "span_threshold", DEFAULT_SETTINGS["span_threshold"],
+                                   float))
     else:
         k = _opt(options, "inner_folds", int)
         gold = {p.art.id: p.art.spans for p in preps}
@@ -219,7 +220,7 @@ def held_out_fold(arts: Sequence[PTCArticle], options: dict[str, Any]
     that ``--option cv=K`` uses, or (all, []) when no fold is given."""
     if not options.get("fold"):
         return list(arts), []
-    k, f = _opt(options, "cv", int), int(options["fold"])
+    k, f = _opt(options, "cv", int), number_option(options, "fold", None, int)
     if not 1 <= f <= k:
         raise NarrascopeError(f"fold {f} does not exist; give fold=1..{k} (cv={k})")
     test = set(_folds(len(arts), k, _opt(options, "seed", int))[f - 1].tolist())
@@ -252,7 +253,7 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
     if options.get("from_fp32"):
         model = load_fp32(Path(options["from_fp32"]),
                           Path(options["base"]) if options.get("base") else None)
-        model.settings.update({k: type(model.settings[k])(float(options[k]))
+        model.settings.update({k: type(model.settings[k])(number_option(options, k, None, float))
                                for k in ("stride",) if k in options})
     else:
         model = fit_encoder(train_arts, options)

@@ -31,6 +31,7 @@ from ..analysers.techniques.ptc import PTCArticle
 from ..analysers.techniques.scoring import span_prf
 from ..analysers.techniques.tokens import Tokens, tokenize
 from ..errors import NarrascopeError
+from . import number_option
 
 __all__ = ["ENCODER_FIT_DEFAULTS", "EncoderExample", "prepare_encoder", "fit_encoder",
            "split_validation", "load_fp32", "export_onnx", "QUANT_KEEP_FLOAT"]
@@ -324,7 +325,7 @@ def fit_encoder(arts: Sequence[PTCArticle], options: dict[str, Any], quiet: bool
     base = Path(options["base"]) if options.get("base") else model_path()
     labels = tuple(t for t in TECHNIQUES if any(lab == t for a in arts for *_, lab in a.techniques))
     settings = {**ENCODER_SETTINGS,
-                **{k: type(ENCODER_SETTINGS[k])(float(options[k]))
+                **{k: type(ENCODER_SETTINGS[k])(number_option(options, k, None, float))
                    for k in ("max_length", "stride") if k in options}}
     examples = prepare_encoder(arts, base, labels)
     train_ex, val_ex = split_validation(examples, options)
