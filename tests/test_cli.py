@@ -133,6 +133,8 @@ def test_semeval_narratives_has_a_line_for_every_input_file(capsys, db, tmp_path
     ("ner", "entities/tiny.conll", "pretrain_epochs=x", "pretrain_epochs='x' is not a whole"),
     ("techniques", "techniques", "fold=first", "fold='first' is not a whole number"),
     ("framing", "framing", "c_main=big", "c_main='big' is not a number"),
+    ("narratives", "narratives", "alpha=x", "alpha='x' is not a number"),
+    ("narratives", "narratives", "word_ngrams=1-x", "word_ngrams='1-x' is not a range"),
 ])
 def test_a_numeric_training_option_that_is_no_number_is_one_line(capsys, tmp_path, kind,
                                                                   data, option, words):

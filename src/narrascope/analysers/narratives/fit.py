@@ -15,6 +15,7 @@ from scipy import sparse
 
 from ...errors import NarrascopeError
 from ...taxonomies import Taxonomy
+from ...train import number_option
 from .corpus import Example
 from .decode import DEFAULT_THRESHOLDS
 from .model import Featuriser, NarrativeModel, segments, sum_rows, tfidf
@@ -70,11 +71,18 @@ def _options(options: Mapping[str, Any]) -> dict[str, Any]:
             raise NarrascopeError(f"unknown narratives option {k!r}; allowed: "
                                   f"{', '.join(sorted(set(DEFAULTS) | _NOT_MODEL_OPTIONS))}")
         default = DEFAULTS[k]
-        if isinstance(default, tuple):
-            v = tuple(int(x) for x in str(v).replace("-", ",").split(",")) \
-                if isinstance(v, str) else tuple(v)
+        if isinstance(default, tuple) and not isinstance(v, str):
+            v = tuple(v)
+        elif isinstance(default, tuple):  # "1-2" or "1,2": a range of n-gram sizes
+            parts = str(v).replace("-", ",").split(",")
+            if len(parts) != 2 or not all(x.strip().isdigit() for x in parts):
+                raise NarrascopeError(f"--option {k}={v!r} is not a range of sizes; give "
+                                      f"two whole numbers such as {k}={default[0]}-{default[1]}")
+            v = tuple(int(x) for x in parts)
+        elif isinstance(default, str):
+            v = str(v)
         else:
-            v = type(default)(v)
+            v = number_option({k: v}, k, default)
         out[k] = v
     from .decode import DECODERS
 
