@@ -49,3 +49,20 @@ def tiny_bert(folder: Path, texts, vocab_size: int = 200, hidden: int = 32,
                                      max_position_embeddings=max_positions)
     transformers.BertModel(config).save_pretrained(str(folder))
     return folder
+
+
+def assert_decoders_agree(tax, labels, probs, th):
+    """The narratives trainer's vectorised decoder (``decode_matrix``, which the CV
+    figures come from) and the analyser's ``decode`` keep the same labels on every row
+    of ``probs``; returns the matrix decoder's narrative indicators."""
+    from narrascope.analysers.narratives.decode import decode
+    from narrascope.analysers.narratives.tune import LabelSpace, decode_matrix
+
+    space = LabelSpace(tax, labels)
+    pn, ps = decode_matrix(probs, space, th)
+    for row, rn, rs in zip(probs, pn, ps):
+        n, s = decode(dict(zip(labels, row.tolist())), tax, th)
+        assert {lab for lab, _ in n} == {lab for lab, on in zip(space.narratives + ["Other"], rn)
+                                         if on}
+        assert {lab for lab, _ in s} == {lab for lab, on in zip(space.subs + ["Other"], rs) if on}
+    return pn

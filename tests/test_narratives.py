@@ -16,7 +16,7 @@ from narrascope.model import Document, doc_id_for
 from narrascope.report import Article, get_format
 from narrascope.taxonomies import default_taxonomy
 
-from support import FIXTURES
+from support import FIXTURES, assert_decoders_agree
 
 CORPUS = FIXTURES / "narratives"
 
@@ -135,22 +135,12 @@ def test_matrix_decoder_agrees_with_decode(decoder):
     """CV figures come from the vectorised decoder: it must decide as decode() does."""
     import numpy as np
 
-    from narrascope.analysers.narratives.decode import decode
-    from narrascope.analysers.narratives.tune import LabelSpace, decode_matrix
-
     tax = default_taxonomy()
     labels = list(tax.narratives) + list(tax.subnarratives)[::2]  # some labels untrained
-    space = LabelSpace(tax, labels)
-    rng = np.random.default_rng(0)
-    probs = rng.random((200, len(labels))) ** 3
+    probs = np.random.default_rng(0).random((200, len(labels))) ** 3
     th = {"narrative": 0.5, "fallback": 0.2, "subnarrative": 0.4, "sub_fallback": 0.1,
           "decoder": decoder}
-    pn, ps = decode_matrix(probs, space, th)
-    for row, rn, rs in zip(probs, pn, ps):
-        n, s = decode(dict(zip(labels, row.tolist())), tax, th)
-        assert {lab for lab, _ in n} == {lab for lab, on in zip(space.narratives + ["Other"], rn)
-                                         if on}
-        assert {lab for lab, _ in s} == {lab for lab, on in zip(space.subs + ["Other"], rs) if on}
+    assert_decoders_agree(tax, labels, probs, th)
 
 
 def test_expected_f1_prefix():

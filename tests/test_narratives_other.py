@@ -12,7 +12,7 @@ from narrascope.analysers.narratives.corpus import EXPLANATIONS, read_data
 from narrascope.analysers.narratives.expected import choose, other_model
 from narrascope.taxonomies import default_taxonomy
 
-from support import FIXTURES
+from support import FIXTURES, assert_decoders_agree
 
 CORPUS = FIXTURES / "narratives"
 
@@ -122,21 +122,12 @@ def test_training_with_explanations_and_other_classifier(tmp_path):
 def test_decode_matrix_agrees_with_decode_with_an_other_classifier():
     """The vectorised decoder the trainer scores with and the analyser's decoder answer
     alike when the model has an Other column."""
-    from narrascope.analysers.narratives.decode import decode
-    from narrascope.analysers.narratives.tune import LabelSpace, decode_matrix
-
     tax = default_taxonomy()
     labels = list(tax.narratives) + list(tax.subnarratives)[::2] + [tax.other]
-    space = LabelSpace(tax, labels)
     probs = np.random.default_rng(1).random((200, len(labels))) ** 3
     th = {"decoder": "expected_f1", "other_weights": [0.6, 0.7, 0.5]}
-    pn, ps = decode_matrix(probs, space, th)
+    pn = assert_decoders_agree(tax, labels, probs, th)
     assert 0 < pn[:, -1].mean() < 1
-    for row, rn, rs in zip(probs, pn, ps):
-        n, s = decode(dict(zip(labels, row.tolist())), tax, th)
-        assert {lab for lab, _ in n} == {lab for lab, on in zip(space.narratives + ["Other"], rn)
-                                         if on}
-        assert {lab for lab, _ in s} == {lab for lab, on in zip(space.subs + ["Other"], rs) if on}
 
 
 def test_calibration_with_parents_is_a_linear_map():
