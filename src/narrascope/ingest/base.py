@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -104,13 +105,38 @@ def looks_binary(data: bytes) -> bool:
     return ctrl / len(head) > 0.05
 
 
+#: runs of bytes that are letters in Windows-1251 (Cyrillic) and in Windows-1252 (accents)
+_HIGH_RUN = re.compile(rb"[\xc0-\xff]+")
+
+
+def _is_ascii_letter(data: bytes, i: int) -> bool:
+    return 0 <= i < len(data) and (65 <= data[i] <= 90 or 97 <= data[i] <= 122)
+
+
+def legacy_codec(data: bytes) -> str:
+    """Which legacy single-byte codepage non-UTF-8 ``data`` is in: ``cp1251`` or ``cp1252``.
+
+    Bytes 0xC0-0xFF are letters in both. In Western text (Windows-1252) they are accented
+    letters inside words of ASCII letters ('Café', 'São'); in Cyrillic text (Windows-1251,
+    Russian and Bulgarian) whole words are made of them, with ASCII letters only in separate
+    Latin words. So long runs of such bytes that rarely touch an ASCII letter mean Cyrillic.
+    """
+    runs = [m.span() for m in _HIGH_RUN.finditer(data[:65536])]
+    if not runs:
+        return "cp1252"
+    touching = sum(1 for a, b in runs if _is_ascii_letter(data, a - 1) or _is_ascii_letter(data, b))
+    mean_len = sum(b - a for a, b in runs) / len(runs)
+    return "cp1251" if touching / len(runs) < 0.25 and mean_len >= 3 else "cp1252"
+
+
 def decode(data: bytes, source: str) -> str:
     """Decode text bytes: UTF-8 (a BOM is dropped), UTF-16 when it has a BOM, and otherwise,
-    for bytes that are not valid UTF-8, Windows-1252 with undecodable bytes replaced by
-    U+FFFD. Binary data raises :class:`InputError`."""
+    for bytes that are not valid UTF-8, Windows-1251 (Cyrillic) or Windows-1252 (Western) as
+    :func:`legacy_codec` judges, with undecodable bytes replaced by U+FFFD. Binary data
+    raises :class:`InputError`."""
     if looks_binary(data):
         raise InputError(source, "looks like a binary file, not text (allowed: UTF-8, UTF-16 "
-                                 "with BOM, or Windows-1252 text)", "binary")
+                                 "with BOM, Windows-1251 or Windows-1252 text)", "binary")
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -118,4 +144,4 @@ def decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return data.decode(legacy_codec(data), errors="replace")

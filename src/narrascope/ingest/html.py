@@ -6,7 +6,7 @@ read from a file, a URL, a feed or a web archive is extracted the same way.
 
 Decoding: a byte-order mark wins, then a charset the transport declared (an HTTP or WARC
 ``Content-Type`` header), then the page's own ``<meta charset>`` (or ``http-equiv``
-``Content-Type``), and otherwise :func:`.base.decode` (UTF-8, else Windows-1252).
+``Content-Type``), and otherwise :func:`.base.decode` (UTF-8, else Windows-1251 or -1252).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def decode_html(data: bytes, source: str, declared: str | None = None) -> str:
     Raises :class:`InputError` for bytes that are not text at all."""
     if looks_binary(data):
         raise InputError(source, "looks like a binary file, not HTML (allowed: an HTML page "
-                                 "in any charset it declares, else UTF-8 or Windows-1252)",
+                                 "in any charset it declares, else UTF-8, Windows-1251 or -1252)",
                          "binary")
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return decode(data, source)

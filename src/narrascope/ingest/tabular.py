@@ -174,7 +174,7 @@ def _open_checked(path: Path):
     if looks_binary(head):
         fh.close()
         raise InputError(src, "looks like a binary file, not text (allowed: UTF-8, "
-                              "UTF-16 with BOM, or Windows-1252 text)", "binary")
+                              "UTF-16 with BOM, Windows-1251 or -1252 text)", "binary")
     return fh
 
 
@@ -227,7 +227,9 @@ def read_jsonl(path: Path, opts: IngestOptions) -> Iterator[ItemOrError]:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as e:
-                yield InputError(str(path), f"{where} is not valid JSON ({e.msg} at column "
+                # json's own message may already end in "at" ("Invalid control character at")
+                msg = e.msg.removesuffix(" at")
+                yield InputError(str(path), f"{where} is not valid JSON ({msg} at column "
                                             f"{e.colno})", "bad json")
                 continue
             if not isinstance(row, dict):
