@@ -48,3 +48,56 @@ def test_bad_json_line_message_reads_as_one_sentence(tmp_path, capsys):
     err = capsys.readouterr().err
     (line,) = [ln for ln in err.splitlines() if "line 2" in ln]
     assert "at at" not in line and "column" in line
+
+
+ARTICLE = ("Ministers meet again over the grain deal\n\nThe ministers met in Geneva on Monday "
+           "and agreed on nothing, officials said after the talks ended late at night.\n")
+
+
+def _analyze_refused(tmp_path, capsys, *extra) -> str:
+    """Run analyze with ``extra`` options; it must refuse in one line before storing anything."""
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE)
+    db = tmp_path / "never.db"
+    code = main(["analyze", str(src), "--db", str(db), *extra])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not db.exists()  # refused before the store was opened, so before any work
+    return err
+
+
+def test_output_path_under_a_file_is_refused_before_any_work(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    err = _analyze_refused(tmp_path, capsys, "-o", str(tmp_path / "afile" / "out.jsonl"))
+    assert "is a file, not a folder" in err
+
+
+def test_output_path_that_is_a_folder_is_refused(tmp_path, capsys):
+    err = _analyze_refused(tmp_path, capsys, "-o", str(tmp_path))
+    assert "is a folder" in err
+
+
+def test_export_to_a_folder_is_one_line_not_a_traceback(tmp_path, capsys):
+    code = main(["export", "-o", str(tmp_path), "--db", str(tmp_path / "e.db")])
+    err = capsys.readouterr().err
+    assert code == 2 and "is a folder" in err and "Traceback" not in err
+
+
+def test_mentions_with_a_format_that_ignores_them_is_refused(tmp_path, capsys):
+    mentions = tmp_path / "m.txt"
+    mentions.write_text("a.txt\tGeneva\t60\t65\n")
+    err = _analyze_refused(tmp_path, capsys, "-f", "jsonl", "--mentions", str(mentions))
+    assert "semeval-roles" in err
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"a.txt\tGeneva\t60\t65\nnot a mention line\n", "line 2"),
+    (b"a.txt\tGeneva\t-3\t65\n", "negative"),
+    (b"\x89PNG\r\n\x1a\n\xff\xfe\x00binary", "not UTF-8"),
+])
+def test_bad_mention_list_fails_before_the_analysis_not_after(tmp_path, capsys, content, says):
+    mentions = tmp_path / "m.txt"
+    mentions.write_bytes(content)
+    err = _analyze_refused(tmp_path, capsys, "-f", "semeval-roles", "--mentions", str(mentions))
+    assert says in err

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
+from ..errors import NarrascopeError
 from ..ingest import IngestOptions
 from ..report import Article
 from ..settings import fetch_timeout, max_bytes
@@ -22,8 +24,6 @@ def ingest_options(args) -> IngestOptions:
     for pair in getattr(args, "columns", None) or []:
         ours, _, theirs = pair.partition("=")
         if not ours or not theirs:
-            from ..errors import NarrascopeError
-
             raise NarrascopeError(f"bad --column {pair!r}; write FIELD=COLUMN, e.g. text=body")
         columns[ours.strip()] = theirs.strip()
     return IngestOptions(max_bytes=max_bytes(), timeout=fetch_timeout(),
@@ -44,13 +44,42 @@ def add_ingest_options(p) -> None:
                         "author, language, id) from COLUMN; repeatable")
 
 
+def check_output(path: str | None) -> None:
+    """Refuse an ``-o`` path that cannot be written, before any work is done: a directory, a
+    path under a file, or a folder without write permission. Folders still missing are made
+    later by :func:`output`."""
+    if not path or path == "-":
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise NarrascopeError(f"-o {path}: is a folder (allowed: a file path, or - for stdout)")
+    parent = target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise NarrascopeError(f"-o {path}: {parent} is a file, not a folder (allowed: a file "
+                              "path in a folder you can write to)")
+    writable = os.access(target, os.W_OK) if target.exists() else os.access(parent, os.W_OK)
+    if not writable:
+        raise NarrascopeError(f"-o {path}: permission denied (allowed: a file path in a folder "
+                              "you can write to)")
+
+
 @contextmanager
 def output(path: str | None) -> Iterator[TextIO]:
+    """Where a report goes: stdout for None or ``-``, else the file (its folders are made).
+    A path that cannot be opened is a one-line :class:`NarrascopeError`."""
     if not path or path == "-":
         yield sys.stdout
         return
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    check_output(path)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "w", encoding="utf-8", newline="")
+    except OSError as e:
+        raise NarrascopeError(f"-o {path}: cannot write it ({e.strerror}; allowed: a file path "
+                              "in a folder you can write to)") from None
+    with fh:
         yield fh
 
 

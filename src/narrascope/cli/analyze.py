@@ -6,7 +6,9 @@ import argparse
 import sys
 
 from . import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, add_common, warn
-from ._run import add_ingest_options, articles_for, ingest_options, output, store_from
+from ..errors import NarrascopeError
+from ._run import (add_ingest_options, articles_for, check_output, ingest_options, output,
+                   store_from)
 
 
 def add_parser(sub) -> None:
@@ -53,7 +55,7 @@ def run(args) -> int:
     from ..analysers import get_spec
     from ..batch import make_executor
     from ..pipeline import RunSummary, analyse, default_analysers, ingest
-    from ..report import get_format
+    from ..report import formats, get_format
 
     fmt = get_format(args.format or ("text" if sys.stdout.isatty() else "jsonl"))
     names = ([n.strip() for n in args.analysers.split(",") if n.strip()]
@@ -61,6 +63,14 @@ def run(args) -> int:
     names = list(dict.fromkeys([*names, *fmt.requires]))
     for n in names:
         get_spec(n)  # fail early, before any work, on an unknown name
+    if args.mentions and "mentions" not in fmt.options:
+        takes = sorted(f.name for f in formats().values() if "mentions" in f.options)
+        raise NarrascopeError(f"--mentions is not read by the {fmt.name} format (allowed with: "
+                              f"{', '.join(takes)})")
+    options = {"no_text": args.no_text, "mentions": args.mentions}
+    if fmt.check:
+        fmt.check(options)
+    check_output(args.output)
     summary = RunSummary()
     with store_from(args) as store:
         sightings = ingest(args.sources, store, ingest_options(args), summary=summary,
@@ -76,8 +86,7 @@ def run(args) -> int:
                     on_error=lambda m: warn(args, m))
         finally:
             executor.close()
-        options = {"no_text": args.no_text, "mentions": args.mentions,
-                   "skipped": list(summary.skipped_sources)}
+        options["skipped"] = list(summary.skipped_sources)
         with output(args.output) as out:
             fmt.writer(out, articles_for(store, [(s.source, s.doc_id) for s in sightings]),
                        options)

@@ -32,6 +32,8 @@ class Article:
 
 
 Writer = Callable[[TextIO, Iterable[Article], Mapping[str, Any]], None]
+#: validates a format's options before any work; raises NarrascopeError with one line
+Check = Callable[[Mapping[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,20 @@ class FormatSpec:
     description: str
     #: analysers whose results this format needs (run by ``analyze`` even if not named)
     requires: tuple[str, ...] = ()
+    #: format-specific options it reads (e.g. ``mentions``); given to another format, an error
+    options: tuple[str, ...] = ()
+    #: called with the options before ingesting, so a bad option fails in seconds, not after
+    #: an hour of analysis
+    check: Check | None = None
 
 
 _FORMATS: dict[str, FormatSpec] = {}
 
 
-def register_format(name: str, *, description: str, requires: tuple[str, ...] = ()):
+def register_format(name: str, *, description: str, requires: tuple[str, ...] = (),
+                    options: tuple[str, ...] = (), check: Check | None = None):
     def deco(fn: Writer) -> Writer:
-        _FORMATS[name] = FormatSpec(name, fn, description, requires)
+        _FORMATS[name] = FormatSpec(name, fn, description, requires, options, check)
         return fn
 
     return deco

@@ -26,27 +26,38 @@ ListedMention = tuple[str, str, int, int]  # file name, mention, start, inclusiv
 
 def read_mention_list(path: str | Path) -> list[ListedMention]:
     """The task's mention list; a malformed line raises with its number."""
-    out = []
     try:
         fh = open(path, encoding="utf-8-sig")
     except OSError as e:
         raise NarrascopeError(f"--mentions {path}: cannot read it ({e.strerror})") from None
     with fh:
-        for n, line in enumerate(fh, 1):
-            line = line.rstrip("\r\n")
-            if not line.strip():
-                continue
-            parts = line.split("\t")
-            try:
-                name, mention, start, end = parts[0], parts[1], int(parts[2]), int(parts[3])
-            except (IndexError, ValueError):
-                raise NarrascopeError(
-                    f"--mentions {path}, line {n}: expected FILENAME<TAB>mention<TAB>start"
-                    "<TAB>end (end inclusive)") from None
-            if end < start or start < 0:
-                raise NarrascopeError(f"--mentions {path}, line {n}: end {end} is before start "
-                                      f"{start}; offsets are characters, end inclusive")
-            out.append((name, mention, start, end))
+        try:
+            return _parse_mentions(path, fh)
+        except UnicodeDecodeError:
+            raise NarrascopeError(f"--mentions {path}: not UTF-8 text (allowed: the task's "
+                                  "UTF-8 mention list)") from None
+
+
+def _parse_mentions(path: str | Path, fh) -> list[ListedMention]:
+    out = []
+    for n, line in enumerate(fh, 1):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        try:
+            name, mention, start, end = parts[0], parts[1], int(parts[2]), int(parts[3])
+        except (IndexError, ValueError):
+            raise NarrascopeError(
+                f"--mentions {path}, line {n}: expected FILENAME<TAB>mention<TAB>start"
+                "<TAB>end (end inclusive)") from None
+        if start < 0:
+            raise NarrascopeError(f"--mentions {path}, line {n}: start {start} is negative; "
+                                  "offsets are characters from 0, end inclusive")
+        if end < start:
+            raise NarrascopeError(f"--mentions {path}, line {n}: end {end} is before start "
+                                  f"{start}; offsets are characters, end inclusive")
+        out.append((name, mention, start, end))
     return out
 
 
@@ -55,7 +66,13 @@ def _line(name: str, mention: str, start: int, end: int, main: str, fines) -> st
     return "\t".join([name, clean, str(start), str(end), main, *fines]) + "\n"
 
 
-@register_format("semeval-roles", requires=("framing",),
+def _check(options: Mapping[str, Any]) -> None:
+    """Read the mention list once before any work, so a bad line fails at once."""
+    if options.get("mentions"):
+        read_mention_list(options["mentions"])
+
+
+@register_format("semeval-roles", requires=("framing",), options=("mentions",), check=_check,
                  description="SemEval-2025 Task 10 subtask 1 lines (entity framing); "
                              "--mentions FILE answers the task's mention list")
 def write_semeval_roles(out: TextIO, articles: Iterable[Article],
