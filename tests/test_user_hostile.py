@@ -101,3 +101,12 @@ def test_bad_mention_list_fails_before_the_analysis_not_after(tmp_path, capsys, 
     mentions.write_bytes(content)
     err = _analyze_refused(tmp_path, capsys, "-f", "semeval-roles", "--mentions", str(mentions))
     assert says in err
+
+
+@pytest.mark.parametrize("argv", [["search", "x", "-n", "-5"], ["search", "x", "--offset", "-1"],
+                                  ["serve", "--max-upload", "-5"], ["search", "x", "-n", "abc"]])
+def test_negative_counts_and_sizes_are_usage_errors(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert "at least" in capsys.readouterr().err

@@ -44,6 +44,23 @@ def add_common(p: argparse.ArgumentParser) -> None:
                    help="no progress bars or summaries on stderr (for scripts)")
 
 
+def whole_number(minimum: int):
+    """An argparse ``type`` for a whole number of at least ``minimum``, whose error says so
+    (``int`` alone takes -5 for a limit or a size)."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            n = None
+        if n is None or n < minimum:
+            raise argparse.ArgumentTypeError(f"{value!r} is not allowed; give a whole number of "
+                                             f"at least {minimum}")
+        return n
+
+    return parse
+
+
 def warn(args, msg: str) -> None:
     if not getattr(args, "quiet", False):
         print(f"narrascope: {msg}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from . import EXIT_OK, add_common, warn
+from . import EXIT_OK, add_common, warn, whole_number
 from ..errors import NarrascopeError
 
 
@@ -17,7 +17,7 @@ def add_parser(sub) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p.add_argument("--closed-reads", action="store_true",
                    help="reading pages and API also needs the token (default: reads are open)")
-    p.add_argument("--max-upload", type=int, default=20_000_000, metavar="BYTES",
+    p.add_argument("--max-upload", type=whole_number(1), default=20_000_000, metavar="BYTES",
                    help="largest request body on write endpoints (default: 20000000)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="server processes (default: 1); each keeps its own index in memory")

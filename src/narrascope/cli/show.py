@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import EXIT_FAILED, EXIT_OK, add_common
+from . import EXIT_FAILED, EXIT_OK, add_common, whole_number
 from ._run import articles_for, output, store_from
 
 
@@ -19,8 +19,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("search", help="full-text search over stored articles")
     p.add_argument("query", metavar="QUERY",
                    help='words, "quoted phrases", AND/OR/NOT, prefix* (SQLite FTS5 syntax)')
-    p.add_argument("-n", "--limit", type=int, default=20, help="most results (default: 20)")
-    p.add_argument("--offset", type=int, default=0, help="skip this many results")
+    p.add_argument("-n", "--limit", type=whole_number(1), default=20, help="most results (default: 20)")
+    p.add_argument("--offset", type=whole_number(0), default=0, help="skip this many results")
     p.add_argument("-f", "--format", default=None,
                    help="text (a line per hit, the default) or any report format")
     add_common(p)
