@@ -24,6 +24,9 @@ _DECODER_PROSE = {
     "expected_f1": "coarse-to-fine decoding that keeps the label set with the highest expected "
                    "per-article F1 under the calibrated probabilities (no threshold; the "
                    "calibration comes from {folds}-fold cross-validation)",
+    "exact_f1": "coarse-to-fine decoding that keeps the label set with the highest exact "
+                "expected per-article F1 under the calibrated probabilities (no threshold; "
+                "the calibration comes from {folds}-fold cross-validation)",
 }
 
 _CLASSIFIER_PROSE = {"ridge": "ridge regression on +-1 targets, solved in the dual",

@@ -3,13 +3,14 @@
 Coarse to fine: keep the narratives whose probability passes their threshold (only from
 the article's most likely domain: the task's articles are about one topic), fall back to
 the single best narrative when it is close enough, then keep the sub-narratives of the
-kept narratives that pass theirs (or, with the ``expected_f1`` decoder of
-:mod:`.expected`, the set with the highest expected F1). :meth:`Taxonomy.consistent` adds ``Narrative: Other``
+kept narratives that pass theirs (or, with the ``exact_f1`` and ``expected_f1`` decoders
+of :mod:`.expected`, the set with the highest expected F1, exact or approximated). :meth:`Taxonomy.consistent` adds ``Narrative: Other``
 where a kept narrative has no sub-narrative and ``Other`` when nothing is kept.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Mapping
 
 from ...errors import NarrascopeError
@@ -23,7 +24,8 @@ DEFAULT_THRESHOLDS: dict[str, Any] = {
     "subnarrative": 0.5,  # keep a sub-narrative of a kept narrative at or above this
     "sub_fallback": 0.2,  # ... or the best one of each kept narrative at or above this
     "one_domain": True,  # keep labels of the most likely domain only
-    "decoder": "thresholds",  # or "expected_f1" (see .expected; ignores the four above)
+    # or "exact_f1" / "expected_f1" (see .expected; they ignore the four above)
+    "decoder": "thresholds",
 }
 
 
@@ -62,7 +64,7 @@ def _other_model(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[str
 
 
 def _by_expected_f1(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[str, Any],
-                    narrs: list[str]) -> tuple[list[str], list[str]]:
+                    narrs: list[str], exact: bool = False) -> tuple[list[str], list[str]]:
     import numpy as np
 
     from .expected import choose
@@ -72,7 +74,8 @@ def _by_expected_f1(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[
     other = _other_model(probs, taxonomy, th)
     kept, chosen = choose(np.array([probs[n] for n in narrs]), np.zeros(len(narrs), int),
                           np.array([probs[s] for s in subs]),
-                          np.array([nidx[taxonomy.parent[s]] for s in subs], dtype=int), other)
+                          np.array([nidx[taxonomy.parent[s]] for s in subs], dtype=int), other,
+                          exact)
     return [narrs[i] for i in kept], [subs[j] for j in chosen]
 
 
@@ -80,6 +83,7 @@ def _by_expected_f1(probs: Mapping[str, float], taxonomy: Taxonomy, th: Mapping[
 DECODERS: dict[str, Callable[..., tuple[list[str], list[str]]]] = {
     "thresholds": _by_thresholds,
     "expected_f1": _by_expected_f1,
+    "exact_f1": partial(_by_expected_f1, exact=True),
 }
 
 

@@ -39,8 +39,10 @@ DEFAULTS: dict[str, Any] = {
     "min_count": 2,  # a label needs this many training articles to get a classifier
     "folds": 5,
     "seed": 13,
-    # "expected_f1", "thresholds" (tuned by grid search on out-of-fold scores), or "auto":
-    # whichever of the two scores the higher coarse + fine F1 on the out-of-fold scores
+    # "exact_f1" (the set with the highest exact expected F1), "expected_f1" (its ratio
+    # approximation, version 3's), "thresholds" (tuned by grid search on out-of-fold
+    # scores), or "auto": whichever of exact_f1 and thresholds scores the higher coarse +
+    # fine F1 on the out-of-fold scores (thresholds win only on tiny training sets)
     "decoder": "auto",
     # "classifier": one more ridge target, "the article is Other", and a logistic
     # regression from its out-of-fold score and the product of the narratives' 1 - p to
@@ -394,7 +396,7 @@ def choose_decoding(scores: np.ndarray, labels: Sequence[str], examples: Sequenc
     tuned = tune_thresholds(probs, labels, taxonomy, examples)
     if taxonomy.other in labels and (w := other_weights(probs, labels, taxonomy, examples)):
         tuned["other_weights"] = w
-    candidates = [opts["decoder"]] if opts["decoder"] != "auto" else ["expected_f1",
+    candidates = [opts["decoder"]] if opts["decoder"] != "auto" else ["exact_f1",
                                                                        "thresholds"]
     tried = {name: cv_metrics(probs, labels, taxonomy, {**tuned, "decoder": name}, examples)
              for name in candidates}

@@ -112,6 +112,8 @@ _MATRIX_DECODERS = {
     "thresholds": _thresholds_matrix,
     "expected_f1": lambda probs, space, th: decode_expected_matrix(
         probs, space, space.other_logits(probs), th.get("other_weights")),
+    "exact_f1": lambda probs, space, th: decode_expected_matrix(
+        probs, space, space.other_logits(probs), th.get("other_weights"), exact=True),
 }
 
 
