@@ -332,6 +332,45 @@ class StoryView:
         return [("story", str(value), "")] if isinstance(value, (str, int)) else []
 
 
+@register_view("techniques_summary", title="Techniques summary", css="", order=41, legend="")
+class TechniquesSummaryView:
+    """The article's technique counts and densities, one line per technique under a total
+    (the generic view listed the bare numbers without saying what they were)."""
+
+    @staticmethod
+    def items(text: str, value: Any) -> list[Item]:
+        if not isinstance(value, dict):
+            return []
+        total = " · ".join(x for x in (
+            _number(value.get("spans"), "technique span(s)"),
+            _number(value.get("per_1000_words"), "per 1,000 words"),
+            _number(value.get("words"), "words"),
+            f"{value['share_of_text']:.0%} of the text marked"
+            if isinstance(value.get("share_of_text"), (int, float)) else "") if x)
+        out = [Item("All techniques", total)] if total else []
+        counts = value.get("counts") if isinstance(value.get("counts"), dict) else {}
+        density = (value.get("density_by_technique")
+                   if isinstance(value.get("density_by_technique"), dict) else {})
+        for label, n in sorted(counts.items(), key=lambda kv: (-_num(kv[1]), kv[0])):
+            detail = " · ".join(x for x in (_number(n, "span(s)"),
+                                            _number(density.get(label), "per 1,000 words")) if x)
+            out.append(Item(str(label).replace("_", " "), detail,
+                            f"/search?technique={quote(str(label), safe='')}",
+                            about=_technique_text(str(label))))
+        return out
+
+
+def _num(v: Any) -> float:
+    return float(v) if isinstance(v, (int, float)) else 0.0
+
+
+def _number(v: Any, unit: str) -> str:
+    """``'3 technique span(s)'``; empty when ``v`` is not a number."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return ""
+    return f"{v:,} {unit}" if isinstance(v, int) else f"{v:,.2f} {unit}"
+
+
 @register_view("stats", title="Statistics", css="", order=80, legend="")
 class StatsView:
     @staticmethod

@@ -157,6 +157,10 @@ def generic_view(key: str) -> ViewSpec:
         return out
 
     def items(text: str, value: Any) -> list[Item]:
+        if isinstance(value, dict) and not any(
+                isinstance(v, list) and any(isinstance(x, dict) for x in v)
+                for v in value.values()):
+            return _record_items(value)
         out = []
         for obj in as_list(value)[:200]:
             if isinstance(obj, dict):
@@ -172,3 +176,22 @@ def generic_view(key: str) -> ViewSpec:
 
     return ViewSpec(key, key.replace("_", " ").capitalize(), "hl-other", key, highlights, items,
                     lambda value: [], 90)
+
+
+def _record_items(value: Mapping[str, Any]) -> list[Item]:
+    """One object of named values (a summary, counts): each name with its value, so the
+    page never lists a bare number without saying what it counts."""
+    out = []
+    for k, v in list(value.items())[:200]:
+        name = str(k).replace("_", " ")
+        if isinstance(v, dict):
+            detail = ", ".join(f"{a}: {b}" for a, b in v.items()
+                               if isinstance(b, (str, int, float)))[:200]
+        elif isinstance(v, list):
+            detail = ", ".join(str(x) for x in v if isinstance(x, (str, int, float)))[:200]
+        elif isinstance(v, (str, int, float)):
+            detail = str(v)
+        else:
+            continue
+        out.append(Item(name, detail))
+    return out

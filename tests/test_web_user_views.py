@@ -1,0 +1,45 @@
+"""What an analyst saw on the article page, fixed: no panel lists bare numbers."""
+
+from __future__ import annotations
+
+from narrascope.web.views import generic_view, view_for
+
+SUMMARY = {"techniques": ["Loaded_Language", "Doubt"], "counts": {"Loaded_Language": 2, "Doubt": 1},
+           "spans": 3, "words": 200, "per_1000_words": 15.0,
+           "density_by_technique": {"Loaded_Language": 10.0, "Doubt": 5.0}, "share_of_text": 0.08}
+
+
+def test_techniques_summary_says_what_each_number_counts():
+    items = view_for("techniques_summary").items("", SUMMARY)
+    assert items[0].label == "All techniques"
+    assert "3 technique span(s)" in items[0].detail and "8% of the text" in items[0].detail
+    assert [i.label for i in items[1:]] == ["Loaded Language", "Doubt"]  # most spans first
+    assert items[1].detail == "2 span(s) · 10.00 per 1,000 words"
+    assert items[1].href == "/search?technique=Loaded_Language"
+    assert all(i.label and i.detail for i in items)
+
+
+def test_generic_view_of_one_record_names_each_value():
+    items = generic_view("readability").items("", {"grade": 9.5, "hard_words": 12,
+                                                   "by_part": {"intro": 3}, "tags": ["a", "b"]})
+    assert [(i.label, i.detail) for i in items] == [
+        ("grade", "9.5"), ("hard words", "12"), ("by part", "intro: 3"), ("tags", "a, b")]
+
+
+def test_dashboard_techniques_link_to_their_articles_and_read_as_words(tmp_path):
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from narrascope.analysers import registry
+    from narrascope.web import create_app
+    from test_web_fixtures import TOKEN, build_store
+
+    if "techniques" not in registry():
+        pytest.skip("the techniques analyser is not installed")
+    path = tmp_path / "web.db"
+    build_store(path)
+    with TestClient(create_app(path, token=TOKEN, analysers=lambda: ["stats"])) as c:
+        page = c.get("/").text
+    assert '<a href="/search?technique=Loaded_Language">Loaded Language</a>' in page
