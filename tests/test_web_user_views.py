@@ -43,3 +43,22 @@ def test_dashboard_techniques_link_to_their_articles_and_read_as_words(tmp_path)
     with TestClient(create_app(path, token=TOKEN, analysers=lambda: ["stats"])) as c:
         page = c.get("/").text
     assert '<a href="/search?technique=Loaded_Language">Loaded Language</a>' in page
+
+
+def test_a_facet_page_with_no_name_is_a_404_not_every_article(tmp_path):
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from narrascope.web import create_app
+    from test_web_fixtures import TOKEN, build_store
+
+    path = tmp_path / "web.db"
+    build_store(path)
+    with TestClient(create_app(path, token=TOKEN, analysers=lambda: ["stats"])) as c:
+        for kind in ("entities", "narratives", "speakers", "outlets"):
+            r = c.get(f"/{kind}/")
+            assert r.status_code == 404, kind
+            assert "no " in r.text and "named" in r.text
+            assert c.get(f"/{kind}/%20").status_code == 404

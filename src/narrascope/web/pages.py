@@ -178,6 +178,9 @@ _EVIDENCE: dict[str, Callable] = {"narrative": _narrative_spans, "speaker": _spe
 
 def _facet_page(request: Request, db: DbDep, kind: str, value: str, f: Filters, page: int,
                 title: str, description: str | None = None):
+    if not value.strip():  # an empty filter is no filter: the page would list every article
+        raise HTTPException(404, f"no {kind} named in the address; pick one on the dashboard "
+                                 "or filter on /search")
     res = search(db, None, f, page, 20)
     if res.total == 0 and page == 1:
         raise HTTPException(404, f"no stored article has {kind} {value!r}")
