@@ -62,3 +62,22 @@ def test_a_facet_page_with_no_name_is_a_404_not_every_article(tmp_path):
             assert r.status_code == 404, kind
             assert "no " in r.text and "named" in r.text
             assert c.get(f"/{kind}/%20").status_code == 404
+
+
+def test_search_page_explains_an_empty_page_and_keeps_the_technique_filter(tmp_path):
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from narrascope.web import create_app
+    from test_web_fixtures import TOKEN, build_store
+
+    path = tmp_path / "web.db"
+    build_store(path)
+    with TestClient(create_app(path, token=TOKEN, analysers=lambda: ["stats"])) as c:
+        past = c.get("/search", params={"page": 999}).text
+        assert "past the last page" in past and 'href="/search?page=1"' in past
+        assert "No stored article matches" in c.get("/search", params={"q": "zzqqxx"}).text
+        kept = c.get("/search", params={"technique": "Doubt"}).text
+        assert 'name="technique" value="Doubt"' in kept
