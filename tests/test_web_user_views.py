@@ -81,3 +81,12 @@ def test_search_page_explains_an_empty_page_and_keeps_the_technique_filter(tmp_p
         assert "No stored article matches" in c.get("/search", params={"q": "zzqqxx"}).text
         kept = c.get("/search", params={"technique": "Doubt"}).text
         assert 'name="technique" value="Doubt"' in kept
+
+
+def test_pages_name_an_icon_so_browsers_do_not_ask_for_a_missing_favicon():
+    from pathlib import Path
+
+    import narrascope.web
+
+    base = Path(narrascope.web.__file__).parent / "templates" / "base.html"
+    assert '<link rel="icon" href="data:,">' in base.read_text()
