@@ -110,3 +110,21 @@ def test_negative_counts_and_sizes_are_usage_errors(argv, capsys):
         main(argv)
     assert exc.value.code == 2
     assert "at least" in capsys.readouterr().err
+
+
+def test_csv_keeps_findings_the_first_article_lacks_and_has_a_header_when_empty(monkeypatch):
+    import csv as csvlib
+    import io
+
+    from narrascope.report import csv as csv_format
+
+    rows = [{"id": "a", "text": "one", "stats": {"words": 1}},
+            {"id": "b", "text": "two", "stats": {"words": 1}, "quotes": [{"text": "q"}]}]
+    monkeypatch.setattr(csv_format, "article_json", lambda art: art)
+    out = io.StringIO()
+    csv_format.write_csv(out, rows, {})
+    table = list(csvlib.DictReader(io.StringIO(out.getvalue())))
+    assert table[1]["quotes"] == '[{"text": "q"}]' and table[0]["quotes"] == ""
+    empty = io.StringIO()
+    csv_format.write_csv(empty, [], {})
+    assert empty.getvalue().startswith("id,source,title,")
