@@ -90,3 +90,20 @@ def test_pages_name_an_icon_so_browsers_do_not_ask_for_a_missing_favicon():
 
     base = Path(narrascope.web.__file__).parent / "templates" / "base.html"
     assert '<link rel="icon" href="data:,">' in base.read_text()
+
+
+def test_csv_export_with_no_match_still_has_its_header(tmp_path):
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from narrascope.web import create_app
+    from test_web_fixtures import TOKEN, build_store
+
+    path = tmp_path / "web.db"
+    build_store(path)
+    with TestClient(create_app(path, token=TOKEN, analysers=lambda: ["stats"])) as c:
+        r = c.get("/api/export", params={"format": "csv", "q": "zzqqxx"})
+        assert r.status_code == 200 and r.text.startswith("id,source,title,")
+        assert c.get("/api/export", params={"format": "jsonl", "q": "zzqqxx"}).text == ""

@@ -297,7 +297,7 @@ def _export_lines(db: Database, ids: list[str], fmt: str) -> Iterator[str]:
                 yield Article(doc, article_results(conn, i, db.versions), doc.source)
 
     step = 200 if fmt == "jsonl" else max(1, len(ids))
-    for n in range(0, len(ids), step):
+    for n in range(0, len(ids) or 1, step):  # once even with no match: CSV still has its header
         buf = io.StringIO()
         writer(buf, articles(ids[n:n + step]), {})
         yield buf.getvalue()
