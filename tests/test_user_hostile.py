@@ -128,3 +128,18 @@ def test_csv_keeps_findings_the_first_article_lacks_and_has_a_header_when_empty(
     empty = io.StringIO()
     csv_format.write_csv(empty, [], {})
     assert empty.getvalue().startswith("id,source,title,")
+
+
+def test_files_a_folder_holds_that_no_reader_takes_are_named_not_dropped_unseen(tmp_path, capsys):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "story.txt").write_text(ARTICLE)
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4 not read")
+    (folder / "photo.PNG").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / ".hidden.pdf").write_bytes(b"%PDF")  # hidden files stay unmentioned
+    code = main(["ingest", str(folder), "--db", str(tmp_path / "n.db")])
+    err = capsys.readouterr().err
+    assert code == 0  # a notice, not a skipped input: the run is not partial
+    (line,) = [ln for ln in err.splitlines() if "not read" in ln]
+    assert line.startswith(f"narrascope: {folder}: 2 file(s) not read: no reader for .pdf, .png")
+    assert "1 article(s) added" in err

@@ -19,7 +19,7 @@ from .analysers import get_spec, load_analyser, registry, resolve_order
 from .batch import Batch, Executor, InlineExecutor
 from .clean import Cleaned, clean
 from .errors import InputError
-from .ingest import IngestOptions, iter_sources
+from .ingest import IngestOptions, NotRead, iter_sources
 from .model import Result
 from .store import Store
 
@@ -73,6 +73,10 @@ def ingest(sources: Iterable[str], store: Store, opts: IngestOptions | None = No
     sightings: list[Sighting] = []
     bar = progress(desc="ingest", unit="art", quiet=quiet)
     for item in iter_sources(sources, opts):
+        if isinstance(item, NotRead):  # a notice about a folder, not a skipped input
+            if on_error:
+                on_error(str(item))
+            continue
         bar.update(1)
         try:
             if isinstance(item, InputError):

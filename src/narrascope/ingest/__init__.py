@@ -15,9 +15,10 @@ from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..plugins import import_submodules
-from .base import IngestOptions, ItemOrError, decode, read_capped, reader_for, readers
+from .base import (IngestOptions, ItemOrError, NotRead, decode, read_capped, reader_for,
+                   readers)
 
-__all__ = ["IngestOptions", "iter_sources", "expand_sources", "is_url"]
+__all__ = ["IngestOptions", "iter_sources", "expand_sources", "is_url", "NotRead"]
 
 
 import_submodules(sys.modules[__name__], skip=("base",))
@@ -36,12 +37,14 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str | InputError]:
             continue
         path = Path(src).expanduser()
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and reader_for(p) is not None
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not any(
+                part.startswith(".") for part in p.relative_to(path).parts))
+            found = [p for p in files if reader_for(p) is not None]
             if not found:
                 yield InputError(src, "folder holds no file of a known kind (allowed: "
                                       + ", ".join(_all_suffixes()) + ")", "empty")
+            elif len(found) < len(files):
+                yield _not_read(src, [p for p in files if reader_for(p) is None])
             yield from (str(p) for p in found)
         elif path.exists():
             yield str(path)
@@ -55,6 +58,14 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str | InputError]:
             yield InputError(src, "no such file, folder or URL (allowed: a path, a folder, "
                                   "a glob such as 'news/**/*.txt', or an http(s) URL)",
                              "not found")
+
+
+def _not_read(folder: str, others: list[Path]) -> NotRead:
+    kinds = sorted({p.suffix.lower() or "(no extension)" for p in others})
+    shown = ", ".join(kinds[:8]) + (", ..." if len(kinds) > 8 else "")
+    return NotRead(folder, f"{len(others)} file(s) not read: no reader for {shown} (allowed: "
+                           f"{', '.join(_all_suffixes())}; name a file itself to read it as "
+                           "text or HTML)", "not read")
 
 
 def _all_suffixes() -> list[str]:

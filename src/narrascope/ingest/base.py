@@ -12,9 +12,15 @@ from ..errors import InputError
 from ..model import RawItem
 
 __all__ = ["IngestOptions", "Reader", "register_reader", "readers", "read_capped", "decode",
-           "ItemOrError"]
+           "ItemOrError", "NotRead"]
 
 ItemOrError = RawItem | InputError
+
+
+class NotRead(InputError):
+    """Files in a folder that no reader takes (images, PDFs, Word files...). A notice, said
+    once per folder so they do not vanish unseen; not a skipped input, so it does not make
+    a run partial."""
 
 
 @dataclass(frozen=True)
