@@ -143,3 +143,11 @@ def test_files_a_folder_holds_that_no_reader_takes_are_named_not_dropped_unseen(
     (line,) = [ln for ln in err.splitlines() if "not read" in ln]
     assert line.startswith(f"narrascope: {folder}: 2 file(s) not read: no reader for .pdf, .png")
     assert "1 article(s) added" in err
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/story.txt", "file:///etc/hostname"])
+def test_a_url_of_another_scheme_is_named_as_such(tmp_path, capsys, url):
+    code = main(["ingest", url, "--db", str(tmp_path / "u.db")])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert f"{url}: {url.split(':')[0]}:// URLs are not fetched (allowed: http:// and https://" in err

@@ -9,6 +9,7 @@ item never stops a batch.
 from __future__ import annotations
 
 import glob
+import re
 import sys
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -54,6 +55,10 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str | InputError]:
             if not files:
                 yield InputError(src, "pattern matches no file", "not found")
             yield from files
+        elif re.match(r"[a-zA-Z][a-zA-Z0-9+.-]+://", src):
+            scheme = src.split("://", 1)[0]
+            yield InputError(src, f"{scheme}:// URLs are not fetched (allowed: http:// and "
+                                  "https:// URLs, or a local path)", "bad url")
         else:
             yield InputError(src, "no such file, folder or URL (allowed: a path, a folder, "
                                   "a glob such as 'news/**/*.txt', or an http(s) URL)",
