@@ -151,3 +151,39 @@ def test_a_url_of_another_scheme_is_named_as_such(tmp_path, capsys, url):
     err = capsys.readouterr().err
     assert code == 3
     assert f"{url}: {url.split(':')[0]}:// URLs are not fetched (allowed: http:// and https://" in err
+
+
+@pytest.mark.parametrize("env, value", [("NARRASCOPE_MAX_BYTES", "abc"),
+                                        ("NARRASCOPE_MAX_BYTES", "-1"),
+                                        ("NARRASCOPE_FETCH_TIMEOUT", "soon")])
+def test_a_bad_numeric_setting_is_one_line_naming_the_variable(tmp_path, capsys, monkeypatch,
+                                                               env, value):
+    monkeypatch.setenv(env, value)
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE)
+    assert main(["ingest", str(src), "--db", str(tmp_path / "s.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"narrascope: error: {env}={value!r} is not allowed")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_serve_refuses_a_bad_fetch_timeout_before_starting(monkeypatch, capsys):
+    monkeypatch.setenv("NARRASCOPE_FETCH_TIMEOUT", "soon")
+    assert main(["serve", "--port", "8799", "-q"]) == 2
+    assert "NARRASCOPE_FETCH_TIMEOUT='soon'" in capsys.readouterr().err
+
+
+def test_train_list_prints_the_kinds_its_help_points_to(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["train", "--list"])
+    assert exc.value.code == 0
+    kinds = [ln.split()[0] for ln in capsys.readouterr().out.splitlines()]
+    assert "narratives" in kinds and "techniques" in kinds
+
+
+def test_training_data_that_is_not_utf8_is_one_line_not_a_traceback(tmp_path, capsys):
+    data = tmp_path / "train.conll"
+    data.write_bytes("Москва B-LOC\n".encode("cp1251"))
+    assert main(["evaluate", "ner", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "must be UTF-8 text" in err and len(err.strip().splitlines()) == 1

@@ -26,10 +26,24 @@ def ingest_options(args) -> IngestOptions:
         if not ours or not theirs:
             raise NarrascopeError(f"bad --column {pair!r}; write FIELD=COLUMN, e.g. text=body")
         columns[ours.strip()] = theirs.strip()
-    return IngestOptions(max_bytes=max_bytes(), timeout=fetch_timeout(),
+    return IngestOptions(max_bytes=setting(max_bytes, "NARRASCOPE_MAX_BYTES", "whole bytes"),
+                         timeout=setting(fetch_timeout, "NARRASCOPE_FETCH_TIMEOUT", "seconds"),
                          allow_private=getattr(args, "allow_private", False), columns=columns,
                          follow_feed_links=getattr(args, "follow_links", False),
                          fetch=not getattr(args, "no_fetch", False))
+
+
+def setting(read, env: str, unit: str):
+    """A numeric setting from the environment; a value that is not a positive number is a
+    one-line error naming the variable (``int('abc')`` was a traceback)."""
+    try:
+        value = read()
+    except ValueError:
+        value = None
+    if value is None or value <= 0:
+        raise NarrascopeError(f"{env}={os.environ.get(env)!r} is not allowed; set it to a "
+                              f"positive number ({unit}), or unset it for the default")
+    return value
 
 
 def add_ingest_options(p) -> None:

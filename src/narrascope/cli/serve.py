@@ -35,7 +35,10 @@ def run(args) -> int:
     except ImportError as e:
         raise NarrascopeError(f"the web app needs its extra ({e.name} is missing); install "
                               "it with: pip install 'narrascope[web]'") from None
-    from ..settings import default_db_path, get
+    from ..settings import default_db_path, fetch_timeout, get
+    from ._run import setting
+
+    setting(fetch_timeout, "NARRASCOPE_FETCH_TIMEOUT", "seconds")  # a bad value fails here
 
     token = os.environ.get("NARRASCOPE_TOKEN") or None
     reads = get("NARRASCOPE_READS").strip().lower()
