@@ -187,3 +187,13 @@ def test_training_data_that_is_not_utf8_is_one_line_not_a_traceback(tmp_path, ca
     assert main(["evaluate", "ner", str(data)]) == 2
     err = capsys.readouterr().err
     assert "must be UTF-8 text" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_column_mapping_to_an_unknown_field_is_a_usage_error_before_reading(tmp_path, capsys):
+    src = tmp_path / "rows.csv"
+    src.write_text('headline,body\nTalks stall,"The talks stalled again on Monday, officials said."\n')
+    db = tmp_path / "c.db"
+    assert main(["ingest", str(src), "--column", "bdy=body", "--db", str(db)]) == 2
+    assert "unknown field 'bdy' (allowed: text, html, title" in capsys.readouterr().err
+    assert not db.exists()
+    assert main(["ingest", str(src), "--column", "Body=body", "--db", str(db), "-q"]) == 0

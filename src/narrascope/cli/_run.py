@@ -10,6 +10,7 @@ from typing import Iterable, Iterator, TextIO
 
 from ..errors import NarrascopeError
 from ..ingest import IngestOptions
+from ..ingest.tabular import FIELDS, field_name
 from ..report import Article
 from ..settings import fetch_timeout, max_bytes
 from ..store import Store, open_store
@@ -25,6 +26,9 @@ def ingest_options(args) -> IngestOptions:
         ours, _, theirs = pair.partition("=")
         if not ours or not theirs:
             raise NarrascopeError(f"bad --column {pair!r}; write FIELD=COLUMN, e.g. text=body")
+        if field_name(ours.strip()) is None:  # a typo fails before any work, not per file
+            raise NarrascopeError(f"bad --column {pair!r}: unknown field {ours.strip()!r} "
+                                  f"(allowed: {', '.join(FIELDS)})")
         columns[ours.strip()] = theirs.strip()
     return IngestOptions(max_bytes=setting(max_bytes, "NARRASCOPE_MAX_BYTES", "whole bytes"),
                          timeout=setting(fetch_timeout, "NARRASCOPE_FETCH_TIMEOUT", "seconds"),

@@ -71,9 +71,10 @@ def run(args) -> int:
     if fmt.check:
         fmt.check(options)
     check_output(args.output)
+    opts = ingest_options(args)
     summary = RunSummary()
     with store_from(args) as store:
-        sightings = ingest(args.sources, store, ingest_options(args), summary=summary,
+        sightings = ingest(args.sources, store, opts, summary=summary,
                            quiet=args.quiet, on_error=lambda m: warn(args, m))
         if not sightings:
             for line in summary.lines():

@@ -20,8 +20,9 @@ def run(args) -> int:
     from ..pipeline import RunSummary, ingest
 
     summary = RunSummary()
+    opts = ingest_options(args)  # bad options fail before the store is made
     with store_from(args) as store:
-        sightings = ingest(args.sources, store, ingest_options(args), summary=summary,
+        sightings = ingest(args.sources, store, opts, summary=summary,
                            quiet=args.quiet, on_error=lambda m: warn(args, m))
     for line in summary.lines():
         warn(args, line)

@@ -47,7 +47,7 @@ from ..errors import InputError
 from ..model import RawItem
 from .base import IngestOptions, ItemOrError, decode, looks_binary, register_reader
 
-__all__ = ["read_jsonl", "read_csv", "row_item", "FIELDS"]
+__all__ = ["read_jsonl", "read_csv", "row_item", "FIELDS", "field_name"]
 
 #: Our fields and the column names each is looked for under, in order.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -66,12 +66,18 @@ _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIELD_ALIASES = {"author": "authors", "body": "text", "date": "published", "link": "url"}
 
 
+def field_name(field: str) -> str | None:
+    """Our field for a name a user maps a column to (``body`` is ``text``); None if unknown."""
+    ours = _FIELD_ALIASES.get(field.lower(), field.lower())
+    return ours if ours in FIELDS else None
+
+
 def _columns(path: Path, opts: IngestOptions) -> dict[str, tuple[str, ...]]:
     """The column names to try for each field, with the user's mapping applied."""
     cols = dict(FIELDS)
     for field, column in opts.columns.items():
-        ours = _FIELD_ALIASES.get(field.lower(), field.lower())
-        if ours not in FIELDS:
+        ours = field_name(field)
+        if ours is None:
             raise InputError(str(path), f"unknown field {field!r} in a column mapping "
                                         f"(allowed: {', '.join(FIELDS)})", "bad column")
         cols[ours] = (column,)
