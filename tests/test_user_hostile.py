@@ -197,3 +197,12 @@ def test_a_column_mapping_to_an_unknown_field_is_a_usage_error_before_reading(tm
     assert "unknown field 'bdy' (allowed: text, html, title" in capsys.readouterr().err
     assert not db.exists()
     assert main(["ingest", str(src), "--column", "Body=body", "--db", str(db), "-q"]) == 0
+
+
+def test_show_with_a_too_short_prefix_says_what_an_id_may_be(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE)
+    db = str(tmp_path / "s.db")
+    assert main(["ingest", str(src), "--db", db, "-q"]) == 0
+    assert main(["show", "abc", "--db", db]) == 3
+    assert "a prefix of at least 4 characters" in capsys.readouterr().err

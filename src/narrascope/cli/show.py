@@ -40,8 +40,9 @@ def run_show(args) -> int:
     with store_from(args) as store:
         doc = store.get_document(args.id)
         if doc is None:
-            print(f"narrascope: error: no stored article with id {args.id!r} "
-                  "(`narrascope search` finds ids)", file=sys.stderr)
+            print(f"narrascope: error: no stored article with id {args.id!r} (allowed: an "
+                  "id, or a prefix of at least 4 characters that only one id starts with; "
+                  "`narrascope search` finds ids)", file=sys.stderr)
             return EXIT_FAILED
         fmt.writer(sys.stdout, articles_for(store, [(None, doc.id)]), {"no_text": args.no_text})
     return EXIT_OK
