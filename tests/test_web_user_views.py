@@ -107,3 +107,38 @@ def test_csv_export_with_no_match_still_has_its_header(tmp_path):
         r = c.get("/api/export", params={"format": "csv", "q": "zzqqxx"})
         assert r.status_code == 200 and r.text.startswith("id,source,title,")
         assert c.get("/api/export", params={"format": "jsonl", "q": "zzqqxx"}).text == ""
+
+
+def test_articles_per_week_counts_each_article_once_not_once_per_narrative(tmp_path):
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from narrascope.analysers import get_spec, registry
+    from narrascope.model import Document, Label, Result, doc_id_for
+    from narrascope.store import Store
+    from narrascope.web import create_app
+    from narrascope.web.queries import Database, Filters, article_volume
+
+    if "narratives" not in registry():
+        pytest.skip("the narratives analyser is not installed")
+    path = tmp_path / "two.db"
+    store = Store(path)
+    text = "Two narratives at once\n\nOne invented article that pushes two narratives."
+    doc = Document(doc_id_for(text), text, "Two narratives at once", None, "Post",
+                   "2024-05-07", (), "en", "test:two")
+    store.add_document(doc)
+    labels = tuple(Label(n, 0.9, (), {"level": "narrative"}) for n in ("URW: A", "URW: B"))
+    store.add_results([Result("narratives", get_spec("narratives").version, doc.id, labels)])
+    store.close()
+    vol = article_volume(Database(path), Filters(outlet="Post"), "week")
+    assert vol["counts"] == [1] and vol["undated"] == 0
+    with TestClient(create_app(path, analysers=lambda: ["stats"])) as c:
+        page = c.get("/outlets/Post").text
+    import html
+    import json
+    import re
+
+    (fig,) = re.findall(r'data-figure="([^"]+)"', page)
+    assert json.loads(html.unescape(fig))["data"][0]["y"] == [1]

@@ -15,9 +15,9 @@ from . import charts
 from .api import filters, require_read
 from .app import CHARTS_MARK, COOKIE, token_ok
 from .builtin_views import page_url
-from .queries import (Database, Filters, copy_clusters, facet_counts, load_article,
-                      narrative_volume, narratives_by_outlet, search, top_entities,
-                      top_speakers)
+from .queries import (Database, Filters, article_volume, copy_clusters, facet_counts,
+                      load_article, narrative_volume, narratives_by_outlet, search,
+                      top_entities, top_speakers)
 from .render import article_view
 from .views import as_list, first_str, offsets
 
@@ -184,9 +184,8 @@ def _facet_page(request: Request, db: DbDep, kind: str, value: str, f: Filters, 
     res = search(db, None, f, page, 20)
     if res.total == 0 and page == 1:
         raise HTTPException(404, f"no stored article has {kind} {value!r}")
-    vol = narrative_volume(db, f, "week")
-    periods = vol["periods"]
-    totals = [sum(s[i] for s in vol["series"].values()) for i in range(len(periods))]
+    vol = article_volume(db, f, "week")  # each article once, not once per narrative
+    periods, totals = vol["periods"], vol["counts"]
     examples = []
     for h in res.hits:
         art = load_article(db, h.meta.id) if kind in _EVIDENCE else None

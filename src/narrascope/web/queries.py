@@ -378,6 +378,22 @@ _BUCKETS = ("day", "week", "month")
 
 
 @memoized
+def article_volume(db: Database, f: Filters, by: str = "week") -> dict[str, Any]:
+    """Articles (each counted once, whatever its narratives) per day, week or month:
+    ``{"periods": [...], "counts": [...], "undated": n}``."""
+    if by not in _BUCKETS:
+        raise NarrascopeError(f"unknown period {by!r}; allowed: {', '.join(_BUCKETS)}")
+    db.reader()
+    a = db.snapshot.arrays
+    m = mask(db, f)
+    dated = m & (a.day >= 0)
+    codes, labels = _periods(a.day[dated], by)
+    counts = np.bincount(codes, minlength=len(labels)).tolist() if len(labels) else []
+    return {"by": by, "periods": labels, "counts": counts,
+            "undated": int(m.sum() - dated.sum())}
+
+
+@memoized
 def narratives_by_outlet(db: Database, f: Filters) -> dict[str, Any]:
     """A narratives × outlets table of article counts."""
     db.reader()
