@@ -206,3 +206,45 @@ def test_show_with_a_too_short_prefix_says_what_an_id_may_be(tmp_path, capsys):
     assert main(["ingest", str(src), "--db", db, "-q"]) == 0
     assert main(["show", "abc", "--db", db]) == 3
     assert "a prefix of at least 4 characters" in capsys.readouterr().err
+
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+def test_dash_reads_an_article_piped_into_standard_input(tmp_path, capsys, monkeypatch):
+    from narrascope.store import Store
+
+    _stdin(monkeypatch, ARTICLE.encode())
+    db = tmp_path / "in.db"
+    assert main(["ingest", "-", "--db", str(db), "-q"]) == 0
+    store = Store(db)
+    try:
+        (doc,) = list(store.iter_documents())
+        assert doc.title == "Ministers meet again over the grain deal"
+        assert store.sources_of(doc.id) == ["-"]
+    finally:
+        store.close()
+
+
+def test_dash_reads_json_lines_and_names_a_bad_line_as_from_standard_input(tmp_path, capsys,
+                                                                          monkeypatch):
+    rows = ('{"text": "A first article long enough to be stored, about the talks."}\n'
+            '{"text": broken}\n')
+    _stdin(monkeypatch, rows.encode())
+    assert main(["ingest", "-", "--db", str(tmp_path / "j.db")]) == 1
+    err = capsys.readouterr().err
+    assert "narrascope: -: line 2 is not valid JSON" in err and "1 article(s) added" in err
+
+
+@pytest.mark.parametrize("data, says", [(b"", "standard input is empty"),
+                                        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary")])
+def test_dash_with_nothing_or_binary_piped_in_is_one_line(tmp_path, capsys, monkeypatch,
+                                                          data, says):
+    _stdin(monkeypatch, data)
+    assert main(["ingest", "-", "--db", str(tmp_path / "e.db")]) == 3
+    err = capsys.readouterr().err
+    assert f"narrascope: -: " in err and says in err and "/tmp" not in err

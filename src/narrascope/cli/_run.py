@@ -16,6 +16,11 @@ from ..settings import fetch_timeout, max_bytes
 from ..store import Store, open_store
 
 
+#: the help of every command's SOURCE arguments
+SOURCE_HELP = ("a file, a folder, a glob such as 'news/**/*.html', an http(s) URL, or - for "
+               "standard input")
+
+
 def store_from(args) -> Store:
     return open_store(getattr(args, "db", None))
 

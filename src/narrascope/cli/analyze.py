@@ -7,15 +7,15 @@ import sys
 
 from . import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, add_common, warn
 from ..errors import NarrascopeError
-from ._run import (add_ingest_options, articles_for, check_output, ingest_options, output,
-                   store_from)
+from ._run import (SOURCE_HELP, add_ingest_options, articles_for, check_output,
+                   ingest_options, output, store_from)
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("analyze", aliases=["analyse"], help="ingest, analyse and report",
                        description="Ingest the sources (what is stored already is reused), "
                                    "run the analysers and write one report entry per article.")
-    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCE_HELP)
     p.add_argument("-f", "--format", default=None,
                    help="output format (default: text on a terminal, jsonl otherwise); "
                         "`narrascope formats` lists them")

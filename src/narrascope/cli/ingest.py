@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from . import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, add_common, warn
-from ._run import add_ingest_options, ingest_options, store_from
+from ._run import SOURCE_HELP, add_ingest_options, ingest_options, store_from
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("ingest", help="read, clean and store articles",
                        description="Read articles from files, folders, globs, URLs, feeds, "
                                    "JSON Lines/CSV or WARC archives; clean and store them.")
-    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCE_HELP)
     add_common(p)
     add_ingest_options(p)
     p.set_defaults(func=run)

@@ -8,9 +8,11 @@ item never stops a batch.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -19,7 +21,10 @@ from ..plugins import import_submodules
 from .base import (IngestOptions, ItemOrError, NotRead, decode, read_capped, reader_for,
                    readers)
 
-__all__ = ["IngestOptions", "iter_sources", "expand_sources", "is_url", "NotRead"]
+__all__ = ["IngestOptions", "iter_sources", "expand_sources", "is_url", "NotRead", "STDIN"]
+
+#: the source name that reads standard input, as in most command-line tools
+STDIN = "-"
 
 
 import_submodules(sys.modules[__name__], skip=("base",))
@@ -33,7 +38,7 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str | InputError]:
     """Each source as one or more concrete inputs: URLs as they are, folders walked
     recursively (files of a known kind, hidden ones skipped, sorted), globs expanded."""
     for src in sources:
-        if is_url(src):
+        if is_url(src) or src == STDIN:
             yield src
             continue
         path = Path(src).expanduser()
@@ -90,6 +95,9 @@ def iter_sources(sources: Iterable[str], opts: IngestOptions | None = None
 
                 yield from read_url(src, opts)
                 continue
+            if src == STDIN:
+                yield from _read_stdin(opts)
+                continue
             path = Path(src)
             entry = reader_for(path)
             if entry is None:
@@ -100,6 +108,41 @@ def iter_sources(sources: Iterable[str], opts: IngestOptions | None = None
         except Exception as e:  # a reader bug must not stop the batch
             yield InputError(src, f"unexpected error while reading: {type(e).__name__}: {e}",
                              "error")
+
+
+def _read_stdin(opts: IngestOptions) -> Iterator[ItemOrError]:
+    """``-``: standard input, sniffed like a file with no suffix (HTML, WARC, gzipped WARC,
+    a feed, JSON Lines when it starts with an object, else text). It is spooled to a
+    temporary file so every reader works unchanged; items and errors name ``-`` as source."""
+    data = sys.stdin.buffer.read(opts.max_bytes + 1)
+    if len(data) > opts.max_bytes:
+        yield InputError(STDIN, f"standard input is over the {opts.max_bytes:,}-byte limit "
+                                "(set NARRASCOPE_MAX_BYTES to raise it)", "too large")
+        return
+    if not data.strip():
+        yield InputError(STDIN, "standard input is empty (pipe an article into it, or name "
+                                "files instead of -)", "empty")
+        return
+    gz = data.startswith(b"\x1f\x8b")
+    with tempfile.TemporaryDirectory(prefix="narrascope-stdin-") as tmp:
+        path = Path(tmp) / ("stdin.warc.gz" if gz else "stdin")
+        path.write_bytes(data)
+
+        def named(source: str) -> str:
+            return STDIN + source[len(str(path)):] if source.startswith(str(path)) else source
+
+        try:
+            kind = "warc" if gz else _sniff(path, opts)
+        except InputError as e:
+            yield InputError(STDIN, str(e).split(": ", 1)[1], e.reason)
+            return
+        if kind == "text" and data.lstrip()[:1] == b"{" and "jsonl" in readers():
+            kind = "jsonl"
+        for item in readers()[kind].reader(path, opts):
+            if isinstance(item, InputError):
+                yield InputError(named(item.source), str(item).split(": ", 1)[1], item.reason)
+            else:
+                yield dataclasses.replace(item, source=named(item.source))
 
 
 def _sniff(path: Path, opts: IngestOptions) -> str:
