@@ -248,3 +248,37 @@ def test_dash_with_nothing_or_binary_piped_in_is_one_line(tmp_path, capsys, monk
     assert main(["ingest", "-", "--db", str(tmp_path / "e.db")]) == 3
     err = capsys.readouterr().err
     assert f"narrascope: -: " in err and says in err and "/tmp" not in err
+
+
+class _FakeFraming:
+    def classify(self, doc, spans):
+        return [("Protagonist", ("Guardian",), 0.5) for _ in spans]
+
+
+def _roles_article(tmp_path):
+    from narrascope.model import Document, doc_id_for
+    from narrascope.report import Article
+
+    text = "Talks in Geneva\n\nThe mayor of Odesa said the port would reopen."
+    doc = Document(doc_id_for(text), text, "Talks in Geneva", source=str(tmp_path / "a.txt"))
+    return Article(doc=doc, results={}, source=str(tmp_path / "a.txt"))
+
+
+def test_listed_mentions_off_the_text_are_answered_with_a_warning(tmp_path, capsys, monkeypatch):
+    import io
+
+    from narrascope.report import get_format, semeval_roles
+
+    monkeypatch.setattr(semeval_roles, "load_analyser", lambda name: _FakeFraming())
+    mentions = tmp_path / "m.txt"
+    mentions.write_text("a.txt\tOdesa\t30\t34\na.txt\tKyiv\t900\t903\na.txt\tmayor\t30\t34\n")
+    fmt = get_format("semeval-roles")
+    options = fmt.check({"mentions": str(mentions)})
+    monkeypatch.setattr(semeval_roles, "read_mention_list",
+                        lambda path: pytest.fail("the list was read twice"))
+    out = io.StringIO()
+    fmt.writer(out, [_roles_article(tmp_path)], options)
+    assert len(out.getvalue().splitlines()) == 3  # every listed mention still has an answer
+    err = capsys.readouterr().err
+    assert "2 listed mention(s) do not match their file's text" in err
+    assert "a.txt 900-903, 'Kyiv'" in err

@@ -69,7 +69,7 @@ def run(args) -> int:
                               f"{', '.join(takes)})")
     options = {"no_text": args.no_text, "mentions": args.mentions}
     if fmt.check:
-        fmt.check(options)
+        options = dict(fmt.check(options))
     check_output(args.output)
     opts = ingest_options(args)
     summary = RunSummary()

@@ -32,8 +32,9 @@ class Article:
 
 
 Writer = Callable[[TextIO, Iterable[Article], Mapping[str, Any]], None]
-#: validates a format's options before any work; raises NarrascopeError with one line
-Check = Callable[[Mapping[str, Any]], None]
+#: validates a format's options before any work and returns them, with anything it read
+#: (a file given as an option) added for the writer; raises NarrascopeError with one line
+Check = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)

@@ -66,10 +66,12 @@ def _line(name: str, mention: str, start: int, end: int, main: str, fines) -> st
     return "\t".join([name, clean, str(start), str(end), main, *fines]) + "\n"
 
 
-def _check(options: Mapping[str, Any]) -> None:
-    """Read the mention list once before any work, so a bad line fails at once."""
+def _check(options: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Read the mention list before any work, so a bad line fails at once; the list read
+    is passed on to the writer (the file may be a pipe that can be read only once)."""
     if options.get("mentions"):
-        read_mention_list(options["mentions"])
+        return {**options, "mention_list": read_mention_list(options["mentions"])}
+    return options
 
 
 @register_format("semeval-roles", requires=("framing",), options=("mentions",), check=_check,
@@ -77,9 +79,11 @@ def _check(options: Mapping[str, Any]) -> None:
                              "--mentions FILE answers the task's mention list")
 def write_semeval_roles(out: TextIO, articles: Iterable[Article],
                         options: Mapping[str, Any]) -> None:
-    listed = options.get("mentions")
-    if listed:
-        _write_listed(out, articles, read_mention_list(listed))
+    listed = options.get("mention_list")
+    if listed is None and options.get("mentions"):
+        listed = read_mention_list(options["mentions"])
+    if listed is not None:
+        _write_listed(out, articles, listed)
     else:
         _write_detected(out, articles)
 
@@ -89,6 +93,7 @@ def _write_listed(out: TextIO, articles: Iterable[Article], listed: list[ListedM
     for i, (name, *_rest) in enumerate(listed):
         wanted[name].append(i)
     answers: dict[int, tuple[str, tuple[str, ...]]] = {}
+    mismatched: list[int] = []
     analyser = load_analyser("framing")
     for art in articles:
         name = Path(art.source or art.doc.source or "").name
@@ -98,10 +103,19 @@ def _write_listed(out: TextIO, articles: Iterable[Article], listed: list[ListedM
         omap = OffsetMap.from_json(art.offsets) if art.offsets else None
         spans = []
         for i in idx:
-            _, _, start, end = listed[i]
-            spans.append(omap.span_to_clean(start, end + 1) if omap else (start, end + 1))
+            _, mention, start, end = listed[i]
+            span = omap.span_to_clean(start, end + 1) if omap else (start, end + 1)
+            if not _matches(art.doc.text, span, mention):
+                mismatched.append(i)
+            spans.append(span)
         for i, (main, fines, _score) in zip(idx, analyser.classify(art.doc, spans)):
             answers[i] = (main, fines)
+    if mismatched:
+        name, mention, start, end = listed[mismatched[0]]
+        print(f"semeval-roles: {len(mismatched)} listed mention(s) do not match their file's "
+              f"text at their offsets (first: {name} {start}-{end}, {mention!r}); they are "
+              "answered anyway, but check that offsets count characters of the file as read, "
+              "end inclusive", file=sys.stderr)
     missing = 0
     for i, (name, mention, start, end) in enumerate(listed):
         if i not in answers:
@@ -112,6 +126,15 @@ def _write_listed(out: TextIO, articles: Iterable[Article], listed: list[ListedM
         print(f"semeval-roles: {missing} listed mention(s) are in files not given as input; "
               "left out", file=sys.stderr)
     out.flush()
+
+
+def _matches(text: str, span: tuple[int, int], mention: str) -> bool:
+    """Whether ``text[span]`` is ``mention`` (whitespace aside: cleaning may have changed
+    it). False for a span outside the text, such as offsets past the end of the file."""
+    start, end = span
+    if not 0 <= start < end <= len(text):
+        return False
+    return text[start:end].split() == mention.split()
 
 
 def _write_detected(out: TextIO, articles: Iterable[Article]) -> None:
