@@ -282,3 +282,19 @@ def test_listed_mentions_off_the_text_are_answered_with_a_warning(tmp_path, caps
     err = capsys.readouterr().err
     assert "2 listed mention(s) do not match their file's text" in err
     assert "a.txt 900-903, 'Kyiv'" in err
+
+
+def test_serve_on_a_port_in_use_is_one_line_before_the_server_starts(tmp_path, capsys,
+                                                                     monkeypatch):
+    import socket
+
+    uvicorn = pytest.importorskip("uvicorn")
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("the server started"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code = main(["serve", "--port", str(port), "--db", str(tmp_path / "w.db"), "-q"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err

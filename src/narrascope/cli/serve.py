@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 
 from . import EXIT_OK, add_common, warn, whole_number
 from ..errors import NarrascopeError
@@ -54,6 +55,7 @@ def run(args) -> int:
         warn(args, "NARRASCOPE_TOKEN is not set: adding articles is disabled")
     if not 1 <= args.workers <= 64:
         raise NarrascopeError(f"bad --workers {args.workers}; use 1-64")
+    _check_listen(args.host, args.port)
     options = {"db_path": str(args.db or default_db_path()), "token": token,
                "open_reads": not args.closed_reads, "max_upload_bytes": args.max_upload,
                "allow_private": args.allow_private}
@@ -66,6 +68,24 @@ def run(args) -> int:
         uvicorn.run("narrascope.cli.serve:app_from_env", factory=True, workers=args.workers,
                     **common)
     return EXIT_OK
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Bind ``host:port`` once before the server starts, so a port in use or an address
+    this machine does not have is one line, not uvicorn's log of a failed startup."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise NarrascopeError(f"--host {host}: not an address of this machine ({e.strerror}); "
+                              "use 127.0.0.1, 0.0.0.0 or one of its addresses") from None
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError as e:
+            raise NarrascopeError(f"cannot listen on {host}:{port} ({e.strerror}); pick "
+                                  "another --port, or --host 127.0.0.1") from None
 
 
 #: how ``serve --workers N`` hands its options to the worker processes
