@@ -50,7 +50,9 @@ def run_show(args) -> int:
 
 def run_search(args) -> int:
     with store_from(args) as store:
-        hits = store.search(args.query, limit=args.limit, offset=args.offset)
+        from ..clean.query import fts_query
+
+        hits = store.search(fts_query(args.query), limit=args.limit, offset=args.offset)
         if args.format and args.format != "text":
             from ..report import get_format
 

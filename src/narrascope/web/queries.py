@@ -21,6 +21,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..analysers import registry
+from ..clean.query import fts_query
 from ..errors import NarrascopeError
 from ..model import Relation
 from ..report import Article
@@ -191,7 +192,8 @@ def _fts_ids(conn: sqlite3.Connection, q: str) -> list[str]:
     try:
         return [r[0] for r in conn.execute(
             "SELECT d.id FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
-            "WHERE documents_fts MATCH ? ORDER BY rank, d.id LIMIT ?", (q, MAX_FTS_HITS))]
+            "WHERE documents_fts MATCH ? ORDER BY rank, d.id LIMIT ?",
+            (fts_query(q), MAX_FTS_HITS))]
     except sqlite3.OperationalError as e:
         raise NarrascopeError(f"bad search query {q!r} ({e}); use words, \"quoted phrases\", "
                               "AND/OR/NOT, prefix*") from None
