@@ -74,7 +74,7 @@ FiltersDep = Annotated[Filters, Depends(filters)]
 def _options(db: Database) -> dict[str, list[str]]:
     db.reader()
     idx = db.index
-    return {"narratives": idx.values("narrative"),
+    return {"narratives": idx.values("narrative"), "techniques": idx.values("technique"),
             "outlets": sorted({m.outlet for m in idx.docs.values() if m.outlet}),
             "languages": sorted({m.language for m in idx.docs.values() if m.language})}
 
