@@ -147,3 +147,22 @@ def test_articles_per_week_counts_each_article_once_not_once_per_narrative(tmp_p
 
     (fig,) = re.findall(r'data-figure="([^"]+)"', page)
     assert json.loads(html.unescape(fig))["data"][0]["y"] == [1]
+
+
+def test_typed_entity_and_speaker_filters_ignore_case(tmp_path):
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from narrascope.analysers import registry
+    from narrascope.web.queries import Database, Filters, search
+    from test_web_fixtures import build_store
+
+    if "quotes" not in registry():
+        pytest.skip("the quotes analyser is not installed")
+    path = tmp_path / "web.db"
+    build_store(path)
+    db = Database(path)
+    exact = search(db, None, Filters(speaker="Ada Quill")).total
+    assert exact > 0
+    assert search(db, None, Filters(speaker="ada quill")).total == exact
+    assert search(db, None, Filters(speaker="nobody at all")).total == 0

@@ -134,9 +134,15 @@ class Arrays:
         return np.flatnonzero(sel)
 
     def with_facet(self, kind: str, value: str) -> np.ndarray:
-        """Mask of the articles with facet ``(kind, value)``."""
+        """Mask of the articles with facet ``(kind, value)``. A value that never occurs as
+        written matches regardless of case ('kyiv' finds Kyiv), since the search form's
+        entity and speaker fields are typed by hand."""
         m = np.zeros(len(self.ids), dtype=bool)
-        sel = (self.f_kind == self.lookup(kind)) & (self.f_value == self.lookup(value))
+        codes = [self.lookup(value)]
+        if codes[0] == -2:
+            folded = value.casefold()
+            codes = [c for s, c in self.code.items() if s.casefold() == folded] or codes
+        sel = (self.f_kind == self.lookup(kind)) & np.isin(self.f_value, codes)
         m[self.f_doc[sel]] = True
         return m
 
