@@ -9,6 +9,9 @@ at the decoding it would ship with, as picked on these same folds (say so when q
     nice -n 10 .venv/bin/python benchmarks/framing_cv.py [--blocks sent,near,name,prior,emb]
         [--data ../shared/data/semeval2025-t10/train] [--folds 5] [--c-main 4] [--c-fine 4]
         [--embeddings-cache /tmp/framing-emb.npy]
+
+With the ``narr`` block, the narratives model is first cross-validated on the same
+folders (about 2.5 minutes), so every article's narrative probabilities are out of fold.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import numpy as np  # noqa: E402
 from narrascope.analysers.framing.classifier import DecodeSettings  # noqa: E402
 from narrascope.analysers.framing.data import read_mentions  # noqa: E402
 from narrascope.analysers.framing.features import Featuriser  # noqa: E402
-from narrascope.train.framing import cv_metrics, cv_probabilities, mention_contexts  # noqa: E402
+from narrascope.train.framing import (cv_metrics, cv_probabilities, mention_contexts,  # noqa: E402
+                                      narrative_inputs)
 from narrascope.analysers.framing.classifier import RoleClassifier  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +66,8 @@ def main() -> int:
             emb = Featuriser(["emb"]).embed(ctxs)
             if cache:
                 np.save(cache, emb)
-    pm, pf = cv_probabilities(mentions, ctxs, options, emb)
+    narratives = narrative_inputs([args.data], mentions, options)  # the ``narr`` block's
+    pm, pf = cv_probabilities(mentions, ctxs, options, emb, narratives)
     print(f"{len(mentions)} mentions, blocks={args.blocks}, C={args.c_main}/{args.c_fine}, "
           f"{args.folds} folds, {time.time() - t0:.0f} s", flush=True)
     decoder = RoleClassifier(Featuriser([]))

@@ -20,6 +20,7 @@ DATA -m FOLDER`` scores either kind of model.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Sequence
@@ -28,6 +29,9 @@ import numpy as np
 
 from ..analysers.framing.classifier import DecodeSettings, RoleClassifier
 from ..analysers.framing.data import Mention, read_mentions
+from ..analysers.framing.article_narratives import (NarrativeSource, coarse_labels,
+                                                    default_narratives_model, lookup_source,
+                                                    model_source, out_of_fold)
 from ..analysers.framing.features import Featuriser, MentionContext, contexts
 from ..analysers.framing.metrics import score, table
 from ..errors import NarrascopeError
@@ -37,6 +41,8 @@ __all__ = ["train", "evaluate", "cross_validate", "cv_probabilities", "cv_metric
            "mention_contexts", "DEFAULT_BLOCKS"]
 
 DEFAULT_BLOCKS = "sent,near,name,prior,emb"
+#: the ``narr`` block's inputs: its label order and where their probabilities come from
+Narratives = tuple[list[str], NarrativeSource]
 
 
 def mention_contexts(mentions: Sequence[Mention]) -> list[MentionContext]:
@@ -52,15 +58,42 @@ def mention_contexts(mentions: Sequence[Mention]) -> list[MentionContext]:
     return out  # type: ignore[return-value]
 
 
-def _classifier(options: dict[str, Any]) -> RoleClassifier:
+def _blocks(options: dict[str, Any]) -> list[str]:
     blocks = [b.strip() for b in str(options.get("blocks", DEFAULT_BLOCKS)).split(",") if b.strip()]
-    allowed = {"sent", "words", "near", "name", "prior", "emb", "stance"}
+    allowed = {"sent", "words", "near", "name", "prior", "emb", "stance", "narr"}
     if not blocks or set(blocks) - allowed:
         raise NarrascopeError(f"--option blocks={options.get('blocks')!r}; allowed blocks: "
                               f"{', '.join(sorted(allowed))} (comma-separated)")
+    return blocks
+
+
+def _classifier(options: dict[str, Any], narratives: Narratives | None = None
+                ) -> RoleClassifier:
     decode = DecodeSettings(main_weight=number_option(options, "main_weight", 0.5),
                             second_ratio=number_option(options, "second_ratio", 0.8))
-    return RoleClassifier(Featuriser(blocks), decode)
+    featuriser = Featuriser(_blocks(options))
+    if narratives is not None:
+        featuriser.narrative_labels, featuriser.narrative_source = narratives
+    return RoleClassifier(featuriser, decode)
+
+
+def narrative_inputs(paths: Sequence[str], mentions: Sequence[Mention],
+                     options: dict[str, Any]) -> Narratives | None:
+    """The ``narr`` block's labels and probabilities for training on ``mentions``: out of
+    fold for the articles of ``paths`` that carry narrative labels (so training sees
+    probabilities as unsure as a new article's), from the default narratives model for
+    the rest; None when the block is not asked for."""
+    if "narr" not in _blocks(options):
+        return None
+    try:
+        labels, by_article = out_of_fold(paths)
+    except NarrascopeError as exc:  # no subtask-2 labels beside the mentions
+        print(f"narr block: {exc}; using the default narratives model's probabilities",
+              file=sys.stderr)
+        model = default_narratives_model()
+        labels, by_article = coarse_labels(model.labels, model.taxonomy), {}
+    by_text = {m.text: by_article[m.article] for m in mentions if m.article in by_article}
+    return labels, lookup_source(by_text, model_source(labels))
 
 
 def _fit(model: RoleClassifier, mentions: Sequence[Mention], ctxs, options, embeddings=None):
@@ -91,7 +124,8 @@ def _train_encoder(paths: Sequence[str], output: str | None, options: dict[str, 
 def _train_linear(paths: Sequence[str], output: str | None, options: dict[str, Any]) -> str:
     mentions = read_mentions(paths)
     ctxs = mention_contexts(mentions)
-    model = _fit(_classifier(options), mentions, ctxs, options)
+    model = _fit(_classifier(options, narrative_inputs(paths, mentions, options)),
+                 mentions, ctxs, options)
     langs = sorted({m.language for m in mentions})
     meta = {"trained_on": [str(Path(p)) for p in paths], "languages": langs,
             "mentions": len(mentions), "articles": len({m.article for m in mentions}),
@@ -110,7 +144,7 @@ def _report(mentions: Sequence[Mention], preds) -> dict[str, Any]:
 def evaluate(path: str, model_path: str | None, options: dict[str, Any]) -> dict[str, Any]:
     mentions = read_mentions([path])
     if "cv" in options:
-        return cross_validate(mentions, options)
+        return cross_validate(mentions, options, [path])
     if model_path and (Path(model_path) / "model.onnx").is_file():
         return _evaluate_encoder(mentions, model_path)
     if model_path:
@@ -148,10 +182,11 @@ def _flatten(metrics: dict[str, Any]) -> dict[str, Any]:
 
 
 def cv_probabilities(mentions: Sequence[Mention], ctxs: Sequence[MentionContext],
-                     options: dict[str, Any], embeddings: np.ndarray | None = None
-                     ) -> tuple[np.ndarray, np.ndarray]:
+                     options: dict[str, Any], embeddings: np.ndarray | None = None,
+                     narratives: Narratives | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold main- and fine-role probabilities: grouped k-fold over articles, each
-    fold trained on every language's other articles."""
+    fold trained on every language's other articles (``narratives``: the ``narr``
+    block's inputs, see :func:`narrative_inputs`)."""
     from sklearn.model_selection import GroupKFold
 
     k = number_option(options, "cv", 5)
@@ -162,19 +197,24 @@ def cv_probabilities(mentions: Sequence[Mention], ctxs: Sequence[MentionContext]
     pf = np.zeros((len(mentions), 22))
     folds = GroupKFold(n_splits=k, shuffle=True, random_state=number_option(options, "seed", 0))
     for tr, te in folds.split(np.zeros(len(mentions)), groups=groups):
-        model = _fit(_classifier(options), [mentions[i] for i in tr], [ctxs[i] for i in tr],
+        model = _fit(_classifier(options, narratives), [mentions[i] for i in tr],
+                     [ctxs[i] for i in tr],
                      options, embeddings=None if embeddings is None else embeddings[tr])
         pm[te], pf[te] = model.probabilities(
             [ctxs[i] for i in te], None if embeddings is None else embeddings[te])
     return pm, pf
 
 
-def cross_validate(mentions: Sequence[Mention], options: dict[str, Any]) -> dict[str, Any]:
-    """Cross-validated metrics per language and overall (see :func:`cv_probabilities`)."""
+def cross_validate(mentions: Sequence[Mention], options: dict[str, Any],
+                   paths: Sequence[str] = ()) -> dict[str, Any]:
+    """Cross-validated metrics per language and overall (see :func:`cv_probabilities`);
+    ``paths``: the folders the mentions came from (their narrative labels feed the
+    ``narr`` block)."""
     ctxs = mention_contexts(mentions)
     proto = _classifier(options)
     emb = proto.featuriser.embed(ctxs) if "emb" in proto.featuriser.blocks else None
-    preds = proto.decode(*cv_probabilities(mentions, ctxs, options, emb))
+    narratives = narrative_inputs(paths, mentions, options)
+    preds = proto.decode(*cv_probabilities(mentions, ctxs, options, emb, narratives))
     return cv_metrics(mentions, preds, options)
 
 

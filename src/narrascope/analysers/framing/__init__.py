@@ -11,6 +11,10 @@ counts as *framed* when the classifier's confidence in its main role reaches
 ``FRAMED_THRESHOLD``. Every mention still carries its best guess, with ``framed`` saying
 whether it cleared the bar; actors list only entities with at least one framed mention.
 
+The shipped model also reads the narratives the article pushes (the ``narr`` feature
+block, see :mod:`.article_narratives`): it asks the narratives analyser's model for the
+article's narrative probabilities, once per article.
+
 Where a cross-encoder model is present (``narrascope train framing DATA --option
 model=encoder``; see :mod:`.encoder`), documents in the languages it was trained for are
 read by it instead, optionally blended with the linear model's probabilities (its
@@ -81,7 +85,8 @@ def default_encoder() -> EncoderRoleModel | None:
         return None
 
 
-@register("framing", "2", description="roles of actors: protagonist, antagonist, innocent and "
+# version 3: the shipped model reads the article's narratives (the ``narr`` block)
+@register("framing", "3", description="roles of actors: protagonist, antagonist, innocent and "
                                       "22 fine roles (SemEval-2025 Task 10)",
           requires=("entities",))
 class FramingAnalyser:

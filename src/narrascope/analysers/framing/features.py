@@ -16,7 +16,11 @@ Each mention is described by blocks that are stacked side by side:
 - ``stance``: the article as a whole (its word TF-IDF reduced by SVD to a few dimensions,
   a rough "which outlet and which side" signal) crossed with the mention's camp from a
   small gazetteer (Russia, the West, Ukraine, other; see :mod:`.sides`), so a Russia-side
-  actor can be read differently in articles that read differently.
+  actor can be read differently in articles that read differently;
+- ``narr``: the narratives the article pushes (the narratives model's probabilities of
+  its coarse labels) crossed with the mention's camp: NATO in an article that blames the
+  war on the West is cast otherwise than in one that praises the West's help (see
+  :mod:`.article_narratives`).
 
 The vectorisers are kept as plain vocabularies and idf weights (JSON/npz), never pickled.
 """
@@ -34,6 +38,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ...text import sentences
+from .article_narratives import (NarrativeSource, coarse_labels, default_narratives_model,
+                                 model_source)
 from .sides import SIDES, side_vector
 from .taxonomy import MAIN_ROLES
 
@@ -44,6 +50,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NEAR_WORDS = 6
 _MAX_SENT = 400  # characters of sentence kept around a mention in a very long sentence
 _STANCE_DIMS = 30  # SVD dimensions of the article vector in the ``stance`` block
+_NARR_WEIGHT = 1.0  # scale of the ``narr`` block's probabilities against the other blocks
 _ARTICLE_VECTORISER: dict[str, Any] = dict(sublinear_tf=True, min_df=2, max_features=40000,
                                            token_pattern=r"(?u)\b\w\w+\b")
 DEFAULT_BLOCKS = ("sent", "near", "name", "prior")
@@ -124,6 +131,10 @@ class Featuriser:
         self.article_vectoriser: TfidfVectorizer | None = None
         self.stance_axes: np.ndarray | None = None  # (dims, vocabulary) SVD components
         self._encode = encode
+        #: the narrative labels of the ``narr`` block, and where their probabilities come
+        #: from (default: the narratives model, see :mod:`.article_narratives`)
+        self.narrative_labels: list[str] = []
+        self.narrative_source: NarrativeSource | None = None
 
     # -- fitting -------------------------------------------------------------------------
     def fit(self, ctxs: Sequence[MentionContext], mains: Sequence[str]) -> "Featuriser":
@@ -136,6 +147,10 @@ class Featuriser:
             self.priors = prior_counts(ctxs, mains)
         if "stance" in self.blocks:
             self._fit_stance(ctxs)
+        if "narr" in self.blocks and not self.narrative_labels:
+            model = default_narratives_model()
+            self.narrative_labels = coarse_labels(model.labels, model.taxonomy)
+            self.narrative_source = model_source(self.narrative_labels, model)
         return self
 
     def _fit_stance(self, ctxs: Sequence[MentionContext]) -> None:
@@ -167,6 +182,8 @@ class Featuriser:
                 parts.append(sparse.csr_matrix(self._prior_rows(ctxs, prior_exclude)))
             elif block == "stance":
                 parts.append(sparse.csr_matrix(self._stance_rows(ctxs)))
+            elif block == "narr":
+                parts.append(sparse.csr_matrix(self._narrative_rows(ctxs)))
         return sparse.hstack(parts, format="csr", dtype=np.float32)
 
     def embed(self, ctxs: Sequence[MentionContext]) -> np.ndarray:
@@ -201,11 +218,26 @@ class Featuriser:
         crossed = (S[:, :, None] * Zm[:, None, :]).reshape(len(ctxs), len(SIDES) * Z.shape[1])
         return np.hstack([S, crossed]).astype(np.float32)
 
+    def _narrative_rows(self, ctxs: Sequence[MentionContext]) -> np.ndarray:
+        """The article's narrative probabilities, then each camp's copy of them
+        (non-zero only in the mention's own camp)."""
+        if self.narrative_source is None:
+            self.narrative_source = model_source(self.narrative_labels)
+        articles = list(dict.fromkeys(c.article for c in ctxs))
+        P = np.asarray(self.narrative_source(articles), dtype=np.float32) * _NARR_WEIGHT
+        row_of = {a: i for i, a in enumerate(articles)}
+        S = np.array([side_vector(c.surface) for c in ctxs], dtype=np.float32)
+        Pm = P[[row_of[c.article] for c in ctxs]]
+        crossed = (S[:, :, None] * Pm[:, None, :]).reshape(len(ctxs), len(SIDES) * P.shape[1])
+        return np.hstack([Pm, crossed]).astype(np.float32)
+
     # -- persistence ---------------------------------------------------------------------
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """JSON-able settings and the arrays to keep beside them."""
         settings: dict[str, Any] = {"blocks": list(self.blocks), "priors": self.priors,
                                     "vocabularies": {}}
+        if self.narrative_labels:
+            settings["narrative_labels"] = list(self.narrative_labels)
         arrays: dict[str, np.ndarray] = {}
         for block, vec in self.vectorisers.items():
             vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
@@ -224,6 +256,7 @@ class Featuriser:
                    ) -> "Featuriser":
         f = cls(settings["blocks"])
         f.priors = {k: list(v) for k, v in settings.get("priors", {}).items()}
+        f.narrative_labels = list(settings.get("narrative_labels", []))
         for block, vocab in settings.get("vocabularies", {}).items():
             params = dict(_VECTORISERS[block])
             params.pop("max_features", None)
