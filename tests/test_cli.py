@@ -67,6 +67,9 @@ def test_ingest_search_show_export(capsys, db, tmp_path):
 
 
 def test_show_unknown_id(capsys, db):
+    from narrascope.store import Store
+
+    Store(db).close()  # an empty store: reading commands refuse a path with none
     code, _, err = run(capsys, "show", "ffffffffffff", "--db", db)
     assert code == 3 and "no stored article" in err
 

@@ -79,6 +79,9 @@ def test_output_path_that_is_a_folder_is_refused(tmp_path, capsys):
 
 
 def test_export_to_a_folder_is_one_line_not_a_traceback(tmp_path, capsys):
+    from narrascope.store import Store
+
+    Store(tmp_path / "e.db").close()
     code = main(["export", "-o", str(tmp_path), "--db", str(tmp_path / "e.db")])
     err = capsys.readouterr().err
     assert code == 2 and "is a folder" in err and "Traceback" not in err
@@ -298,3 +301,12 @@ def test_serve_on_a_port_in_use_is_one_line_before_the_server_starts(tmp_path, c
     assert code == 2
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["export"], ["search", "x"], ["show", "abcd"], ["quotes"],
+                                  ["copies"]])
+def test_reading_commands_do_not_make_a_store_from_a_mistyped_db(tmp_path, capsys, argv):
+    typo = tmp_path / "narascope.db"
+    assert main([*argv, "--db", str(typo)]) == 2
+    assert f"no store at {typo}" in capsys.readouterr().err
+    assert not typo.exists()

@@ -21,8 +21,20 @@ SOURCE_HELP = ("a file, a folder, a glob such as 'news/**/*.html', an http(s) UR
                "standard input")
 
 
-def store_from(args) -> Store:
-    return open_store(getattr(args, "db", None))
+def store_from(args, *, existing: bool = False) -> Store:
+    """The store ``--db`` (or the default) names. Commands that only read it pass
+    ``existing``: a path with no database is then an error, not a new empty store made
+    by a typo in ``--db`` and then reported as holding nothing."""
+    path = getattr(args, "db", None)
+    if existing:
+        from ..settings import default_db_path
+
+        where = Path(path or default_db_path()).expanduser()
+        if not where.is_file():
+            raise NarrascopeError(f"no store at {where} (allowed: a database made by "
+                                  "`narrascope analyze` or `ingest`; check --db or "
+                                  "NARRASCOPE_DB)")
+    return open_store(path)
 
 
 def ingest_options(args) -> IngestOptions:

@@ -79,7 +79,7 @@ _WRITERS: dict[str, Callable[[TextIO, Iterable[dict[str, Any]], bool], None]] = 
 
 
 def run(args) -> int:
-    with store_from(args) as store, output(args.output) as out:
+    with store_from(args, existing=True) as store, output(args.output) as out:
         rows = _clusters(store) if args.clusters else _pairs(store, args.kind)
         _WRITERS[args.format](out, rows, args.clusters)
     if not rows and not args.quiet:

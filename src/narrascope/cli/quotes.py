@@ -115,7 +115,7 @@ def _limited(rows: list[Row], limit: int) -> Iterator[Row]:
 def run(args) -> int:
     if args.limit < 0:
         raise NarrascopeError(f"--limit must be 0 (all) or more, not {args.limit}")
-    with store_from(args) as store:
+    with store_from(args, existing=True) as store:
         rows, counted, unresolved = tally(store, args.by)
         if not rows:
             hint = ("no stored article has both quotes and narratives; run `narrascope "

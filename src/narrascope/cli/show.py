@@ -37,7 +37,7 @@ def run_show(args) -> int:
     from ..report import get_format
 
     fmt = get_format(args.format)
-    with store_from(args) as store:
+    with store_from(args, existing=True) as store:
         doc = store.get_document(args.id)
         if doc is None:
             print(f"narrascope: error: no stored article with id {args.id!r} (allowed: an "
@@ -49,7 +49,7 @@ def run_show(args) -> int:
 
 
 def run_search(args) -> int:
-    with store_from(args) as store:
+    with store_from(args, existing=True) as store:
         from ..clean.query import fts_query
 
         hits = store.search(fts_query(args.query), limit=args.limit, offset=args.offset)
@@ -70,7 +70,7 @@ def run_export(args) -> int:
     from ..report import get_format
 
     fmt = get_format(args.format)
-    with store_from(args) as store, output(args.output) as out:
+    with store_from(args, existing=True) as store, output(args.output) as out:
         ids = [(None, d.id) for d in store.iter_documents()]
         fmt.writer(out, articles_for(store, ids), {})
     return EXIT_OK
