@@ -310,3 +310,13 @@ def test_reading_commands_do_not_make_a_store_from_a_mistyped_db(tmp_path, capsy
     assert main([*argv, "--db", str(typo)]) == 2
     assert f"no store at {typo}" in capsys.readouterr().err
     assert not typo.exists()
+
+
+def test_serve_says_when_its_store_does_not_exist_yet(tmp_path, capsys, monkeypatch):
+    uvicorn = pytest.importorskip("uvicorn")
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    monkeypatch.setattr("narrascope.cli.serve._check_listen", lambda host, port: None)
+    monkeypatch.setattr("narrascope.web.create_app", lambda **kw: object())
+    typo = tmp_path / "narascope.db"
+    assert main(["serve", "--db", str(typo)]) == 0
+    assert f"no store at {typo} yet: serving an empty one" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from pathlib import Path
 
 from . import EXIT_OK, add_common, warn, whole_number
 from ..errors import NarrascopeError
@@ -56,7 +57,11 @@ def run(args) -> int:
     if not 1 <= args.workers <= 64:
         raise NarrascopeError(f"bad --workers {args.workers}; use 1-64")
     _check_listen(args.host, args.port)
-    options = {"db_path": str(args.db or default_db_path()), "token": token,
+    db_path = Path(args.db or default_db_path()).expanduser()
+    if not db_path.exists():
+        warn(args, f"no store at {db_path} yet: serving an empty one (check --db if you "
+                   "expected articles)")
+    options = {"db_path": str(db_path), "token": token,
                "open_reads": not args.closed_reads, "max_upload_bytes": args.max_upload,
                "allow_private": args.allow_private}
     common = dict(host=args.host, port=args.port, server_header=False,
