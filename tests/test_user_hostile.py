@@ -320,3 +320,13 @@ def test_serve_says_when_its_store_does_not_exist_yet(tmp_path, capsys, monkeypa
     typo = tmp_path / "narascope.db"
     assert main(["serve", "--db", str(typo)]) == 0
     assert f"no store at {typo} yet: serving an empty one" in capsys.readouterr().err
+
+
+def test_a_folder_readme_is_not_worth_a_notice(tmp_path, capsys):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "story.txt").write_text(ARTICLE)
+    (folder / "README.md").write_text("# What these articles are\n")
+    (folder / "LICENSE").write_text("terms\n")
+    assert main(["ingest", str(folder), "--db", str(tmp_path / "r.db")]) == 0
+    assert "not read" not in capsys.readouterr().err

@@ -49,8 +49,10 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str | InputError]:
             if not found:
                 yield InputError(src, "folder holds no file of a known kind (allowed: "
                                       + ", ".join(_all_suffixes()) + ")", "empty")
-            elif len(found) < len(files):
-                yield _not_read(src, [p for p in files if reader_for(p) is None])
+            else:
+                others = [p for p in files if reader_for(p) is None and not _is_doc_file(p)]
+                if others:
+                    yield _not_read(src, others)
             yield from (str(p) for p in found)
         elif path.exists():
             yield str(path)
@@ -68,6 +70,14 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str | InputError]:
             yield InputError(src, "no such file, folder or URL (allowed: a path, a folder, "
                                   "a glob such as 'news/**/*.txt', or an http(s) URL)",
                              "not found")
+
+
+#: files that document a folder rather than hold articles: not worth a notice
+_DOC_NAMES = ("readme", "license", "licence", "changelog", "notice", "copying")
+
+
+def _is_doc_file(path: Path) -> bool:
+    return path.suffix.lower() == ".md" or path.stem.lower().startswith(_DOC_NAMES)
 
 
 def _not_read(folder: str, others: list[Path]) -> NotRead:
