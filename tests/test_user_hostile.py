@@ -330,3 +330,28 @@ def test_a_folder_readme_is_not_worth_a_notice(tmp_path, capsys):
     (folder / "LICENSE").write_text("terms\n")
     assert main(["ingest", str(folder), "--db", str(tmp_path / "r.db")]) == 0
     assert "not read" not in capsys.readouterr().err
+
+
+def test_task_offsets_of_an_html_article_count_the_stored_text_and_say_so(tmp_path, capsys):
+    import io
+
+    from narrascope.model import Document, Result, Span, doc_id_for
+    from narrascope.report import Article, get_format
+
+    text = "Title\n\nThe mayor of Odesa said the port would reopen."
+    doc = Document(doc_id_for(text), text, "Title")
+    spans = (Span(text.index("mayor"), text.index("mayor") + 5, "Doubt"),)
+    result = Result("techniques", "1", doc.id, spans=spans)
+    shift = [[0, 100, len(text)]]  # the text was found 100 characters into its source
+    page, plain = tmp_path / "page.html", tmp_path / "article123.txt"
+    page.write_text("<html>...</html>")
+    plain.write_text(" " * 100 + text)
+    out = io.StringIO()
+    get_format("ptc-techniques").writer(out, [
+        Article(doc, {"techniques": result}, str(page), shift),
+        Article(doc, {"techniques": result}, str(plain), shift)], {})
+    start = text.index("mayor")
+    assert out.getvalue().splitlines() == [f"page\tDoubt\t{start}\t{start + 5}",
+                                           f"123\tDoubt\t{start + 100}\t{start + 105}"]
+    err = capsys.readouterr().err
+    assert "ptc-techniques: 1 article(s) were not read from plain-text files" in err

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any, Iterable, Mapping, TextIO
 
-from ..clean import OffsetMap
 from . import Article, register_format
+from .offsets import OffsetNote
 
 __all__ = ["ptc_id"]
 
@@ -34,12 +34,14 @@ def ptc_id(source: str | None, fallback: str) -> str:
                              "(offsets into each input file as read)")
 def write_ptc_techniques(out: TextIO, articles: Iterable[Article],
                          options: Mapping[str, Any]) -> None:
+    note = OffsetNote("ptc-techniques")
     for art in articles:
         result = art.results.get("techniques")
         if result is None:
             continue
-        omap = OffsetMap.from_json(art.offsets) if art.offsets else None
+        omap = note.omap(art)
         aid = ptc_id(art.source or art.doc.source, art.doc.id)
         for span in sorted(result.spans, key=lambda s: (s.start, s.end, s.label)):
             start, end = omap.span_to_raw(span.start, span.end) if omap else (span.start, span.end)
             out.write(f"{aid}\t{span.label}\t{start}\t{end}\n")
+    note.say()

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, TextIO
 
 from ..analysers import load_analyser
-from ..clean import OffsetMap
 from ..errors import NarrascopeError
 from . import Article, register_format
+from .offsets import OffsetNote
 
 __all__ = ["read_mention_list", "ListedMention"]
 
@@ -95,12 +95,13 @@ def _write_listed(out: TextIO, articles: Iterable[Article], listed: list[ListedM
     answers: dict[int, tuple[str, tuple[str, ...]]] = {}
     mismatched: list[int] = []
     analyser = load_analyser("framing")
+    note = OffsetNote("semeval-roles")
     for art in articles:
         name = Path(art.source or art.doc.source or "").name
         idx = wanted.get(name)
         if not idx:
             continue
-        omap = OffsetMap.from_json(art.offsets) if art.offsets else None
+        omap = note.omap(art)
         spans = []
         for i in idx:
             _, mention, start, end = listed[i]
@@ -110,6 +111,7 @@ def _write_listed(out: TextIO, articles: Iterable[Article], listed: list[ListedM
             spans.append(span)
         for i, (main, fines, _score) in zip(idx, analyser.classify(art.doc, spans)):
             answers[i] = (main, fines)
+    note.say()
     if mismatched:
         name, mention, start, end = listed[mismatched[0]]
         print(f"semeval-roles: {len(mismatched)} listed mention(s) do not match their file's "
@@ -138,14 +140,16 @@ def _matches(text: str, span: tuple[int, int], mention: str) -> bool:
 
 
 def _write_detected(out: TextIO, articles: Iterable[Article]) -> None:
+    note = OffsetNote("semeval-roles")
     for art in articles:
         result = art.results.get("framing")
         if result is None:
             continue
         name = Path(art.source or art.doc.source or art.doc.id).name
-        omap = OffsetMap.from_json(art.offsets) if art.offsets else None
+        omap = note.omap(art)
         for s in result.spans:
             start, end = omap.span_to_raw(s.start, s.end) if omap else (s.start, s.end)
             out.write(_line(name, art.doc.text[s.start:s.end], start, end - 1, s.label,
                             s.attrs.get("fine_roles", ())))
         out.flush()
+    note.say()
