@@ -2,9 +2,9 @@
 
 FTS5 reads ``U.S.``, ``Kyiv's``, ``anti-war``, ``10%`` or ``Orlov:`` as syntax (or as a
 column filter) and fails, though an analyst means the words. :func:`fts_query` keeps what
-FTS5 offers on purpose -- words, ``"quoted phrases"``, ``AND``/``OR``/``NOT``/``NEAR``,
-parentheses, ``NEAR(a b, 5)`` and ``prefix*`` -- and quotes every other term as a phrase, so its characters
-are read as text: ``U.S.`` finds the phrase "U S", as the tokenizer indexed it.
+FTS5 offers on purpose -- words, ``"quoted phrases"``, ``AND``/``OR``/``NOT``, parentheses,
+``NEAR(a b, 5)`` and ``prefix*`` -- and quotes every other term as a phrase, so its
+characters are read as text: ``U.S.`` finds the phrase "U S", as the tokenizer indexed it.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("search", help="full-text search over stored articles")
     p.add_argument("query", metavar="QUERY",
                    help='words, "quoted phrases", AND/OR/NOT, prefix* (SQLite FTS5 syntax)')
-    p.add_argument("-n", "--limit", type=whole_number(1), default=20, help="most results (default: 20)")
+    p.add_argument("-n", "--limit", type=whole_number(1), default=20,
+                   help="most results (default: 20)")
     p.add_argument("--offset", type=whole_number(0), default=0, help="skip this many results")
     p.add_argument("-f", "--format", default=None,
                    help="text (a line per hit, the default) or any report format")
