@@ -355,3 +355,14 @@ def test_task_offsets_of_an_html_article_count_the_stored_text_and_say_so(tmp_pa
                                            f"123\tDoubt\t{start + 100}\t{start + 105}"]
     err = capsys.readouterr().err
     assert "ptc-techniques: 1 article(s) were not read from plain-text files" in err
+
+
+def test_a_file_named_twice_is_read_and_reported_once(tmp_path, capsys):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    story = folder / "story.txt"
+    story.write_text(ARTICLE)
+    code = main(["ingest", str(story), str(folder / "." / "story.txt"), str(folder),
+                 "--db", str(tmp_path / "t.db")])
+    assert code == 0
+    assert "1 article(s) added, 0 already stored" in capsys.readouterr().err

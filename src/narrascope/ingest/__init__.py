@@ -92,10 +92,23 @@ def _all_suffixes() -> list[str]:
     return sorted({s for e in readers().values() for s in e.suffixes})
 
 
+def _once(inputs: Iterable[str | InputError]) -> Iterator[str | InputError]:
+    """Each concrete input once, though it be named twice (a file and its folder, or a glob
+    and the file): a second read would only repeat its entry in the report."""
+    seen: set[str] = set()
+    for src in inputs:
+        if isinstance(src, str) and src != STDIN:
+            key = src if is_url(src) else str(Path(src).resolve())
+            if key in seen:
+                continue
+            seen.add(key)
+        yield src
+
+
 def iter_sources(sources: Iterable[str], opts: IngestOptions | None = None
                  ) -> Iterator[ItemOrError]:
     opts = opts or IngestOptions()
-    for src in expand_sources(sources):
+    for src in _once(expand_sources(sources)):
         if isinstance(src, InputError):
             yield src
             continue
