@@ -166,3 +166,17 @@ def test_typed_entity_and_speaker_filters_ignore_case(tmp_path):
     assert exact > 0
     assert search(db, None, Filters(speaker="ada quill")).total == exact
     assert search(db, None, Filters(speaker="nobody at all")).total == 0
+
+
+def test_api_reference_shows_code_as_code_and_choices_as_a_list(tmp_path):
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from narrascope.web import create_app
+
+    with TestClient(create_app(tmp_path / "empty.db")) as c:
+        page = c.get("/docs").text
+    assert "``" not in page and "<code>q</code>" in page
+    assert "string (day, week, month, outlet)" in page and "((" not in page

@@ -4,12 +4,14 @@ the login page for closed reads. Templates autoescape everything."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Callable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from . import charts
 from .api import filters, require_read
@@ -284,9 +286,19 @@ def api_docs(request: Request):
                       for p in op.get("parameters", [])]
             body = list(op.get("requestBody", {}).get("content", {}))
             ops.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                        "description": op.get("description", ""), "params": params,
-                        "body": body})
+                        "description": _code_spans(op.get("description", "")),
+                        "params": params, "body": body})
     return render(request, "apidocs.html", ops=ops, info=schema.get("info", {}))
+
+
+def _code_spans(text: str) -> Markup:
+    """A docstring's ``code`` and `code` spans as <code>, the rest escaped (the reference
+    showed the backticks as they are written)."""
+    return Markup(_CODE.sub(lambda m: f"<code>{m.group(1) or m.group(2)}</code>",
+                            str(escape(text))))
+
+
+_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
 
 
 def _type_of(schema: dict[str, Any]) -> str:
@@ -294,7 +306,10 @@ def _type_of(schema: dict[str, Any]) -> str:
         return " | ".join(_type_of(s) for s in schema["anyOf"] if s.get("type") != "null")
     t = schema.get("type", "")
     if "pattern" in schema:
-        t += f" ({schema['pattern'].strip('^$')})"
+        choices = schema["pattern"].strip("^$")
+        if choices.startswith("(") and choices.endswith(")"):
+            choices = choices[1:-1]
+        t += f" ({choices.replace('|', ', ')})"
     return t
 
 
