@@ -366,3 +366,9 @@ def test_a_file_named_twice_is_read_and_reported_once(tmp_path, capsys):
                  "--db", str(tmp_path / "t.db")])
     assert code == 0
     assert "1 article(s) added, 0 already stored" in capsys.readouterr().err
+
+
+def test_output_that_is_an_input_is_refused_not_overwritten(tmp_path, capsys):
+    err = _analyze_refused(tmp_path, capsys, "-o", str(tmp_path / "a.txt"))
+    assert "is one of the inputs" in err
+    assert (tmp_path / "a.txt").read_text() == ARTICLE

@@ -79,13 +79,18 @@ def add_ingest_options(p) -> None:
                         "author, language, id) from COLUMN; repeatable")
 
 
-def check_output(path: str | None) -> None:
+def check_output(path: str | None, inputs: Iterable[str] = ()) -> None:
     """Refuse an ``-o`` path that cannot be written, before any work is done: a directory, a
-    path under a file, or a folder without write permission. Folders still missing are made
-    later by :func:`output`."""
+    path under a file, a folder without write permission, or one of the ``inputs`` (the
+    report would overwrite an article it read). Folders still missing are made later by
+    :func:`output`."""
     if not path or path == "-":
         return
     target = Path(path)
+    if target.exists() and any(Path(i).exists() and Path(i).resolve() == target.resolve()
+                               for i in inputs):
+        raise NarrascopeError(f"-o {path}: is one of the inputs; the report would overwrite "
+                              "it (allowed: a file that is not being read)")
     if target.is_dir():
         raise NarrascopeError(f"-o {path}: is a folder (allowed: a file path, or - for stdout)")
     parent = target.parent

@@ -70,7 +70,7 @@ def run(args) -> int:
     options = {"no_text": args.no_text, "mentions": args.mentions}
     if fmt.check:
         options = dict(fmt.check(options))
-    check_output(args.output)
+    check_output(args.output, inputs=args.sources)
     opts = ingest_options(args)
     summary = RunSummary()
     with store_from(args) as store:
