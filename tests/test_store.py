@@ -112,3 +112,15 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
     junk.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(NarrascopeError, match="cannot open database"):
         Store(junk)
+
+
+def test_an_id_prefix_is_literal_and_must_be_unique(store):
+    """``_`` and ``%`` in a typed prefix are characters, not wildcards; a prefix shared by
+    two ids finds nothing; hex ids are found from an upper-case prefix too."""
+    for doc_id in ("ab_c1234", "abxc5678", "cafe0001", "cafe0002", "deadbeef01"):
+        store.add_document(Document(id=doc_id, text=f"text of {doc_id}"))
+    assert store.get_document("ab_c").id == "ab_c1234"
+    assert store.get_document("abxc").id == "abxc5678"
+    assert store.get_document("ab%c") is None
+    assert store.get_document("cafe") is None  # two ids start with it
+    assert store.get_document("DEADBEEF").id == "deadbeef01"

@@ -81,9 +81,14 @@ class Store:
     def get_document(self, doc_id: str) -> Document | None:
         row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None and 4 <= len(doc_id) < 16:
-            rows = self.db.execute("SELECT * FROM documents WHERE id LIKE ? LIMIT 2",
-                                   (doc_id + "%",)).fetchall()
-            row = rows[0] if len(rows) == 1 else None
+            # a unique prefix, as a range of the primary key: LIKE would read ``_`` and
+            # ``%`` in an id as wildcards (and scan the table)
+            for prefix in dict.fromkeys((doc_id, doc_id.lower())):
+                rows = self.db.execute("SELECT * FROM documents WHERE id >= ? AND id < ? "
+                                       "LIMIT 2", (prefix, prefix + "\U0010ffff")).fetchall()
+                if rows:
+                    row = rows[0] if len(rows) == 1 else None
+                    break
         return _row_to_doc(row) if row else None
 
     def sources_of(self, doc_id: str) -> list[str]:
