@@ -149,3 +149,21 @@ def test_a_stored_result_is_recomputed_when_its_requirement_is(monkeypatch):
         for name in ("test_upstream", "test_downstream"):
             base._REGISTRY.pop(name, None)
             base._LOADED.pop(name, None)
+
+
+def test_closing_now_ends_the_batches_under_way():
+    """An interrupted run does not wait for its workers' current batches: ``close(now=True)``
+    ends the worker processes, so a task under way never completes."""
+    import time
+    from concurrent.futures.process import BrokenProcessPool
+
+    from narrascope.batch.local import ProcessExecutor
+
+    ex = ProcessExecutor(1)
+    fut = ex.pool.submit(time.sleep, 120)
+    while not fut.running():
+        time.sleep(0.05)
+    time.sleep(0.5)  # the worker has taken the task
+    ex.close(now=True)
+    assert fut.done()
+    assert isinstance(fut.exception(), BrokenProcessPool)

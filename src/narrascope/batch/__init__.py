@@ -78,7 +78,9 @@ class Executor(Protocol):
         """Outputs as they complete (not necessarily in order)."""
         ...
 
-    def close(self) -> None: ...
+    def close(self, now: bool = False) -> None:
+        """Release the workers: after the batches under way, or at once (``now``: the
+        run was interrupted, and those batches' results would not be stored)."""
 
 
 class InlineExecutor:
@@ -88,7 +90,7 @@ class InlineExecutor:
         for b in batches:
             yield analyse_batch(b)
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
         pass
 
 
@@ -141,9 +143,9 @@ class AutoExecutor:
         self._pool = self._pool or ProcessExecutor(self.workers)
         yield from self._pool.map(itertools.chain(ahead, it))
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
         if self._pool is not None:
-            self._pool.close()
+            self._pool.close(now)
 
 
 def make_executor(workers: int | str = 1, ray_address: str | None = None) -> Executor:

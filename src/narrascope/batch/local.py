@@ -40,5 +40,13 @@ class ProcessExecutor:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             yield from (f.result() for f in done)
 
-    def close(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
+    def close(self, now: bool = False) -> None:
+        """Stop the workers after their batches under way, or at once (``now``: an
+        interrupted run, whose last batches would be lost anyway, stops in a moment
+        instead of waiting up to a batch's time for them)."""
+        if now:
+            # the executor offers no way to stop a running task; its worker processes are
+            # plain multiprocessing processes, ended here before the shutdown joins them
+            for proc in list((getattr(self.pool, "_processes", None) or {}).values()):
+                proc.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)

@@ -40,5 +40,5 @@ class RayExecutor:
             done, pending = self.ray.wait(pending, num_returns=1)
             yield from self.ray.get(done)
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
         pass

@@ -85,8 +85,10 @@ def run(args) -> int:
             analyse(store, [s.doc_id for s in sightings], names, quiet=args.quiet,
                     force=args.force, summary=summary, executor=executor,
                     on_error=lambda m: warn(args, m))
-        finally:
-            executor.close()
+        except BaseException:  # interrupted (or failed): do not wait for batches under way
+            executor.close(now=True)
+            raise
+        executor.close()
         options["skipped"] = list(summary.skipped_sources)
         with output(args.output) as out:
             fmt.writer(out, articles_for(store, [(s.source, s.doc_id) for s in sightings]),
