@@ -151,3 +151,14 @@ def test_role_named_only_later_resolves_when_unique():
             "In an interview, Foreign Minister Pavel Orlov blamed the West.")
     q = quotes_of(text)[0]
     assert q["speaker"] == "Pavel Orlov" and q["speaker_text"] == "Russia's foreign minister"
+
+
+@pytest.mark.parametrize("open_, close", [('"', '"'), ("“", "”"), ("«", "»")])
+def test_indirect_speech_ending_in_a_quoted_phrase_keeps_its_closing_mark(open_, close):
+    text = (f"Boris Lenkov said that Moscow would talk only on the basis of {open_}the facts "
+            f"on the ground{close}.")
+    q = [q for q in quotes_of(text) if q["kind"] == "indirect"]
+    assert len(q) == 1, quotes_of(text)
+    assert q[0]["text"] == f"Moscow would talk only on the basis of {open_}the facts on the ground{close}"
+    plain = _one("Boris Lenkov said that the talks had stalled again.", kind="indirect")
+    assert plain["text"] == "the talks had stalled again"

@@ -378,11 +378,30 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
     return None
 
 
+#: closing marks kept at the end of an indirect quote that opened their quotation
+_CLOSERS = {'"': '"', "”": "“", "»": "«"}
+
+
+def _closed(text: str, start: int, end: int) -> int:
+    """``end``, moved past a closing quotation mark that ends a quotation opened inside
+    ``[start, end)`` (only on the basis of "the realities on the ground"), which the
+    sentence-end trimming took off with the full stop."""
+    closer = text[end:end + 1]
+    opener = _CLOSERS.get(closer)
+    if opener is None:
+        return end
+    inner = text[start:end]
+    unbalanced = (inner.count('"') % 2 == 1 if opener == '"'
+                  else inner.count(opener) > inner.count(closer))
+    return end + 1 if unbalanced else end
+
+
 def _mk(d: _Doc, start: int, end: int, cue: tuple[int, int], sp: tuple[int, int] | None
         ) -> Quote | None:
     start = _ltrim(d.text, start, end)
     if end - start < 8 or len(d.text[start:end].split()) < 3:
         return None
+    end = _closed(d.text, start, end)
     return Quote(start, end, "indirect", _span(d, cue), _span(d, sp))  # type: ignore[arg-type]
 
 
