@@ -6,7 +6,7 @@ import re
 
 from .model import Span
 
-__all__ = ["sentences", "paragraphs"]
+__all__ = ["sentences", "paragraphs", "close_quotation"]
 
 # A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) before
 # whitespace and an upper-case letter, a digit or an opening quote; or at a paragraph break.
@@ -48,3 +48,22 @@ def sentences(text: str) -> list[Span]:
             pos = m.end()
         _add(out, text, pos, para.end, "sentence")
     return out
+
+
+#: closing quotation marks, and the opening mark each closes
+_CLOSERS = {'"': '"', "”": "“", "»": "«"}
+
+
+def close_quotation(text: str, start: int, end: int) -> int:
+    """``end``, moved past the quotation mark right after it when that mark closes a
+    quotation opened inside ``[start, end)``: a span found word by word (a persuasion
+    technique, an indirect quote trimmed at the full stop) should read
+    ``West "doomed to fail"``, not ``West "doomed to fail``."""
+    closer = text[end:end + 1]
+    opener = _CLOSERS.get(closer)
+    if opener is None:
+        return end
+    inner = text[start:end]
+    unbalanced = (inner.count('"') % 2 == 1 if opener == '"'
+                  else inner.count(opener) > inner.count(closer))
+    return end + 1 if unbalanced else end

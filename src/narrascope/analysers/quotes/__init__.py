@@ -48,7 +48,8 @@ def _to_dict(text: str, q: Quote) -> dict[str, Any]:
     return d
 
 
-@register("quotes", "1", description="direct and indirect quotes with their speakers")
+# version 2: an indirect quote ending in a quoted phrase keeps the phrase's closing mark
+@register("quotes", "2", description="direct and indirect quotes with their speakers")
 class QuotesAnalyser:
     def analyse(self, docs: Sequence[Document], previous: Sequence[Mapping[str, Result]]
                 ) -> list[Result]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from ...text import close_quotation
 from .cues import cue_at, nounish, skip_forward
 from .doc import (_MARKS, _STOP, _Doc, _honorific_dot, _inside, _ltrim, _rtrim, _span,
                   _time_tokens, _tok_end)
@@ -378,30 +379,12 @@ def _clause(d: _Doc, s0: int, s1: int, a: int, b: int, cue: tuple[int, int]) -> 
     return None
 
 
-#: closing marks kept at the end of an indirect quote that opened their quotation
-_CLOSERS = {'"': '"', "”": "“", "»": "«"}
-
-
-def _closed(text: str, start: int, end: int) -> int:
-    """``end``, moved past a closing quotation mark that ends a quotation opened inside
-    ``[start, end)`` (only on the basis of "the realities on the ground"), which the
-    sentence-end trimming took off with the full stop."""
-    closer = text[end:end + 1]
-    opener = _CLOSERS.get(closer)
-    if opener is None:
-        return end
-    inner = text[start:end]
-    unbalanced = (inner.count('"') % 2 == 1 if opener == '"'
-                  else inner.count(opener) > inner.count(closer))
-    return end + 1 if unbalanced else end
-
-
 def _mk(d: _Doc, start: int, end: int, cue: tuple[int, int], sp: tuple[int, int] | None
         ) -> Quote | None:
     start = _ltrim(d.text, start, end)
     if end - start < 8 or len(d.text[start:end].split()) < 3:
         return None
-    end = _closed(d.text, start, end)
+    end = close_quotation(d.text, start, end)  # trimmed with the full stop
     return Quote(start, end, "indirect", _span(d, cue), _span(d, sp))  # type: ignore[arg-type]
 
 

@@ -83,7 +83,8 @@ def _union(spans):
     return out
 
 
-@register("techniques", "5", description="persuasion techniques (PTC's 14 classes) with the "
+# version 6: a span that opens a quotation ends after its closing mark
+@register("techniques", "6", description="persuasion techniques (PTC's 14 classes) with the "
           "spans that carry them, and how dense they are")
 class TechniquesAnalyser:
     def __init__(self, model_path: str | Path | None = None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...text import sentences
+from ...text import close_quotation, sentences
 
 __all__ = ["Tokens", "tokenize"]
 
@@ -32,8 +32,11 @@ class Tokens:
         return len(self.words)
 
     def char_span(self, i: int, j: int) -> tuple[int, int]:
-        """Character ``[start, end)`` of tokens ``[i, j)``."""
-        return self.starts[i], self.ends[j - 1]
+        """Character ``[start, end)`` of tokens ``[i, j)``, with the closing quotation
+        mark right after them when it closes one opened inside (see
+        :func:`narrascope.text.close_quotation`)."""
+        start = self.starts[i]
+        return start, close_quotation(self.text, start, self.ends[j - 1])
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Tokens ``[i, j)`` that overlap characters ``[start, end)`` (``i == j`` if none)."""
