@@ -12,7 +12,8 @@ The ``vectors`` option of ``narrascope train ner`` names a table:
   at run time: ``pip install natasha``);
 * a navec ``.tar`` file;
 * a word2vec text file (``.txt``/``.vec``: an optional ``N DIMS`` header, then one
-  ``word v1 v2 ...`` per line, most frequent words first).
+  ``word v1 v2 ...`` per line, most frequent words first), such as the English table
+  ``narrascope train ner-vectors`` makes from MiniLM (:mod:`narrascope.train.ner_minilm`).
 
 ``vector_forms`` (default ``lower,title,upper``) says which case forms of each word of the
 table get its vector.
