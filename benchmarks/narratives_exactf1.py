@@ -28,11 +28,10 @@ version 3 (± one standard error).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from narratives_harness import DATA, load, paired_summary
+from narratives_harness import DATA, gold_of, load, paired_summary, seeds_arg, stage2_cache
 
 
 def exact_choose(coarse: bool, fine: bool, other_by: str | None = None,
@@ -118,19 +117,13 @@ def main(argv: list[str]) -> int:
     from narratives_stage2 import oof_scores
     from narratives_subcond import calibrate_subs
     from narrascope.analysers.narratives import expected
-    from narrascope.analysers.narratives.tune import LabelSpace, f1_rows
+    from narrascope.analysers.narratives.tune import f1_rows
 
-    stage2 = Path(argv[argv.index("--stage2-cache") + 1]) if "--stage2-cache" in argv \
-        else Path("/tmp/narratives-h3")
-    seeds = [int(s) for s in argv[argv.index("--seeds") + 1].split(",")] \
-        if "--seeds" in argv else [13, 7, 21]
+    stage2 = stage2_cache(argv)
+    seeds = seeds_arg(argv)
     corpus = load()
     n = corpus.n
-    space = LabelSpace(corpus.tax, corpus.labels)
-    gn, gs = space.gold(corpus.ex)
-    is_other = gn[:, -1]
-    langs = ["all"] + sorted(set(corpus.langs))
-    masks = {lg: np.ones(n, bool) if lg == "all" else corpus.langs == lg for lg in langs}
+    space, gn, gs, is_other, langs, masks = gold_of(corpus)
     variants = {"v3": None, "exact fine": (False, True), "exact coarse": (True, False),
                 "exact both": (True, True),
                 "exact sets Other as v3": (True, True, "ratio"),

@@ -9,6 +9,7 @@ Imported by ``narratives_variants.py``, ``narratives_knn.py`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -167,3 +168,42 @@ def featurise_cached(corpus, texts: list[str], weights, path: Path):
     x = Featuriser(counts.vocabulary, weights, counts.settings).transform(texts).tocsr()
     np.savez(path, data=x.data, indices=x.indices, indptr=x.indptr, shape=x.shape)
     return x
+
+
+def seeds_arg(argv: list[str], default: tuple[int, ...] = (13, 7, 21)) -> list[int]:
+    """The fold-split seeds given after ``--seeds`` (comma-separated), else ``default``."""
+    if "--seeds" in argv:
+        return [int(s) for s in argv[argv.index("--seeds") + 1].split(",")]
+    return list(default)
+
+
+def stage2_cache(argv: list[str]) -> Path:
+    """The folder of ``narratives_stage2.py``'s cached out-of-fold scores (``--stage2-cache``,
+    else /tmp/narratives-h3)."""
+    if "--stage2-cache" in argv:
+        return Path(argv[argv.index("--stage2-cache") + 1])
+    return Path("/tmp/narratives-h3")
+
+
+class Gold(NamedTuple):
+    """The corpus's gold label sets as the decoders see them, and per-language masks."""
+
+    space: object
+    narratives: np.ndarray
+    subnarratives: np.ndarray
+    is_other: np.ndarray
+    langs: list[str]
+    masks: dict[str, np.ndarray]
+
+
+def gold_of(corpus: Corpus) -> Gold:
+    """The label space, gold narrative and sub-narrative rows, which articles are
+    ``Other``, and a mask per language (``all`` first)."""
+    from narrascope.analysers.narratives.tune import LabelSpace
+
+    space = LabelSpace(corpus.tax, corpus.labels)
+    gn, gs = space.gold(corpus.ex)
+    langs = ["all"] + sorted(set(corpus.langs))
+    masks = {lg: np.ones(corpus.n, bool) if lg == "all" else corpus.langs == lg
+             for lg in langs}
+    return Gold(space, gn, gs, gn[:, -1], langs, masks)

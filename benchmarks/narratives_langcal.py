@@ -25,11 +25,10 @@ seed, the mean over seeds and the paired difference to version 3 (± one standar
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from narratives_harness import DATA, load, paired_summary
+from narratives_harness import DATA, gold_of, load, paired_summary, seeds_arg, stage2_cache
 
 SHIFTS = (-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -70,19 +69,13 @@ def main(argv: list[str]) -> int:
     from narratives_subcond import calibrate_subs
     from narrascope.analysers.narratives.expected import (decode_expected_matrix,
                                                           nothing_probabilities)
-    from narrascope.analysers.narratives.tune import LabelSpace, f1_rows
+    from narrascope.analysers.narratives.tune import f1_rows
 
-    stage2 = Path(argv[argv.index("--stage2-cache") + 1]) if "--stage2-cache" in argv \
-        else Path("/tmp/narratives-h3")
-    seeds = [int(s) for s in argv[argv.index("--seeds") + 1].split(",")] \
-        if "--seeds" in argv else [13, 7, 21]
+    stage2 = stage2_cache(argv)
+    seeds = seeds_arg(argv)
     corpus = load()
     n = corpus.n
-    space = LabelSpace(corpus.tax, corpus.labels)
-    gn, gs = space.gold(corpus.ex)
-    is_other = gn[:, -1]
-    langs = ["all"] + sorted(set(corpus.langs))
-    masks = {lg: np.ones(n, bool) if lg == "all" else corpus.langs == lg for lg in langs}
+    space, gn, gs, is_other, langs, masks = gold_of(corpus)
     col = {lab: j for j, lab in enumerate(corpus.labels)}
     sub_cols = np.array([j for lab, j in col.items() if lab in corpus.tax.parent])
     nar_cols = np.setdiff1d(np.arange(len(corpus.labels)), sub_cols)

@@ -40,8 +40,8 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from narratives_harness import (DATA, cache_dir, explanations, featurise_cached,
-                                linear_kernel, load, paired_summary)
+from narratives_harness import (DATA, cache_dir, explanations, featurise_cached, gold_of,
+                                linear_kernel, load, paired_summary, seeds_arg)
 from narratives_sentences import owner_matrix, sentence_counts
 
 PENALTY = 0.3
@@ -174,20 +174,14 @@ def main(argv: list[str]) -> int:
     from narrascope.analysers.narratives import fit
     from narrascope.analysers.narratives.expected import (decode_expected_matrix,
                                                           nothing_probabilities)
-    from narrascope.analysers.narratives.tune import LabelSpace, f1_rows
+    from narrascope.analysers.narratives.tune import f1_rows
 
     cache = cache_dir(argv)
-    seeds = [int(s) for s in argv[argv.index("--seeds") + 1].split(",")] \
-        if "--seeds" in argv else [13, 7, 21]
+    seeds = seeds_arg(argv)
     wanted = {a for a in ("errors", "other") if a in argv} or {"other"}
     corpus = load()
     n = corpus.n
-    space = LabelSpace(corpus.tax, corpus.labels)
-    gn, gs = space.gold(corpus.ex)
-    is_other = gn[:, -1]
-    langs = ["all"] + sorted(set(corpus.langs))
-    masks = {lang: np.ones(n, bool) if lang == "all" else corpus.langs == lang
-             for lang in langs}
+    space, gn, gs, is_other, langs, masks = gold_of(corpus)
     en = masks["en"]
 
     def probabilities(scores):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from narratives_harness import paired_summary
+from narratives_harness import gold_of, paired_summary, seeds_arg, stage2_cache
 
 #: variant -> the style groups added to version 3's two inputs ("@en": the group's
 #: columns count in English articles only, zero elsewhere)
@@ -51,18 +51,12 @@ def evaluate(corpus, cache: Path, argv: list[str]) -> None:
     from narrascope.analysers.narratives import fit
     from narrascope.analysers.narratives.expected import (decode_expected_matrix,
                                                           nothing_probabilities)
-    from narrascope.analysers.narratives.tune import LabelSpace, f1_rows
+    from narrascope.analysers.narratives.tune import f1_rows
 
-    stage2 = Path(argv[argv.index("--stage2-cache") + 1]) if "--stage2-cache" in argv \
-        else Path("/tmp/narratives-h3")
-    seeds = [int(s) for s in argv[argv.index("--seeds") + 1].split(",")] \
-        if "--seeds" in argv else [13, 7, 21]
+    stage2 = stage2_cache(argv)
+    seeds = seeds_arg(argv)
     n = corpus.n
-    space = LabelSpace(corpus.tax, corpus.labels)
-    gn, gs = space.gold(corpus.ex)
-    is_other = gn[:, -1]
-    langs = ["all"] + sorted(set(corpus.langs))
-    masks = {lg: np.ones(n, bool) if lg == "all" else corpus.langs == lg for lg in langs}
+    space, gn, gs, is_other, langs, masks = gold_of(corpus)
     en = masks["en"]
     style = style_inputs(cache, corpus.langs)
     variants = {v: g for v, g in VARIANTS.items() if all(x in style for x in g)}

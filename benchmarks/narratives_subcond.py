@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from narratives_harness import DATA, load, paired_summary, linear_kernel
+from narratives_harness import (DATA, gold_of, linear_kernel, load, paired_summary,
+                                seeds_arg, stage2_cache)
 
 
 def conditional_scores(corpus, kern: np.ndarray, order: np.ndarray, alpha: float
@@ -96,23 +97,17 @@ def main(argv: list[str]) -> int:
     from narratives_stage2 import features, oof_scores
     from narrascope.analysers.narratives.expected import (decode_expected_matrix,
                                                           nothing_probabilities)
-    from narrascope.analysers.narratives.tune import LabelSpace, f1_rows
+    from narrascope.analysers.narratives.tune import f1_rows
 
-    stage2 = Path(argv[argv.index("--stage2-cache") + 1]) if "--stage2-cache" in argv \
-        else Path("/tmp/narratives-h3")
+    stage2 = stage2_cache(argv)
     cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv \
         else Path("/tmp/narratives-h1")
     cache.mkdir(parents=True, exist_ok=True)
-    seeds = [int(s) for s in argv[argv.index("--seeds") + 1].split(",")] \
-        if "--seeds" in argv else [13, 7, 21]
+    seeds = seeds_arg(argv)
     alpha = float(argv[argv.index("--alpha") + 1]) if "--alpha" in argv else 0.3
     corpus = load()
     n = corpus.n
-    space = LabelSpace(corpus.tax, corpus.labels)
-    gn, gs = space.gold(corpus.ex)
-    is_other = gn[:, -1]
-    langs = ["all"] + sorted(set(corpus.langs))
-    masks = {lg: np.ones(n, bool) if lg == "all" else corpus.langs == lg for lg in langs}
+    space, gn, gs, is_other, langs, masks = gold_of(corpus)
     x = features(corpus, stage2)[0]
     kern = linear_kernel(x[:n])
     variants = ("v3", "+ cond", "cond only")
