@@ -353,12 +353,7 @@ def narrative_volume(db: Database, f: Filters, by: str = "week") -> dict[str, An
     """Articles per narrative per day, week or month:
     ``{"periods": [...], "series": {name: [count per period]}, "undated": {...}}``.
     Every period with a (filtered) article is listed, so quiet periods show as gaps."""
-    if by not in _BUCKETS:
-        raise NarrascopeError(f"unknown period {by!r}; allowed: {', '.join(_BUCKETS)}")
-    db.reader()
-    a = db.snapshot.arrays
-    m = mask(db, f)
-    dated = m & (a.day >= 0)
+    a, m, dated = _filtered_dated(db, f, by)
     period_of = np.full(len(a.ids), -1)
     period_of[dated], labels = _periods(a.day[dated], by)
     rows = a.rows("narrative", m)
@@ -379,16 +374,22 @@ def narrative_volume(db: Database, f: Filters, by: str = "week") -> dict[str, An
 _BUCKETS = ("day", "week", "month")
 
 
-@memoized
-def article_volume(db: Database, f: Filters, by: str = "week") -> dict[str, Any]:
-    """Articles (each counted once, whatever its narratives) per day, week or month:
-    ``{"periods": [...], "counts": [...], "undated": n}``."""
+def _filtered_dated(db: Database, f: Filters, by: str):
+    """The snapshot's arrays, the articles the filters keep, and those of them with a
+    date; ``by`` checked first (a period that is not a day, week or month)."""
     if by not in _BUCKETS:
         raise NarrascopeError(f"unknown period {by!r}; allowed: {', '.join(_BUCKETS)}")
     db.reader()
     a = db.snapshot.arrays
     m = mask(db, f)
-    dated = m & (a.day >= 0)
+    return a, m, m & (a.day >= 0)
+
+
+@memoized
+def article_volume(db: Database, f: Filters, by: str = "week") -> dict[str, Any]:
+    """Articles (each counted once, whatever its narratives) per day, week or month:
+    ``{"periods": [...], "counts": [...], "undated": n}``."""
+    a, m, dated = _filtered_dated(db, f, by)
     codes, labels = _periods(a.day[dated], by)
     counts = np.bincount(codes, minlength=len(labels)).tolist() if len(labels) else []
     return {"by": by, "periods": labels, "counts": counts,
