@@ -234,3 +234,21 @@ def test_a_known_name_the_model_ran_on_into_lower_case_words_stands_alone(monkey
     found = {text[s.start:s.end] for s in rec.recognise(text, "ru")}
     assert "НАТО" in found and "НАТО в" not in found
     assert "Армия США" in found
+
+
+def test_two_names_the_model_joined_are_two_mentions_when_one_is_known(monkeypatch):
+    """"Odesa and Chornomorsk" tagged as one name is two places (Odesa is in the
+    gazetteer, so the other is taken for the same kind); a pair of unknown names
+    ("Procter and Gamble") stays one."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = "Ships left Odesa and Chornomorsk. Procter and Gamble said nothing."
+    joined = text.index("Odesa"), text.index(".")
+    firm = text.index("Procter"), text.index(" said")
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*joined, "ORG", "model"), Candidate(*firm, "ORG", "model")]])
+    found = {text[s.start:s.end]: s.label for s in rec.recognise(text, "en")}
+    assert found.get("Odesa") == "GPE" and found.get("Chornomorsk") == "GPE"
+    assert "Odesa and Chornomorsk" not in found
+    assert found.get("Procter and Gamble") == "ORG"

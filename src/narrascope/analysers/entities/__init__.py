@@ -17,7 +17,8 @@ from .recogniser import SUPPORTED, Recogniser, recognise
 __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
 
 
-# version 6: the English model is the fast CNN with MiniLM-derived word vectors
+# version 6: the English model is the fast CNN with MiniLM-derived word vectors, and two
+# names the model joined with "and" are split when one of them is a gazetteer name
 @register("entities", "6", description="people, organisations, places and groups, grouped "
           "into entities per article (en, bg, hi, pt, ru)")
 class EntitiesAnalyser:

@@ -123,6 +123,12 @@ class Recogniser:
             # "ВСУ вновь"): when all the words it added are lower case, the name stands.
             if rules.capitalised and _lower_tail(text, gaz_end.get(c.start, c.end), c.end):
                 continue
+            # Two names joined into one ("the ports of Odesa and Chornomorsk"): when one of
+            # them is a known name, they are two mentions of the known name's kind.
+            parts = _coordinated(text, lang, c, by_span) if rules.capitalised else None
+            if parts is not None:
+                cands += parts
+                continue
             cands.append(_as_person(text, c, surnames))
         extra = [rules.extend_regime(text, c) for c in cands]
         return cands + [c for c in extra if c is not None]
@@ -145,6 +151,32 @@ class Recogniser:
 
     def recognise(self, text: str, language: str | None = "en") -> list[Span]:
         return self.recognise_many([text], language)[0]
+
+
+#: the word that joins two names, per language
+_AND = {"en": "and", "bg": "и", "ru": "и", "pt": "e", "hi": "और"}
+
+
+def _coordinated(text: str, lang: str, c: Candidate,
+                 known: dict[tuple[int, int], Candidate]) -> list[Candidate] | None:
+    """The two names of a model span ``X and Y`` whose X or Y is a gazetteer name (the
+    known one is already a candidate; the other becomes one, of the known one's type), or
+    None when the span is not two such names ("Johnson and Johnson" stays one)."""
+    word = _AND.get(lang)
+    if word is None:
+        return None
+    m = re.fullmatch(rf"(.+?)\s+{word}\s+(.+)", text[c.start:c.end])
+    if m is None or not (m.group(1)[:1].isupper() and m.group(2)[:1].isupper()):
+        return None
+    left = (c.start, c.start + m.end(1))
+    right = (c.start + m.start(2), c.end)
+    if left in known and right in known:
+        return []
+    if left in known:
+        return [Candidate(*right, known[left].type, "model")]
+    if right in known:
+        return [Candidate(*left, known[right].type, "model")]
+    return None
 
 
 def _lower_tail(text: str, start: int, end: int) -> bool:
