@@ -29,9 +29,8 @@ import numpy as np
 
 from ..analysers.framing.classifier import DecodeSettings, RoleClassifier
 from ..analysers.framing.data import Mention, read_mentions
-from ..analysers.framing.article_narratives import (NarrativeSource, coarse_labels,
-                                                    default_narratives_model, lookup_source,
-                                                    model_source, out_of_fold)
+from ..analysers.framing.article_narratives import (NarrativeSource, default_labels,
+                                                    lookup_source, model_source, out_of_fold)
 from ..analysers.framing.features import Featuriser, MentionContext, contexts
 from ..analysers.framing.metrics import score, table
 from ..errors import NarrascopeError
@@ -90,8 +89,7 @@ def narrative_inputs(paths: Sequence[str], mentions: Sequence[Mention],
     except NarrascopeError as exc:  # no subtask-2 labels beside the mentions
         print(f"narr block: {exc}; using the default narratives model's probabilities",
               file=sys.stderr)
-        model = default_narratives_model()
-        labels, by_article = coarse_labels(model.labels, model.taxonomy), {}
+        labels, by_article = default_labels(), {}
     by_text = {m.text: by_article[m.article] for m in mentions if m.article in by_article}
     return labels, lookup_source(by_text, model_source(labels))
 

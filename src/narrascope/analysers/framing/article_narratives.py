@@ -23,7 +23,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 __all__ = ["NarrativeSource", "model_source", "out_of_fold", "coarse_labels", "lookup_source",
-           "default_narratives_model"]
+           "default_narratives_model", "default_labels"]
 
 #: texts -> (len(texts), len(labels)) narrative probabilities
 NarrativeSource = Callable[[Sequence[str]], np.ndarray]
@@ -41,6 +41,12 @@ def default_narratives_model():
     from ..base import load_analyser
 
     return load_analyser("narratives").model
+
+
+def default_labels() -> list[str]:
+    """The narrative labels of the default narratives model."""
+    model = default_narratives_model()
+    return coarse_labels(model.labels, model.taxonomy)
 
 
 def model_source(labels: Sequence[str], model=None) -> NarrativeSource:

@@ -38,8 +38,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ...text import sentences
-from .article_narratives import (NarrativeSource, coarse_labels, default_narratives_model,
-                                 model_source)
+from .article_narratives import NarrativeSource, default_labels, model_source
 from .sides import SIDES, side_vector
 from .taxonomy import MAIN_ROLES
 
@@ -50,7 +49,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NEAR_WORDS = 6
 _MAX_SENT = 400  # characters of sentence kept around a mention in a very long sentence
 _STANCE_DIMS = 30  # SVD dimensions of the article vector in the ``stance`` block
-_NARR_WEIGHT = 1.0  # scale of the ``narr`` block's probabilities against the other blocks
 _ARTICLE_VECTORISER: dict[str, Any] = dict(sublinear_tf=True, min_df=2, max_features=40000,
                                            token_pattern=r"(?u)\b\w\w+\b")
 DEFAULT_BLOCKS = ("sent", "near", "name", "prior")
@@ -148,9 +146,7 @@ class Featuriser:
         if "stance" in self.blocks:
             self._fit_stance(ctxs)
         if "narr" in self.blocks and not self.narrative_labels:
-            model = default_narratives_model()
-            self.narrative_labels = coarse_labels(model.labels, model.taxonomy)
-            self.narrative_source = model_source(self.narrative_labels, model)
+            self.narrative_labels = default_labels()
         return self
 
     def _fit_stance(self, ctxs: Sequence[MentionContext]) -> None:
@@ -212,10 +208,7 @@ class Featuriser:
         articles = list(dict.fromkeys(c.article for c in ctxs))
         Z = np.asarray(self.article_vectoriser.transform(articles) @ self.stance_axes.T)
         Z /= np.linalg.norm(Z, axis=1, keepdims=True) + 1e-9
-        row_of = {a: i for i, a in enumerate(articles)}
-        S = np.array([side_vector(c.surface) for c in ctxs], dtype=np.float32)
-        Zm = Z[[row_of[c.article] for c in ctxs]]
-        crossed = (S[:, :, None] * Zm[:, None, :]).reshape(len(ctxs), len(SIDES) * Z.shape[1])
+        S, _, crossed = _by_camp(ctxs, articles, Z)
         return np.hstack([S, crossed]).astype(np.float32)
 
     def _narrative_rows(self, ctxs: Sequence[MentionContext]) -> np.ndarray:
@@ -224,11 +217,8 @@ class Featuriser:
         if self.narrative_source is None:
             self.narrative_source = model_source(self.narrative_labels)
         articles = list(dict.fromkeys(c.article for c in ctxs))
-        P = np.asarray(self.narrative_source(articles), dtype=np.float32) * _NARR_WEIGHT
-        row_of = {a: i for i, a in enumerate(articles)}
-        S = np.array([side_vector(c.surface) for c in ctxs], dtype=np.float32)
-        Pm = P[[row_of[c.article] for c in ctxs]]
-        crossed = (S[:, :, None] * Pm[:, None, :]).reshape(len(ctxs), len(SIDES) * P.shape[1])
+        P = np.asarray(self.narrative_source(articles), dtype=np.float32)
+        _, Pm, crossed = _by_camp(ctxs, articles, P)
         return np.hstack([Pm, crossed]).astype(np.float32)
 
     # -- persistence ---------------------------------------------------------------------
@@ -273,6 +263,18 @@ class Featuriser:
             f.article_vectoriser = vec
             f.stance_axes = np.asarray(arrays["stance_axes"], dtype=np.float32)
         return f
+
+
+def _by_camp(ctxs: Sequence[MentionContext], articles: Sequence[str], Z: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each mention: its camp indicators, its article's row of ``Z`` (one row per
+    article of ``articles``), and a copy of that row per camp, non-zero only in the
+    mention's own camp(s)."""
+    row_of = {a: i for i, a in enumerate(articles)}
+    S = np.array([side_vector(c.surface) for c in ctxs], dtype=np.float32)
+    Zm = Z[[row_of[c.article] for c in ctxs]]
+    crossed = (S[:, :, None] * Zm[:, None, :]).reshape(len(ctxs), len(SIDES) * Z.shape[1])
+    return S, Zm, crossed
 
 
 def prior_counts(ctxs: Sequence[MentionContext], mains: Sequence[str]) -> dict[str, list[float]]:
