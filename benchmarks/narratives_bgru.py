@@ -23,6 +23,8 @@ within the training folds of the split (cross-fitted):
   probability as an offset-like input among them), its output replacing the label's
   probability; ``P(Other)`` is refitted on the new probabilities.
 - ``stack blend``: the mean of the stacked and first-stage logits.
+- ``stack narratives``: the narratives only, each from the 22 narratives' logits and
+  the language (more positives per label, fewer inputs); sub-narratives unchanged.
 - ``penalty``: the exact decoder with ``λ_n`` per narrative and ``λ_s`` per
   sub-narrative beyond the forced ones taken off each set's expected F1, one pair per
   language chosen from a grid by mean coarse + fine F1 on the training folds (the
@@ -90,20 +92,24 @@ def decode(probs, space, logit):
     return decode_expected_matrix(probs, space, logit, (0.0, 1.0, 0.0), exact=True)
 
 
-def stacked(probs, corpus, order, c: float, blend: bool = False) -> np.ndarray:
+def stacked(probs, corpus, order, c: float, blend: bool = False,
+            narratives_only: bool = False) -> np.ndarray:
     """Per label, a logistic regression on all labels' logits and the language one-hot,
-    fitted on the training folds of ``order``'s split (cross-fitted)."""
+    fitted on the training folds of ``order``'s split (cross-fitted).
+    ``narratives_only``: only the narratives are rescored, from the narratives' logits."""
     from sklearn.linear_model import LogisticRegression
 
     langs = sorted(set(corpus.langs))
     z = _logit(probs)
-    x = np.column_stack([z, (corpus.langs[:, None] == np.array(langs)[None, :])])
+    cols = np.array([lab not in corpus.tax.parent for lab in corpus.labels]) \
+        if narratives_only else np.ones(probs.shape[1], bool)
+    x = np.column_stack([z[:, cols], (corpus.langs[:, None] == np.array(langs)[None, :])])
     out = z.copy()
     for test in np.array_split(order, 5):
         train = np.setdiff1d(order, test)
         mu, sd = x[train].mean(0), x[train].std(0) + 1e-9
         xt, xs = (x[train] - mu) / sd, (x[test] - mu) / sd
-        for j in range(probs.shape[1]):
+        for j in np.flatnonzero(cols):
             yj = corpus.y[train, j]
             if yj.sum() < 3 or yj.sum() > len(train) - 3:
                 continue
@@ -307,6 +313,11 @@ def main(argv: list[str]) -> int:
                 "stack blend C=0.01": lambda p, o: stacked(p, corpus, o, 0.01, True),
                 "stack blend C=0.05": lambda p, o: stacked(p, corpus, o, 0.05, True),
                 "stack blend C=0.3": lambda p, o: stacked(p, corpus, o, 0.3, True),
+                "stack narratives C=0.05": lambda p, o: stacked(p, corpus, o, 0.05,
+                                                                narratives_only=True),
+                "stack narratives C=1": lambda p, o: stacked(p, corpus, o, 1.0,
+                                                             narratives_only=True),
+                "stack narr. blend C=1": lambda p, o: stacked(p, corpus, o, 1.0, True, True),
                 "size prior": lambda p, o: size_prior(p, corpus, o),
                 "penalty": None, "penalty subs": None, "stack mix per language": None}
     if "--only" in argv:
