@@ -209,3 +209,41 @@ def test_evidence_does_not_repeat_a_headline(fixture_model):
                  for e in lab.evidence]
         assert len(texts) == len(set(texts))
     assert any(len(lab.evidence) >= 2 for lab in r.labels)
+
+
+class _LinearStub:
+    """What ``evidence_for`` reads of a model: two labels over three terms, the first
+    term liked by both labels alike."""
+
+    def __init__(self):
+        import numpy as np
+        from types import SimpleNamespace
+
+        self.coef = np.array([[2.0, 1.0, -1.0], [2.0, -1.0, 1.0]], dtype=np.float32)
+        self.featuriser = SimpleNamespace(idf=np.ones(3, dtype=np.float32))
+        self.taxonomy = SimpleNamespace(parent={})
+
+    def label_index(self):
+        return {"A": 0, "B": 1}
+
+    def mean_coef(self):
+        return self.coef.mean(axis=0)
+
+
+def test_evidence_skips_a_sentence_every_label_likes():
+    from scipy import sparse
+
+    from narrascope.analysers.narratives.evidence import evidence_for
+    from narrascope.text import sentences
+
+    text = ("A headline that every label scores the same way.\n\n"
+            "This sentence speaks for the first label only.\n\n"
+            "This sentence speaks for the second label only.")
+    spans = sentences(text)
+    assert len(spans) == 3
+    # term 0 fills the headline; terms 1 and 2 the two labels' own sentences
+    counts = sparse.csr_matrix([[5.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0]])
+    got = evidence_for(_LinearStub(), text, ["A", "B"], spans, counts)
+    assert [text[s.start:s.end] for s in got["A"]] == [text[spans[1].start:spans[1].end]]
+    assert [text[s.start:s.end] for s in got["B"]] == [text[spans[2].start:spans[2].end]]
+    assert all(s.score > 0 for ev in got.values() for s in ev)

@@ -39,9 +39,10 @@ def default_model_path() -> Path:
 
 # version 2: an Other classifier decides Other, and the model learns from the task's
 # explanations too; version 3: a sub-narrative's calibration reads its narrative's score;
-# version 4: label sets chosen by their exact expected F1 (the ``exact_f1`` decoder)
-# (results stored by an earlier version are computed again)
-@register("narratives", "4", description="propaganda narratives and sub-narratives "
+# version 4: label sets chosen by their exact expected F1 (the ``exact_f1`` decoder);
+# version 5: evidence ranked by support beyond the average label and by place (labels
+# and scores unchanged) (results stored by an earlier version are computed again)
+@register("narratives", "5", description="propaganda narratives and sub-narratives "
           "(SemEval-2025 Task 10 taxonomy by default), with evidence sentences")
 class NarrativesAnalyser:
     def __init__(self, model_path: str | Path | None = None):

@@ -152,6 +152,12 @@ class NarrativeModel:
         z = self.decision(tfidf(counts.documents, self.featuriser.idf))
         return 1.0 / (1.0 + np.exp(-z))
 
+    def mean_coef(self) -> np.ndarray:
+        """The labels' weights averaged: what a sentence gives the average label."""
+        if not hasattr(self, "_mean_coef"):
+            self._mean_coef = self.coef.mean(axis=0)
+        return self._mean_coef
+
     def label_index(self) -> dict[str, int]:
         if not hasattr(self, "_index"):
             self._index = {lab: i for i, lab in enumerate(self.labels)}
