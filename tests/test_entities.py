@@ -252,3 +252,19 @@ def test_two_names_the_model_joined_are_two_mentions_when_one_is_known(monkeypat
     assert found.get("Odesa") == "GPE" and found.get("Chornomorsk") == "GPE"
     assert "Odesa and Chornomorsk" not in found
     assert found.get("Procter and Gamble") == "ORG"
+
+
+def test_a_preposition_opening_the_sentence_is_not_part_of_the_name(monkeypatch):
+    """"From Washington, he promised ..." tagged as one name is Washington; a name that
+    only starts with the same letters ("Fromm") is kept whole."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = "From Washington, he promised aid. Amid Fromm Industries talks, prices rose."
+    opened = text.index("From"), text.index(",")
+    firm = text.index("Amid"), text.index(" talks")
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*opened, "GPE", "model"), Candidate(*firm, "ORG", "model")]])
+    found = {text[s.start:s.end] for s in rec.recognise(text, "en")}
+    assert "Washington" in found and "From Washington" not in found
+    assert "Fromm Industries" in found and "Amid Fromm Industries" not in found

@@ -40,12 +40,16 @@ _NORP_LIKE = re.compile(r"^(?:[A-Z][a-z]+(?:ans|ese|is|ks|ts|ps|rs|ns|ites|ists)
                         r"Arabs|Kurds|Serbs|Turks|Croats|Czechs|Slovaks|Swedes|Finns|Danes|Scots)$")
 _ENDING_AT = re.compile(r"\w*")
 _WORD_AFTER = re.compile(r"[\w\-]")
-_LEADING = re.compile(r"^(?:the|The|a|A|Neither|Either|Both|And|But|Meanwhile|While|As|If)\s+")
+#: words the model sometimes takes into a name at its start: articles, conjunctions and the
+#: prepositions that open a sentence ("From Washington, he promised ...")
+_LEADING = re.compile(r"^(?:the|The|a|A|Neither|Either|Both|And|But|Meanwhile|While|As|If|"
+                      r"From|In|For|With|After|Before|Since|Against|Despite|Unlike|During|"
+                      r"Amid|Through|Via|Including)\s+")
 #: Capitalised words the model sometimes takes for a one-word name at a sentence start.
 _NOT_NAMES = frozenset("""Moreover However Meanwhile Details Also According Earlier Later
 Furthermore Therefore Thus Nevertheless Nonetheless Instead Indeed Still Yet Then Now Today
 Yesterday Tomorrow This That These Those There Here What Which When Where Why How Who
-Read More Photo Video Source Update Breaking Opinion Analysis Subscribe Share""".split())
+Read More Photo Video Source Update Breaking Opinion Analysis Subscribe Share Reports""".split())
 
 
 class Recogniser:
