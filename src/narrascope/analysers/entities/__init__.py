@@ -20,7 +20,8 @@ __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
 # version 6: the English model is the fast CNN with MiniLM-derived word vectors, and two
 # names the model joined with "and" are split when one of them is a gazetteer name;
 # version 7: the Hindi model is the larger CNN (width 96, depth 4), WikiANN hi dev 0.858,
-# and a preposition opening a sentence is not part of a name ("From Washington")
+# a preposition opening a sentence is not part of a name ("From Washington"), and the English
+# model is narrower (width 48, state layer 32): CoNLL valid 0.891, about 1.4x as fast
 @register("entities", "7", description="people, organisations, places and groups, grouped "
           "into entities per article (en, bg, hi, pt, ru)")
 class EntitiesAnalyser:
