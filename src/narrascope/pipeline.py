@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
-from .analysers import get_spec, load_analyser, registry, resolve_order
+from .analysers import get_spec, load_analyser, registry, resolve_order, stored_version
 from .batch import Batch, Executor, InlineExecutor
 from .clean import Cleaned, clean
 from .errors import InputError
@@ -125,7 +125,9 @@ def analyse(store: Store, doc_ids: Sequence[str], names: Sequence[str], *,
     doc_scope = tuple(n for n in order if get_spec(n).scope == "document")
     corpus_scope = [n for n in order if get_spec(n).scope == "corpus"]
     unique = list(dict.fromkeys(doc_ids))
-    versions = {n: get_spec(n).version for n in doc_scope}
+    # with a user-trained model in use, results are stored under the version plus the
+    # model's fingerprint (see stored_version): a retrained model is not served old results
+    versions = {n: stored_version(n) for n in doc_scope}
 
     def stored(doc_id: str) -> dict[str, Result]:
         out = {}
@@ -149,7 +151,9 @@ def analyse(store: Store, doc_ids: Sequence[str], names: Sequence[str], *,
     executor = executor or InlineExecutor()
     try:
         for out in executor.map(batches()):
-            store.add_results(out.results)
+            store.add_results([r if versions.get(r.analyser, r.version) == r.version
+                               else replace(r, version=versions[r.analyser])
+                               for r in out.results])
             for name, where, reason in out.errors:
                 summary.analyser_errors[name] += 1
                 if on_error:

@@ -9,17 +9,26 @@ the pipeline stores them.
 Built-in analysers register through the same hook a plugin uses: a module in this
 package (found automatically) or an entry point in the ``narrascope.analysers`` group,
 calling :func:`register`.
+
+Results are stored under the analyser's version. When a user has trained a model of
+their own (under ``$NARRASCOPE_HOME/models``) that an analyser, or one it reads, uses
+instead of the shipped one, :func:`stored_version` adds a fingerprint of that model to
+the version, so a retrained model's results are computed afresh instead of the old
+model's being served from the store.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 from ..errors import UnknownName
 from ..model import Document, Result
 
-__all__ = ["Analyser", "AnalyserSpec", "register", "registry", "get_spec", "load_analyser"]
+__all__ = ["Analyser", "AnalyserSpec", "register", "registry", "get_spec", "load_analyser",
+           "stored_version"]
 
 
 @runtime_checkable
@@ -56,6 +65,9 @@ class AnalyserSpec:
     default: bool = True
     #: "document" analysers see one document at a time; "corpus" ones see the store
     scope: str = "document"
+    #: the user-trained model files or folders the analyser uses instead of shipped ones
+    #: (none when it uses only what the package ships)
+    user_models: Callable[[], Sequence[Path]] | None = None
 
     @property
     def key(self) -> str:
@@ -68,8 +80,10 @@ _DISCOVERED = False
 
 
 def register(name: str, version: str, *, description: str, requires: Sequence[str] = (),
-             default: bool = True, scope: str = "document"):
-    """Class or factory decorator: ``@register("quotes", "1", description=...)``."""
+             default: bool = True, scope: str = "document",
+             user_models: Callable[[], Sequence[Path]] | None = None):
+    """Class or factory decorator: ``@register("quotes", "1", description=...)``.
+    ``user_models`` lists the user-trained models in use (see :func:`stored_version`)."""
 
     def deco(factory):
         if isinstance(factory, type):
@@ -77,7 +91,7 @@ def register(name: str, version: str, *, description: str, requires: Sequence[st
             # written; instances read them from the class
             factory.name, factory.version, factory.requires = name, version, tuple(requires)
         _REGISTRY[name] = AnalyserSpec(name, version, factory, description, tuple(requires),
-                                       default, scope)
+                                       default, scope, user_models)
         return factory
 
     return deco
@@ -134,3 +148,40 @@ def resolve_order(names: Sequence[str]) -> list[str]:
     for n in names:
         visit(n, ())
     return order
+
+
+_FINGERPRINTS: dict[tuple, str] = {}
+
+
+def _files(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+
+
+def _fingerprint(paths: Sequence[Path]) -> str:
+    """A short hash of the contents of ``paths`` (files or folders), computed once per
+    process for the same files, sizes and modification times."""
+    files = [(p, f) for p in paths for f in _files(Path(p))]
+    key = tuple((str(f), st.st_size, st.st_mtime_ns) for _, f in files for st in [f.stat()])
+    if key not in _FINGERPRINTS:
+        h = hashlib.blake2b(digest_size=5)
+        for root, f in files:
+            h.update(str(f.relative_to(root) if f != root else f.name).encode() + b"\0")
+            with open(f, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        _FINGERPRINTS[key] = h.hexdigest()
+    return _FINGERPRINTS[key]
+
+
+def stored_version(name: str) -> str:
+    """The version ``name``'s results are stored and looked up under: the registered
+    version, followed by ``+user.`` and a fingerprint when it, or an analyser whose
+    results it reads, uses a user-trained model (``entities`` at ``7+user.3f9a0c21b4``).
+    Retraining changes the fingerprint, so results of the earlier model are not reused."""
+    paths: list[Path] = []
+    for n in resolve_order([name]):
+        spec = get_spec(n)
+        if spec.user_models is not None:
+            paths.extend(spec.user_models())
+    version = get_spec(name).version
+    return f"{version}+user.{_fingerprint(paths)}" if paths else version

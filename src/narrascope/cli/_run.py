@@ -126,7 +126,7 @@ def output(path: str | None) -> Iterator[TextIO]:
 def articles_for(store: Store, items: Iterable[tuple[str | None, str]],
                  analysers: Iterable[str] | None = None) -> Iterator[Article]:
     """Article views for ``(source, doc_id)`` pairs, with their stored results."""
-    from ..analysers import get_spec, registry
+    from ..analysers import registry, stored_version
 
     names = list(analysers) if analysers is not None else list(registry())
     for source, doc_id in items:
@@ -135,7 +135,7 @@ def articles_for(store: Store, items: Iterable[tuple[str | None, str]],
             continue
         results = {}
         for n in names:
-            r = store.get_result(doc_id, n, get_spec(n).version)
+            r = store.get_result(doc_id, n, stored_version(n))
             if r is not None:
                 results[n] = r
         src = source or doc.source

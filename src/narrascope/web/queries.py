@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from ..analysers import registry
+from ..analysers import registry, stored_version
 from ..clean.query import fts_query
 from ..errors import NarrascopeError
 from ..model import Relation
@@ -50,7 +50,7 @@ class Database:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
-        self.versions = {n: s.version for n, s in registry().items()}
+        self.versions = {n: stored_version(n) for n in registry()}
         self.index = FacetIndex(self._facets_of)
 
     def reader(self) -> sqlite3.Connection:

@@ -12,6 +12,7 @@ from typing import Any, Mapping, Sequence
 
 from ...model import Document, Result
 from ..base import register
+from .model import user_models
 from .recogniser import SUPPORTED, Recogniser, recognise
 
 __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
@@ -23,7 +24,7 @@ __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
 # a preposition opening a sentence is not part of a name ("From Washington"), and the English
 # model is narrower (width 48, state layer 32): CoNLL valid 0.891, about 1.4x as fast
 @register("entities", "7", description="people, organisations, places and groups, grouped "
-          "into entities per article (en, bg, hi, pt, ru)")
+          "into entities per article (en, bg, hi, pt, ru)", user_models=user_models)
 class EntitiesAnalyser:
     def __init__(self) -> None:
         self.recogniser = Recogniser()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["SHIPPED", "model_path", "load_pipeline"]
+__all__ = ["SHIPPED", "model_path", "user_models", "load_pipeline"]
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "entities"
 
@@ -23,6 +23,16 @@ def model_path(lang: str) -> Path | None:
         if (p / "config.cfg").exists():
             return p
     return None
+
+
+def user_models() -> list[Path]:
+    """The user's model folders that replace shipped ones (one per language)."""
+    from ...settings import home
+
+    base = home() / "models" / "entities"
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if (p / "config.cfg").exists())
 
 
 def load_pipeline(lang: str, path: str | Path | None = None):

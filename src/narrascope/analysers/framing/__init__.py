@@ -58,6 +58,17 @@ def model_folder() -> Path:
     return Path(str(files("narrascope") / "models" / "framing"))
 
 
+def user_models() -> list[Path]:
+    """The user-trained models framing uses instead of shipped ones: its own two, and the
+    narratives model it reads the article's narratives with."""
+    from ...train.framing import default_output
+    from ...train.framing_encoder import default_output as encoder_output
+    from ..narratives import user_models as narratives_models
+
+    own = [p for p in (default_output(), encoder_output()) if (p / "settings.json").is_file()]
+    return own + narratives_models()
+
+
 def default_model() -> RoleClassifier:
     return RoleClassifier.load(model_folder())
 
@@ -88,7 +99,7 @@ def default_encoder() -> EncoderRoleModel | None:
 # version 3: the shipped model reads the article's narratives (the ``narr`` block)
 @register("framing", "3", description="roles of actors: protagonist, antagonist, innocent and "
                                       "22 fine roles (SemEval-2025 Task 10)",
-          requires=("entities",))
+          requires=("entities",), user_models=user_models)
 class FramingAnalyser:
     """Frames mentions with the linear model, or with the cross-encoder for the languages
     it covers. An analyser given a linear ``model`` uses no default cross-encoder: pass

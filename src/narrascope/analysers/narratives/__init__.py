@@ -17,7 +17,7 @@ from typing import Any, Mapping, Sequence
 from ...model import Document, Label, Result
 from ..base import register
 
-__all__ = ["NarrativesAnalyser", "default_model_path", "user_model_path"]
+__all__ = ["NarrativesAnalyser", "default_model_path", "user_model_path", "user_models"]
 
 #: characters of an article the classifier reads and looks for evidence in
 MAX_CHARS = 20000
@@ -37,13 +37,20 @@ def default_model_path() -> Path:
     return Path(str(resources.files("narrascope") / "models" / "narratives"))
 
 
+def user_models() -> list[Path]:
+    """The user's trained model when it replaces the shipped one (else nothing)."""
+    user = user_model_path()
+    return [user] if (user / "settings.json").is_file() else []
+
+
 # version 2: an Other classifier decides Other, and the model learns from the task's
 # explanations too; version 3: a sub-narrative's calibration reads its narrative's score;
 # version 4: label sets chosen by their exact expected F1 (the ``exact_f1`` decoder);
 # version 5: evidence ranked by support beyond the average label and by place (labels
 # and scores unchanged) (results stored by an earlier version are computed again)
 @register("narratives", "5", description="propaganda narratives and sub-narratives "
-          "(SemEval-2025 Task 10 taxonomy by default), with evidence sentences")
+          "(SemEval-2025 Task 10 taxonomy by default), with evidence sentences",
+          user_models=user_models)
 class NarrativesAnalyser:
     def __init__(self, model_path: str | Path | None = None):
         self._path = Path(model_path) if model_path else None
