@@ -179,3 +179,19 @@ def test_shipped_model_marks_the_whataboutism_of_the_issue():
     result = TechniquesAnalyser().analyse([doc], [{}])[0]
     assert any(s.label == "Whataboutism,Straw_Men,Red_Herring" and s.start <= at < s.end
                for s in result.spans)
+
+
+def test_a_model_trained_without_output_is_the_one_analyse_uses(fixture_model):
+    import shutil
+
+    from narrascope.analysers import stored_version
+    from narrascope.analysers.techniques import (default_model_dir, shipped_model_dir,
+                                                 user_model_dir)
+
+    assert default_model_dir() == shipped_model_dir() and stored_version("techniques") == "6"
+    shutil.copytree(fixture_model, user_model_dir())  # what `train techniques` without -o writes
+    assert default_model_dir() == user_model_dir()
+    assert stored_version("techniques").startswith("6+user.")
+    model = TechniquesAnalyser().model
+    assert len(model.labels) < len(TECHNIQUES)  # the fixture's few labels: not the shipped model
+    assert json.loads((user_model_dir() / "settings.json").read_text())["labels"] == list(model.labels)

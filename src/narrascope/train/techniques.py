@@ -355,9 +355,9 @@ def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]
 
 
 def _user_model_dir() -> Path:
-    from ..settings import home
+    from ..analysers.techniques import user_model_dir
 
-    return Path(home()) / "models" / "techniques"
+    return user_model_dir()
 
 
 def evaluate(data_path: str, model_path: str | None, options: dict[str, Any]) -> dict[str, Any]:

@@ -26,9 +26,29 @@ def shipped_model_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "models" / "techniques"
 
 
+def user_model_dir() -> Path:
+    """Where ``narrascope train techniques`` writes without ``-o``."""
+    from ...settings import home
+
+    return Path(home()) / "models" / "techniques"
+
+
+def user_models() -> list[Path]:
+    """The user's trained model when it replaces the shipped one (else nothing)."""
+    folder = user_model_dir()
+    return [folder] if any((folder / w).exists() for w in _LOADERS) else []
+
+
+def default_model_dir() -> Path:
+    """The user's trained model when there is one, else the shipped one."""
+    mine = user_models()
+    return mine[0] if mine else shipped_model_dir()
+
+
 def load_model(path: str | Path | None = None):
-    """The technique model at ``path`` (a folder), else the shipped one."""
-    folder = Path(path) if path else shipped_model_dir()
+    """The technique model at ``path`` (a folder), else the default one (the user's
+    trained model, else the shipped one)."""
+    folder = Path(path) if path else default_model_dir()
     for weights, loader in _LOADERS.items():
         if (folder / weights).exists():
             return loader(folder)
@@ -85,7 +105,7 @@ def _union(spans):
 
 # version 6: a span that opens a quotation ends after its closing mark
 @register("techniques", "6", description="persuasion techniques (PTC's 14 classes) with the "
-          "spans that carry them, and how dense they are")
+          "spans that carry them, and how dense they are", user_models=user_models)
 class TechniquesAnalyser:
     def __init__(self, model_path: str | Path | None = None):
         self._model_path = model_path
