@@ -78,3 +78,16 @@ def test_a_user_narratives_model_changes_framing_too():
     assert stored_version("narratives").startswith(get_spec("narratives").version + "+user.")
     assert stored_version("framing").startswith(get_spec("framing").version + "+user.")
     assert stored_version("entities") == get_spec("entities").version
+
+
+def test_the_analysers_listing_says_which_user_models_are_in_use(capsys):
+    from narrascope.cli import main
+
+    folder = home() / "models" / "entities" / "pt"
+    folder.mkdir(parents=True)
+    (folder / "config.cfg").write_text("[nlp]\n")
+    assert main(["analysers"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    mine = [line for line in out if "uses your trained model" in line]
+    assert len(mine) == 1 and str(folder) in mine[0]
+    assert f"results stored as entities@{stored_version('entities')}" in mine[0]

@@ -11,11 +11,16 @@ def add_parser(sub) -> None:
 
 
 def run_analysers(args) -> int:
-    from ..analysers import registry
+    from ..analysers import registry, stored_version
 
     for name, spec in sorted(registry().items()):
         req = f" (requires {', '.join(spec.requires)})" if spec.requires else ""
         print(f"{spec.key:<20} {spec.scope:<9} {spec.description}{req}")
+        mine = spec.user_models() if spec.user_models is not None else []
+        if mine:
+            print(f"{'':<20} uses your trained model(s) instead of the shipped ones: "
+                  f"{', '.join(str(p) for p in mine)}; results stored as "
+                  f"{name}@{stored_version(name)}")
     return 0
 
 
