@@ -2,6 +2,7 @@
 speed change leaves every mention (offsets, type, entity name and number) as it was.
 
     python benchmarks/ner_outputs.py --out before.json [--limit 150] [--langs EN,BG,HI,PT,RU]
+        [--batch 16]
     python benchmarks/ner_outputs.py --out after.json && \
         python benchmarks/ner_outputs.py --compare before.json after.json
 
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "semeval2025-t10" / "train"
 
 
-def dump(langs: list[str], limit: int) -> dict[str, list]:
+def dump(langs: list[str], limit: int, batch: int = 0) -> dict[str, list]:
     from narrascope.analysers.entities.recogniser import Recogniser
 
     rec = Recogniser()
@@ -29,7 +30,9 @@ def dump(langs: list[str], limit: int) -> dict[str, list]:
     for lang in langs:
         files = sorted((DATA / lang / "raw-documents").glob("*.txt"))[:limit]
         texts = [f.read_text(encoding="utf-8") for f in files]
-        spans = rec.recognise_many(texts, lang.lower())
+        size = batch or max(len(texts), 1)
+        spans = [s for i in range(0, len(texts), size)
+                 for s in rec.recognise_many(texts[i:i + size], lang.lower())]
         out[lang] = [[f.name, [[s.start, s.end, s.label, s.attrs["entity"],
                                 s.attrs["entity_id"], s.score] for s in doc]]
                      for f, doc in zip(files, spans)]
@@ -55,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
     ap.add_argument("--limit", type=int, default=150)
     ap.add_argument("--langs", default="EN,BG,HI,PT,RU")
+    ap.add_argument("--batch", type=int, default=0, metavar="N",
+                    help="recognise N articles per call, as analyze's batches do (default: "
+                         "all of a language at once)")
     args = ap.parse_args(argv)
     if args.compare:
         a, b = (json.loads(Path(p).read_text(encoding="utf-8")) for p in args.compare)
@@ -64,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if not DATA.exists():
         print(f"{DATA} is absent: nothing to dump", file=sys.stderr)
         return 3
-    Path(args.out).write_text(json.dumps(dump(args.langs.split(","), args.limit)),
+    Path(args.out).write_text(json.dumps(dump(args.langs.split(","), args.limit, args.batch)),
                               encoding="utf-8")
     return 0
 
