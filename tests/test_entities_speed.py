@@ -122,3 +122,18 @@ def test_an_embedding_that_is_not_per_word_is_left_alone(nlp):
     extract.attrs["columns"] = list(extract.attrs["columns"]) + ["POS"]
     assert WordEmbeddingCache.install(other) is None
     assert embed._func is original
+
+
+def test_the_tokenizer_remembers_more_strings_and_gives_the_same_tokens(nlp):
+    from narrascope.analysers.entities.model import TOKENIZER_CACHE
+
+    assert nlp.tokenizer.max_cache_size == TOKENIZER_CACHE > 10_000
+    plain = load_pipeline("en")
+    plain.tokenizer.max_cache_size = 0  # nothing cached: every string split afresh
+    texts = TEXTS + [t.lower() for t in TEXTS] + TEXTS
+
+    def tokens(pipeline):
+        return [[(t.text, t.idx, t.whitespace_, t.norm_) for t in pipeline.make_doc(x)]
+                for x in texts]
+
+    assert tokens(nlp) == tokens(plain) == tokens(nlp)  # the second time from the cache

@@ -47,6 +47,7 @@ def load_pipeline(lang: str, path: str | Path | None = None):
     nlp = spacy.load(p, exclude=[])
     _lexeme_attributes_for_ner(nlp)
     _numpy_matrix_products(nlp)
+    _larger_tokenizer_cache(nlp)
     WordEmbeddingCache.install(nlp)
     return nlp
 
@@ -65,6 +66,28 @@ def _lexeme_attributes_for_ner(nlp) -> None:
     needed = {IS_SPACE, LOWER, NORM, PREFIX, SHAPE, SUFFIX}
     nlp.vocab.lex_attr_getters = {k: v for k, v in nlp.vocab.lex_attr_getters.items()
                                   if k in needed}
+
+
+#: distinct space-separated strings whose tokens spaCy's tokenizer remembers (spaCy: 10,000)
+TOKENIZER_CACHE = 250_000
+
+
+def _larger_tokenizer_cache(nlp, size: int = TOKENIZER_CACHE) -> None:
+    """Let the tokenizer remember the tokens of up to ``size`` distinct strings.
+
+    spaCy's tokenizer splits text at spaces and keeps the tokens of each string it has
+    split (prefixes, suffixes and infixes found by regular expressions) in a cache, but
+    stops adding to it at 10,000 strings: 100 English news articles have 12,619 distinct
+    ones, so from about the 80th article of a process on, every string not cached runs
+    the regular expressions again, each time it occurs. A cache entry is the list of the
+    string's tokens, so a larger cache gives the same tokens (strings with special cases
+    are never cached); it costs about 60 bytes per string, 15 MB when full. On 100
+    English articles the tokenizer took 0.8 instead of 1.2-1.4 ms per article with words
+    it had seen, 4.0-4.5 instead of 4.8-5.2 in a fresh process.
+    """
+    tokenizer = getattr(nlp, "tokenizer", None)
+    if tokenizer is not None and getattr(tokenizer, "max_cache_size", size) < size:
+        tokenizer.max_cache_size = size
 
 
 def _numpy_matrix_products(nlp) -> None:
