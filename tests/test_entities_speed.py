@@ -137,3 +137,40 @@ def test_the_tokenizer_remembers_more_strings_and_gives_the_same_tokens(nlp):
                 for x in texts]
 
     assert tokens(nlp) == tokens(plain) == tokens(nlp)  # the second time from the cache
+
+
+def test_plain_words_skip_only_regexes_that_cannot_match_them():
+    import re
+
+    from narrascope.analysers.entities.model import _needs_a_non_letter
+
+    cannot = [r"^[\(\[\"']", r"(?:,|\.\.+|…)$", r"(?<=[0-9])(?:km|kg|m)$",
+              r"(?<=[a-z])[-–](?=[a-z])", r"^(?:https?://)?\w+\.[a-z]{2,}$", r"(?:x+-|-y)"]
+    can = [r"(?:'s|s)$", r"^(?:[Mm]r|\.)", r"(?<![0-9])km$", r"[a-z]*,?$", r"(?i:k)$",
+           r"(?=[a-z])x", r"(?:-|)$", r"\w$", r"(?:\d|[^0-9])"]
+    for p in cannot:
+        assert _needs_a_non_letter(re.compile(p)), p
+    for p in can:
+        assert not _needs_a_non_letter(re.compile(p)), p
+
+
+def test_plain_words_are_tokenized_as_by_spacy_itself(nlp):
+    import spacy
+
+    from narrascope.analysers.entities.model import _UnlessPlainWord, model_path
+
+    tok = nlp.tokenizer
+    wrapped = [n for n in ("prefix_search", "suffix_search", "infix_finditer", "url_match")
+               if isinstance(getattr(tok, n), _UnlessPlainWord)]
+    assert wrapped == ["prefix_search", "suffix_search", "infix_finditer", "url_match"]
+    assert tok.suffix_search("km") is None and tok.infix_finditer("abc") == ()
+    assert tok.suffix_search("5km") is not None  # other strings go to the regex
+    plain = spacy.load(model_path("en"))
+    texts = TEXTS + ["Kyiv's 5km-long (front) e-mail www.example.com cannot dont U.S.A. ..."]
+
+    def tokens(pipeline):
+        return [[(t.text, t.idx, t.norm_) for t in pipeline.make_doc(x)] for x in texts]
+
+    assert tokens(nlp) == tokens(plain)
+    # what spaCy writes for the tokenizer is unchanged
+    assert tok.to_bytes(exclude=["vocab"]) == plain.tokenizer.to_bytes(exclude=["vocab"])

@@ -7,6 +7,8 @@ ner`` without ``-o``) takes precedence over the shipped one
 
 from __future__ import annotations
 
+import re
+import string
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +50,7 @@ def load_pipeline(lang: str, path: str | Path | None = None):
     _lexeme_attributes_for_ner(nlp)
     _numpy_matrix_products(nlp)
     _larger_tokenizer_cache(nlp)
+    _plain_words_skip_affixes(nlp)
     WordEmbeddingCache.install(nlp)
     return nlp
 
@@ -88,6 +91,101 @@ def _larger_tokenizer_cache(nlp, size: int = TOKENIZER_CACHE) -> None:
     tokenizer = getattr(nlp, "tokenizer", None)
     if tokenizer is not None and getattr(tokenizer, "max_cache_size", size) < size:
         tokenizer.max_cache_size = size
+
+
+#: the tokenizer's regular expressions that :func:`_plain_words_skip_affixes` may spare
+_AFFIX_SEARCHES = ("prefix_search", "suffix_search", "infix_finditer", "url_match")
+
+
+def _plain_words_skip_affixes(nlp) -> list[str]:
+    """Spare the tokenizer's affix and URL regexes the strings of ASCII letters only.
+
+    For each string it has not cached, spaCy's tokenizer runs its prefix, suffix and infix
+    regexes (the suffix one tries every position of the string against hundreds of
+    alternatives) and its URL regex; about 60% of the strings of English news are plain
+    words ("negotiations") that none of them can match. Each regex whose every match
+    has to consume or see a character that is not an ASCII letter (checked on its parsed form
+    when the model loads: :func:`_needs_a_non_letter`) is wrapped so that such strings
+    get "no match" at once; the other regexes are left as they are. The tokens are the
+    same by construction. Returns the names of the wrapped regexes.
+    """
+    tokenizer = getattr(nlp, "tokenizer", None)
+    wrapped = []
+    for name in _AFFIX_SEARCHES:
+        fn = getattr(tokenizer, name, None)
+        pattern = getattr(fn, "__self__", None)
+        if isinstance(fn, _UnlessPlainWord) or not isinstance(pattern, re.Pattern):
+            continue
+        if _needs_a_non_letter(pattern):
+            setattr(tokenizer, name, _UnlessPlainWord(fn, name == "infix_finditer"))
+            wrapped.append(name)
+    return wrapped
+
+
+class _UnlessPlainWord:
+    """A regex method that answers "no match" for strings of ASCII letters. ``__self__``
+    is the pattern, which is what spaCy saves when the tokenizer is written to disk."""
+
+    __slots__ = ("fn", "__self__", "nothing")
+
+    def __init__(self, fn, finditer: bool) -> None:
+        self.fn = fn
+        self.__self__ = fn.__self__
+        self.nothing = () if finditer else None
+
+    def __call__(self, string: str):
+        if string.isascii() and string.isalpha():
+            return self.nothing
+        return self.fn(string)
+
+
+def _needs_a_non_letter(pattern: re.Pattern) -> bool:
+    """True when every match of ``pattern`` (at any position, empty ones included) has
+    to consume, or to see in a lookaround, a character that is not an ASCII letter, so
+    that no string of ASCII letters holds a match; False when that cannot be shown."""
+    from re import _compiler, _parser
+
+    letters = string.ascii_letters
+
+    def one_char_takes_a_letter(item) -> bool:
+        sub = _parser.SubPattern(tree.state, [item])
+        rx = _compiler.compile(sub, pattern.flags)
+        return any(rx.fullmatch(c) for c in letters)
+
+    def sequence(items) -> bool:
+        return any(element(op, av) for op, av in items)
+
+    def element(op, av) -> bool:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+            return not one_char_takes_a_letter((op, av))
+        if name == "SUBPATTERN":
+            _, add_flags, del_flags, items = av
+            if add_flags or del_flags:  # local flags: not worth following
+                raise _Unknown
+            return sequence(items)
+        if name == "ATOMIC_GROUP":
+            return sequence(av)
+        if name == "BRANCH":
+            return all(sequence(b) for b in av[1])
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _, items = av
+            return low >= 1 and sequence(items)
+        if name == "ASSERT":
+            # a lookbehind or lookahead that holds sees characters of the string too:
+            # "(?<=[0-9])(?:km|m)" cannot match in a string of letters
+            return sequence(av[1])
+        return False  # anchors and negative lookarounds need nothing; others: unknown
+
+    try:
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+        return sequence(tree.data)
+    except (_Unknown, TypeError, ValueError, re.error):
+        return False
+
+
+class _Unknown(Exception):
+    pass
 
 
 def _numpy_matrix_products(nlp) -> None:
