@@ -3,7 +3,8 @@
 Times each stage on its own, in CPU milliseconds per article (the best of ``--repeat``
 runs, so that other work on a shared machine inflates the figures as little as
 possible): spaCy's tokenizer on a fresh pipeline (every word new to its vocabulary, as
-in a new process) and again (every word known), the two halves of the tok2vec CNN, the
+in a new process) and again (every word known), the two halves of the tok2vec CNN (the
+embedding with words new to its cache, without the cache, and with every word cached), the
 entity parser, reading the entities off the spaCy docs, each rule, overlap resolution,
 repeated names, grouping, and pickling the results (what a worker process sends back
 to the parent with ``analyze --workers N``). ``--cprofile N`` also prints the N
@@ -39,6 +40,7 @@ def best_ms(fn: Callable[[], object], n: int, repeat: int) -> float:
 def stages(texts: list[str], lang: str, repeat: int) -> list[tuple[str, float]]:
     from narrascope.analysers.entities import recogniser as R
     from narrascope.analysers.entities.grouping import group_mentions
+    from narrascope.analysers.entities import model as M
     from narrascope.analysers.entities.model import load_pipeline
     from narrascope.text import paragraphs
 
@@ -50,6 +52,15 @@ def stages(texts: list[str], lang: str, repeat: int) -> list[tuple[str, float]]:
     if fresh is not None:
         rows.append(("tokenizer, new words", best_ms(
             lambda: [fresh.make_doc(c) for c in chunks], n, 1)))
+        embed = fresh.get_pipe("tok2vec").model.layers[0]
+        fresh_docs = [fresh.make_doc(c) for c in chunks]
+        kind = getattr(M, "WordEmbeddingCache", None)  # absent before the ninth session
+        cache = embed._func if kind and isinstance(embed._func, kind) else None
+        rows.append(("tok2vec: embedding, new", best_ms(
+            lambda: embed.predict(fresh_docs), n, 1)))
+        if cache is not None:
+            rows.append(("  (without the cache)", best_ms(
+                lambda: cache.forward(embed, fresh_docs, False), n, repeat)))
     rec = R.Recogniser()
     rec.recognise_many(texts, lang)  # warm: every word known, every rule compiled
     nlp, rules = rec.pipeline(lang), rec.rules(lang)
@@ -60,7 +71,8 @@ def stages(texts: list[str], lang: str, repeat: int) -> list[tuple[str, float]]:
         docs = [nlp.make_doc(c) for c in chunks]
         embed, encode = tok2vec.model.layers[0], tok2vec.model.layers[1]
         vectors = embed.predict(docs)
-        rows.append(("tok2vec: embedding", best_ms(lambda: embed.predict(docs), n, repeat)))
+        rows.append(("tok2vec: embedding, seen", best_ms(lambda: embed.predict(docs), n,
+                                                        repeat)))
         rows.append(("tok2vec: CNN layers", best_ms(lambda: encode.predict(vectors), n, repeat)))
         docs = list(tok2vec.pipe(docs, batch_size=1000))
         batches = [docs[i:i + 250] for i in range(0, len(docs), 250)]
