@@ -6,9 +6,10 @@ wall-clock and CPU time are reported: on a machine shared with other work the CP
 figure (articles per CPU-second of this process) is what one dedicated core would do.
 
 With ``--workers N`` it also runs the whole recogniser in N worker processes, each
-loaded and warmed up before the clock starts and given an equal share of the articles,
-as ``narrascope analyze --workers N`` spreads batches over processes; the figure is
-articles per wall-clock second for the whole pool.
+started as ``narrascope analyze --workers N`` starts its workers (spawned, not forked;
+since the ninth session), loaded and warmed up before the clock starts and given an
+equal share of the articles; the figure is articles per wall-clock second for the
+whole pool.
 
 By default every process is warmed up on three of the timed articles, so most words are
 new to spaCy's vocabulary and tokenizer cache during the timed run, as at the start of a
@@ -22,6 +23,7 @@ the figure of a process that has been running for a while on other articles.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import time
@@ -58,9 +60,16 @@ def pooled(texts: list[str], lang: str, workers: int, warm: list[str]
            ) -> tuple[float, float]:
     """Wall-clock seconds for ``workers`` processes, each warmed up on ``warm``, to
     recognise ``texts``, and the sum of their CPU seconds."""
-    with ProcessPoolExecutor(workers, initializer=_init_worker,
-                             initargs=(lang, warm)) as pool:
-        if len(set(pool.map(_ready, range(workers)))) < workers:
+    # spawn, as analyze's pool does: a forked worker shares the parent's pages until it
+    # writes to them, and copying them cost the workers about a tenth of their speed
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_init_worker, initargs=(lang, warm)) as pool:
+        started: set[int] = set()
+        for _ in range(120):  # a worker takes tasks once its model is loaded and warm
+            started.update(pool.map(_ready, range(workers)))
+            if len(started) == workers:
+                break
+        else:
             raise SystemExit("the worker processes did not all start")
         shares = [(texts[i::workers], lang) for i in range(workers)]
         t0 = time.perf_counter()
