@@ -174,3 +174,21 @@ def test_plain_words_are_tokenized_as_by_spacy_itself(nlp):
     assert tokens(nlp) == tokens(plain)
     # what spaCy writes for the tokenizer is unchanged
     assert tok.to_bytes(exclude=["vocab"]) == plain.tokenizer.to_bytes(exclude=["vocab"])
+
+
+def test_threads_sharing_the_cache_get_the_plain_rows(nlp):
+    from concurrent.futures import ThreadPoolExecutor
+
+    embed = _embed(nlp)
+    cache = embed._func
+    cache.clear()
+    batches = [[nlp.make_doc(f"{t} {i} {t.lower()} {i * 7}") for t in BATCH] for i in range(8)]
+    want = [cache.forward(embed, b, False)[0] for b in batches]
+    cache.max_rows, old = 300, cache.max_rows  # every few batches the cache starts afresh
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(embed.predict, batches * 3))
+    finally:
+        cache.max_rows = old
+    for g, w in zip(got, want * 3):
+        assert all(np.array_equal(a, b) for a, b in zip(g, w))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -248,6 +249,7 @@ class WordEmbeddingCache:
         self.columns = columns
         self.max_rows = max_rows
         self.min_rows = min_rows
+        self.lock = threading.Lock()  # numpy releases the GIL: one batch at a time
         self.clear()
 
     @classmethod
@@ -284,6 +286,15 @@ class WordEmbeddingCache:
         embed._func = cache
         return cache
 
+    def __getstate__(self) -> dict:  # copying or pickling a pipeline: not the lock
+        state = self.__dict__.copy()
+        del state["lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.Lock()
+
     def clear(self) -> None:
         self.rows: dict[tuple[int, int], int] = {}
         self.table: np.ndarray | None = None
@@ -293,8 +304,13 @@ class WordEmbeddingCache:
         lengths = [len(doc) for doc in docs]
         if is_train or sum(lengths) < self.min_rows:
             if is_train:
-                self.clear()
+                with self.lock:
+                    self.clear()
             return self.forward(model, docs, is_train)
+        with self.lock:
+            return self._cached(model, docs, lengths)
+
+    def _cached(self, model, docs, lengths: list[int]):
         keys = np.concatenate([doc.to_array(self.columns) for doc in docs]).astype(np.uint64)
         first, inverse = _distinct_rows(keys)
         distinct = keys[first].tolist()
