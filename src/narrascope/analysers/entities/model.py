@@ -105,10 +105,10 @@ def _plain_words_skip_affixes(nlp) -> list[str]:
     regexes (the suffix one tries every position of the string against hundreds of
     alternatives) and its URL regex; about 60% of the strings of English news are plain
     words ("negotiations") that none of them can match. Each regex whose every match
-    has to consume or see a character that is not an ASCII letter (checked on its parsed form
-    when the model loads: :func:`_needs_a_non_letter`) is wrapped so that such strings
-    get "no match" at once; the other regexes are left as they are. The tokens are the
-    same by construction. Returns the names of the wrapped regexes.
+    has to consume or see a character that is not an ASCII letter (checked on its parsed
+    form when the model loads: :func:`_needs_a_non_letter`) is wrapped so that such
+    strings get "no match" at once; the other regexes are left as they are. The tokens
+    are the same by construction. Returns the names of the wrapped regexes.
     """
     tokenizer = getattr(nlp, "tokenizer", None)
     wrapped = []
@@ -214,8 +214,9 @@ _WORD_ATTRS = ("ORTH", "LOWER", "NORM", "PREFIX", "SUFFIX", "SHAPE")
 #: OpenBLAS multiplies matrices with M*N*K up to this with its small-matrix kernel
 _SMALL_PRODUCT = 100 ** 3
 #: the layers a per-word embedding (spaCy's MultiHashEmbed) is built of
-_PER_WORD_LAYERS = frozenset({"extract_features", "list2ragged", "ragged2list", "ints-getitem",
-                              "hashembed", "static_vectors", "maxout", "layernorm", "dropout"})
+_PER_WORD_LAYERS = frozenset({"extract_features", "list2ragged", "ragged2list",
+                              "ints-getitem", "hashembed", "static_vectors", "maxout",
+                              "layernorm", "dropout"})
 
 
 class WordEmbeddingCache:
@@ -312,7 +313,8 @@ class WordEmbeddingCache:
             return self._cached(model, docs, lengths)
 
     def _cached(self, model, docs, lengths: list[int]):
-        keys = np.concatenate([doc.to_array(self.columns) for doc in docs]).astype(np.uint64)
+        keys = np.concatenate([doc.to_array(self.columns) for doc in docs])
+        keys = keys.astype(np.uint64)
         first, inverse = _distinct_rows(keys)
         distinct = keys[first].tolist()
         rows = [self.rows.get(k) for k in map(tuple, distinct)]
