@@ -129,7 +129,7 @@ def test_analyser_contract_shape():
     res = a.analyse(docs, [{}, {}])
     assert [r.doc_id for r in res] == [d.id for d in docs]
     r = res[0]
-    assert r.analyser == "entities" and r.version == "7"
+    assert r.analyser == "entities" and r.version == "8"
     assert Result.from_dict(json.loads(json.dumps(r.to_dict()))) == r
     for s in r.spans:
         assert set(s.attrs) == {"entity", "entity_id", "text"}
@@ -268,3 +268,30 @@ def test_a_preposition_opening_the_sentence_is_not_part_of_the_name(monkeypatch)
     found = {text[s.start:s.end] for s in rec.recognise(text, "en")}
     assert "Washington" in found and "From Washington" not in found
     assert "Fromm Industries" in found and "Amid Fromm Industries" not in found
+
+
+def test_portuguese_model_spans_are_cut_at_lower_case_words(monkeypatch):
+    """The Portuguese model runs names on into the words around them ("o regime de Kiev",
+    "Os militares ucranianos", "região de Kursk"): the span is cut at each lower-case word
+    that is not a connector, loses the sentence opener it starts with and keeps only
+    pieces with a capitalised word; "Ministério da Defesa" keeps its connector."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = ("Os militares ucranianos do regime de Kiev entraram na região de Kursk, "
+            "disse o Ministério da Defesa.")
+    ran_on = [text.index("Os"), text.index(" entraram")]       # "Os militares ... Kiev"
+    region = [text.index("região"), text.index(",")]           # "região de Kursk"
+    ministry = [text.index("Ministério"), text.index(".")]     # "Ministério da Defesa"
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*ran_on, "ORG", "model"), Candidate(*region, "LOC", "model"),
+         Candidate(*ministry, "ORG", "model")]])
+    found = {text[s.start:s.end] for s in rec.recognise(text, "pt")}
+    assert {"Kiev", "Kursk", "Ministério da Defesa"} <= found
+    assert not any(f.startswith(("Os", "região", "regime")) for f in found), found
+    # (the demonym "ucranianos" may still be found, by the gazetteer, on its own)
+    assert not any("militares" in f for f in found), found
+    # languages without a connector list keep the model's span whole
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*region, "LOC", "model")]])
+    assert "região de Kursk" in {text[s.start:s.end] for s in rec.recognise(text, "en")}

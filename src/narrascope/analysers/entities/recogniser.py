@@ -52,6 +52,24 @@ Yesterday Tomorrow This That These Those There Here What Which When Where Why Ho
 Read More Photo Video Source Update Breaking Opinion Analysis Subscribe Share Reports""".split())
 
 
+#: Per language, the lower-case words a name may contain ("Ministério da Defesa", "Poços
+#: de Caldas"): a model span is cut at any other lower-case word (:func:`_cut_lower`).
+#: Languages absent here keep the model's spans whole.
+_CONNECTORS = {
+    "pt": frozenset("de da do das dos d del la di von van der y du des le".split()),
+}
+#: Per language, capitalised words that open a sentence rather than a name ("Os militares
+#: ucranianos" must not leave "Os"): dropped from the start of a cut span.
+_OPENERS = {
+    "pt": frozenset("""O A Os As Um Uma Uns Umas E Mas Em No Na Nos Nas Do Da Dos Das De Para
+Por Pelo Pela Pelos Pelas Com Sem Sobre Apesar Segundo Após Desde Como Se Quando Enquanto Ao
+À Aos Às Este Esta Estes Estas Esse Essa Isso Isto Aquele Aquela Também Já Ainda Contudo
+Porém Entretanto Assim Depois Antes Hoje Ontem Agora Até Entre Num Numa Sua Seu Suas Seus
+Nesta Neste Nessa Nesse Ele Ela Eles Elas Não Sim Mais Muito Cada Todos Todas""".split()),
+}
+_NAME_WORD = re.compile(r"\w[\w\-']*")
+
+
 class Recogniser:
     """Finds and groups entity mentions; loads each language's resources on first use."""
 
@@ -116,6 +134,10 @@ class Recogniser:
         # The words before a titled name ("Russian Foreign Minister") are not a mention.
         heads = [(t.head_start, t.start) for t in titles]
         surnames = _surnames(text, titles)
+        connectors = _CONNECTORS.get(lang)
+        if connectors is not None:
+            openers = _OPENERS.get(lang, frozenset())
+            model = [p for c in model for p in _cut_lower(text, c, connectors, openers)]
         for c in model:
             c = _trim_title(text, c, rules)
             if c is None or any(s <= c.start and c.end <= e for s, e in heads):
@@ -181,6 +203,38 @@ def _coordinated(text: str, lang: str, c: Candidate,
     if right in known:
         return [Candidate(*left, known[right].type, "model")]
     return None
+
+
+def _cut_lower(text: str, c: Candidate, connectors: frozenset[str],
+               openers: frozenset[str] = frozenset()) -> list[Candidate]:
+    """The names in a model span, cut at each lower-case word that is not a connector
+    and without lower-case words at their ends: the Portuguese model runs names on into
+    the words around them ("regime de Kiev", "povo da Ucrânia", "Zelensky de querer
+    prolongar o conflito"). A piece loses the sentence openers it starts with ("Os"), and
+    one with no word that begins with a capital letter names nothing ("região", "2022")."""
+    pieces: list[list[re.Match]] = []
+    words: list[re.Match] = []
+    for m in _NAME_WORD.finditer(text, c.start, c.end):
+        w = m.group()
+        if w[0].isupper() or w[0].isdigit():
+            words.append(m)
+        elif words and w.lower() in connectors:
+            continue
+        elif words:
+            pieces.append(words)
+            words = []
+    if words:
+        pieces.append(words)
+    out = []
+    for words in pieces:
+        while words and words[0].group() in openers:
+            words = words[1:]
+        if any(m.group()[0].isupper() for m in words):
+            out.append((words[0].start(), words[-1].end()))
+    if out == [(c.start, c.end)]:
+        return [c]
+    return [Candidate(s, e, c.type, c.source, c.canonical, c.role, c.qualifier)
+            for s, e in out]
 
 
 def _lower_tail(text: str, start: int, end: int) -> bool:
