@@ -129,7 +129,7 @@ def test_analyser_contract_shape():
     res = a.analyse(docs, [{}, {}])
     assert [r.doc_id for r in res] == [d.id for d in docs]
     r = res[0]
-    assert r.analyser == "entities" and r.version == "9"
+    assert r.analyser == "entities" and r.version == "10"
     assert Result.from_dict(json.loads(json.dumps(r.to_dict()))) == r
     for s in r.spans:
         assert set(s.attrs) == {"entity", "entity_id", "text"}
@@ -295,3 +295,33 @@ def test_portuguese_model_spans_are_cut_at_lower_case_words(monkeypatch):
     monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
         [Candidate(*region, "LOC", "model")]])
     assert "região de Kursk" in {text[s.start:s.end] for s in rec.recognise(text, "en")}
+
+
+def test_two_known_names_the_model_ran_together_are_two_mentions(monkeypatch):
+    """"the Russian Federation Dmitry Peskov" tagged as one name is a country and a person
+    (both gazetteer names, the first beginning before the model's span); an organisation
+    next to a country stays one organisation ("ФСБ России")."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = "Press Secretary of the President of the Russian Federation Dmitry Peskov spoke."
+    joined = text.index("Russian"), text.index(" spoke")
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*joined, "GPE", "model")]])
+    found = {text[s.start:s.end]: s.label for s in rec.recognise(text, "en")}
+    assert found.get("Dmitry Peskov") == "PER", found
+    assert not any("Federation Dmitry" in f for f in found), found
+
+    text = "Сотрудники ФСБ России задержали агента."
+    org = text.index("ФСБ"), text.index(" задержали")
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*org, "ORG", "model")]])
+    assert "ФСБ России" in {text[s.start:s.end] for s in rec.recognise(text, "ru")}
+
+
+def test_a_weekday_after_a_title_is_no_person():
+    spans = recognise("Joe Biden warned Ukraine's president Thursday that Russia could "
+                      "attack. On Friday, Lavrov replied.", "en")
+    found = {s.attrs["text"] for s in spans}
+    assert "Thursday" not in found and "Friday" not in found, found
+    assert "Joe Biden" in found

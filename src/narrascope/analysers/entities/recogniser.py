@@ -22,7 +22,7 @@ from ...model import Span
 from ...text import paragraphs
 from .grouping import INFLECTED, group_mentions, word_key
 from .model import load_pipeline
-from .rules import Candidate, LanguageRules
+from .rules import WEEKDAYS, Candidate, LanguageRules
 
 __all__ = ["Recogniser", "recognise", "SUPPORTED", "SOURCE_SCORES"]
 
@@ -49,7 +49,8 @@ _LEADING = re.compile(r"^(?:the|The|a|A|Neither|Either|Both|And|But|Meanwhile|Wh
 _NOT_NAMES = frozenset("""Moreover However Meanwhile Details Also According Earlier Later
 Furthermore Therefore Thus Nevertheless Nonetheless Instead Indeed Still Yet Then Now Today
 Yesterday Tomorrow This That These Those There Here What Which When Where Why How Who
-Read More Photo Video Source Update Breaking Opinion Analysis Subscribe Share Reports""".split())
+Read More Photo Video Source Update Breaking Opinion Analysis Subscribe Share Reports""".split()
+                       ) | WEEKDAYS
 
 
 #: Per language, the lower-case words a name may contain ("Ministério da Defesa", "Poços
@@ -68,6 +69,7 @@ Porém Entretanto Assim Depois Antes Hoje Ontem Agora Até Entre Num Numa Sua Se
 Nesta Neste Nessa Nesse Ele Ela Eles Elas Não Sim Mais Muito Cada Todos Todas""".split()),
 }
 _NAME_WORD = re.compile(r"\w[\w\-']*")
+_SPACES = re.compile(r"\s+")
 
 
 class Recogniser:
@@ -129,8 +131,11 @@ class Recogniser:
         cands = gaz + rules.find_groups(text) + rules.find_latin(text) + titles
         by_span = {(c.start, c.end): c for c in gaz}
         gaz_end = {}  # the end of the longest gazetteer match at each start
+        inner = {}  # the gazetteer names by the starts of their later words
         for g in gaz:
             gaz_end[g.start] = max(g.end, gaz_end.get(g.start, g.end))
+            for m in _SPACES.finditer(text, g.start, g.end):
+                inner[m.end()] = g
         # The words before a titled name ("Russian Foreign Minister") are not a mention.
         heads = [(t.head_start, t.start) for t in titles]
         surnames = _surnames(text, titles)
@@ -148,6 +153,10 @@ class Recogniser:
             # A known name the model ran on into the next words ("НАТО в Вашингтоне",
             # "ВСУ вновь"): when all the words it added are lower case, the name stands.
             if rules.capitalised and _lower_tail(text, gaz_end.get(c.start, c.end), c.end):
+                continue
+            # Two known names run together ("the Russian Federation Dmitry Peskov"): both
+            # are candidates already, the joined span is not a name.
+            if rules.capitalised and _two_known(text, c, gaz_end, by_span, inner):
                 continue
             # Two names joined into one ("the ports of Odesa and Chornomorsk"): when one of
             # them is a known name, they are two mentions of the known name's kind.
@@ -203,6 +212,26 @@ def _coordinated(text: str, lang: str, c: Candidate,
     if right in known:
         return [Candidate(*left, known[right].type, "model")]
     return None
+
+
+def _two_known(text: str, c: Candidate, gaz_end: dict[int, int],
+               known: dict[tuple[int, int], Candidate], inner: dict[int, Candidate]) -> bool:
+    """True when the model span is two gazetteer names with only white space between them
+    ("Russian Federation Dmitry Peskov", "Kremlin Dmitri Peskov"); the first may begin
+    before the span ("the Russian Federation", found through ``inner``: the gazetteer
+    names by the starts of their words after the first). An organisation next to a
+    country is one organisation's name ("U.S. State Department", "ФСБ России")."""
+    end = gaz_end.get(c.start)
+    first = known.get((c.start, end)) if end is not None else inner.get(c.start)
+    if first is None or first.end >= c.end:
+        return False
+    rest = first.end
+    while rest < c.end and text[rest].isspace():
+        rest += 1
+    second = known.get((rest, c.end))
+    if rest == first.end or second is None:
+        return False
+    return {first.type, second.type} != {"ORG", "GPE"}
 
 
 def _cut_lower(text: str, c: Candidate, connectors: frozenset[str],

@@ -21,6 +21,8 @@ DATA = Path(__file__).resolve().parent / "data"
 
 #: A capitalised word (Latin or Cyrillic), with inner apostrophes, hyphens and dots.
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w’'\-]*\w|[A-Z]\.)"
+#: capitalised words that follow a title but name no one ("Ukraine's president Thursday")
+WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 
 
 @dataclass(frozen=True)
@@ -302,6 +304,8 @@ class LanguageRules:
         out = []
         for m in self.titles.finditer(text):
             s, e = m.span("name")
+            if text[s:e].split(None, 1)[0] in WEEKDAYS:
+                continue
             qual = m.group("qual")
             if qual:
                 qual = self.canonical_of(re.sub(r"['’]s$", "", qual))
