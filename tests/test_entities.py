@@ -325,3 +325,11 @@ def test_a_weekday_after_a_title_is_no_person():
     found = {s.attrs["text"] for s in spans}
     assert "Thursday" not in found and "Friday" not in found, found
     assert "Joe Biden" in found
+
+
+def test_the_states_is_the_united_states():
+    spans = recognise("It is repeated in Russia and in the States themselves. "
+                      "The Baltic States objected.", "en")
+    by_text = {s.attrs["text"]: s.attrs["entity"] for s in spans}
+    assert by_text.get("the States") == "United States", by_text
+    assert by_text.get("Baltic States") != "United States", by_text
