@@ -134,8 +134,9 @@ class Recogniser:
         inner = {}  # the gazetteer names by the starts of their later words
         for g in gaz:
             gaz_end[g.start] = max(g.end, gaz_end.get(g.start, g.end))
-            for m in _SPACES.finditer(text, g.start, g.end):
-                inner[m.end()] = g
+            if rules.capitalised:
+                for m in _SPACES.finditer(text, g.start, g.end):
+                    inner[m.end()] = g
         # The words before a titled name ("Russian Foreign Minister") are not a mention.
         heads = [(t.head_start, t.start) for t in titles]
         surnames = _surnames(text, titles)
