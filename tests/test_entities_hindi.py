@@ -114,3 +114,12 @@ def test_dropout_option_reaches_the_training_config(tmp_path):
     cfg = _config("en", _settings({"dropout": "0.25"}), tmp_path / "t", tmp_path / "d")
     assert cfg["training"]["dropout"] == 0.25
     assert _config("en", _settings({}), tmp_path / "t", tmp_path / "d")["training"]["dropout"] == 0.1
+
+
+def test_average_option_makes_the_optimizer_keep_averaged_weights(tmp_path):
+    from narrascope.train.ner import _config
+
+    cfg = _config("pt", _settings({"average": "1"}), tmp_path / "t", tmp_path / "d")
+    assert cfg["training"]["optimizer"]["use_averages"] is True
+    off = _config("pt", _settings({}), tmp_path / "t", tmp_path / "d")
+    assert off["training"]["optimizer"]["use_averages"] is False

@@ -55,7 +55,7 @@ __all__ = ["train", "evaluate", "score"]
 #: (width 96, depth 4, 3 pieces: about 3x the CNN time).
 _DEFAULTS = {"max_steps": 6000, "eval_frequency": 500, "patience": 2000, "width": 64,
              "depth": 2, "pieces": 2, "rows": 2.0, "hidden": 64, "dev_fraction": 0.05, "max_sentences": 0, "seed": 0,
-             "dropout": 0.1, "gold_repeat": 1}
+             "dropout": 0.1, "gold_repeat": 1, "average": 0}
 
 
 def _lang_of(paths: Sequence[str], options: dict[str, Any]) -> str:
@@ -104,6 +104,9 @@ def _config(lang: str, st: dict[str, Any], train: Path, dev: Path):
     tr["dropout"] = st["dropout"]
     tr["eval_frequency"] = st["eval_frequency"]
     tr["patience"] = st["patience"]
+    # evaluate and save the running average of the weights (the Portuguese model: WikiANN
+    # pt dev 0.849 against 0.841 with the same training steps)
+    tr["optimizer"]["use_averages"] = bool(st["average"])
     tr["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
     return cfg
 
