@@ -129,7 +129,7 @@ def test_analyser_contract_shape():
     res = a.analyse(docs, [{}, {}])
     assert [r.doc_id for r in res] == [d.id for d in docs]
     r = res[0]
-    assert r.analyser == "entities" and r.version == "11"
+    assert r.analyser == "entities" and r.version == "12"
     assert Result.from_dict(json.loads(json.dumps(r.to_dict()))) == r
     for s in r.spans:
         assert set(s.attrs) == {"entity", "entity_id", "text"}
@@ -333,3 +333,55 @@ def test_the_states_is_the_united_states():
     by_text = {s.attrs["text"]: s.attrs["entity"] for s in spans}
     assert by_text.get("the States") == "United States", by_text
     assert by_text.get("Baltic States") != "United States", by_text
+
+
+def test_a_model_span_is_cut_at_line_breaks():
+    """The models read one sentence at a time in training; given a headline and the next
+    line, they sometimes run a name over the break ("Андрей Ермак.\\nПо данным", ":\\n").
+    A span becomes its lines, without the punctuation at their ends (an initial keeps its
+    full stop), and a piece with no letter is dropped."""
+    from narrascope.analysers.entities.recogniser import _line_pieces
+
+    text = "сказал Андрей Ермак.\nПо данным агентства, В.\nПутин\n:\nконец"
+    start = text.index("Андрей")
+    pieces = [text[a:b] for a, b in _line_pieces(text, start, text.index("\nконец"))]
+    assert pieces == ["Андрей Ермак", "По данным агентства, В.", "Путин"], pieces
+    # a span on one line is left as it is
+    assert _line_pieces(text, 0, 6) == [(0, 6)]
+
+
+def test_a_title_rule_name_stays_on_the_title_line():
+    text = "Protesters Disrupt President Biden’s Campaign Office\n\nEasy Ways To Save Money"
+    found = {text[s.start:s.end] for s in recognise(text, "en")}
+    assert not any("\n" in f for f in found), found
+
+
+def test_russian_and_bulgarian_model_spans_are_cut_like_portuguese(monkeypatch):
+    """Russian and Bulgarian people and places never hold lower-case words, so their model
+    spans are cut there ("Соединенные Штаты разрешат Украине бить"); a place keeps its
+    region noun ("Белгородской области"), an initial is no preposition ("В. Орбан"), a
+    sentence end inside a span cuts it ("ЛНР. Тогдашний"), a known country before a
+    person is its own mention ("США Дональда Трампа"), and organisations keep their
+    lower-case words ("Министерство обороны России")."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = ("Соединенные Штаты разрешат Украине бить по Белгородской области. "
+            "Премьер В. Орбан заявил. Вернулся в ЛНР. Тогдашний министр приехал. "
+            "Это план США Дональда Трампа, сообщило Министерство обороны России.")
+
+    def span(first: str, last: str, kind: str) -> Candidate:
+        start = text.index(first)
+        return Candidate(start, text.index(last, start) + len(last), kind, "model")
+
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [[
+        span("Соединенные", "бить", "GPE"), span("Белгородской", "области", "GPE"),
+        span("В. Орбан", "заявил", "PER"), span("ЛНР", "Тогдашний", "GPE"),
+        span("США", "Трампа", "PER"), span("Министерство", "России", "ORG")]])
+    found = {text[s.start:s.end]: s.label for s in rec.recognise(text, "ru")}
+    for name in ("Соединенные Штаты", "Украине", "Белгородской области", "В. Орбан", "ЛНР",
+                 "Дональда Трампа", "США", "Министерство обороны России"):
+        assert name in found, (name, found)
+    assert found["Дональда Трампа"] == "PER"
+    # (a capitalised word that opens the next sentence may stay a piece: "Тогдашний")
+    assert not any(w in f for f in found for w in ("бить", "заявил", "министр", "ЛНР.")), " | ".join(found)

@@ -58,7 +58,13 @@ Read More Photo Video Source Update Breaking Opinion Analysis Subscribe Share Re
 #: Languages absent here keep the model's spans whole.
 _CONNECTORS = {
     "pt": frozenset("de da do das dos d del la di von van der y du des le".split()),
+    "ru": frozenset("де да ди дер ла ле фон ван бен ибн аль эль эд ад".split()),
+    "bg": frozenset("де да ди дер ла ле фон ван бен ибн ал ел".split()),
 }
+#: Per language, the types whose model spans are cut (absent: all). Russian and
+#: Bulgarian organisations hold lower-case words ("Министерство обороны", "Вооруженных
+#: сил Украины"); their people and places do not ("Путин заявил", "Россия готова").
+_CUT_TYPES = {"ru": frozenset({"PER", "GPE", "LOC"}), "bg": frozenset({"PER", "GPE", "LOC"})}
 #: Per language, capitalised words that open a sentence rather than a name ("Os militares
 #: ucranianos" must not leave "Os"): dropped from the start of a cut span.
 _OPENERS = {
@@ -67,9 +73,29 @@ Por Pelo Pela Pelos Pelas Com Sem Sobre Apesar Segundo Após Desde Como Se Quand
 À Aos Às Este Esta Estes Estas Esse Essa Isso Isto Aquele Aquela Também Já Ainda Contudo
 Porém Entretanto Assim Depois Antes Hoje Ontem Agora Até Entre Num Numa Sua Seu Suas Seus
 Nesta Neste Nessa Nesse Ele Ela Eles Elas Não Sim Mais Muito Cada Todos Todas""".split()),
+    "ru": frozenset("""В Во На По С Со К Ко О Об У За Из Для При После До Между Как Это
+Но И А Же Ни Не Что Чем Также Теперь Сегодня Вчера Ранее Однако Кроме Хотя Когда Если""".split()),
+    "bg": frozenset("""В Във На По С Със К Към О За Из От Для При След До Между Като Това
+Но И А Не Че Също Сега Днес Вчера По-рано Обаче Освен Макар Когато Ако""".split()),
 }
+#: Per language, lower-case words that end a place name after its adjective
+#: ("Белгородской области", "Курского района"); :func:`_cut_lower` keeps them.
+_TAILS = {
+    "ru": frozenset("область области областью край края краю крае район района районе "
+                    "округ округа округе".split()),
+    "bg": frozenset("област областта район района околия".split()),
+}
+#: Languages whose model spans are also cut at a sentence's end (:func:`_cut_sentences`)
+#: and lose a known country or organisation at a person's start (:func:`_drop_known_prefix`).
+_CUT_SENTENCES = frozenset({"ru", "bg"})
+_SENTENCE_END = re.compile(r"([.?!:;])\s+(?=[\w\"«„“(])")
+#: a full stop that ends an initial or an abbreviation, not a sentence
+_ABBREVIATION = re.compile(r"(?:(?<![\w\-])\w|\b(?:им|св|ул|пр|г-н|г-жа|гр|ген|проф|акад|Св|Ген|Проф))\.$")
 _NAME_WORD = re.compile(r"\w[\w\-']*")
 _SPACES = re.compile(r"\s+")
+#: a line of a model span, without the white space at its ends
+_LINE_PIECE = re.compile(r"[^\s](?:[^\n]*[^\s])?")
+_END_PUNCT = frozenset(".,:;!?…*\ufeff")
 
 
 class Recogniser:
@@ -112,8 +138,8 @@ class Recogniser:
             for ent in doc.ents:
                 kind = self._model_type(ent.label_, ent.text)
                 if kind:
-                    out[i].append(Candidate(offset + ent.start_char, offset + ent.end_char,
-                                            kind, "model"))
+                    out[i].extend(Candidate(s, e, kind, "model") for s, e in _line_pieces(
+                        texts[i], offset + ent.start_char, offset + ent.end_char))
         return out
 
     @staticmethod
@@ -143,9 +169,17 @@ class Recogniser:
         connectors = _CONNECTORS.get(lang)
         if connectors is not None:
             openers = _OPENERS.get(lang, frozenset())
-            model = [p for c in model for p in _cut_lower(text, c, connectors, openers)]
+            types = _CUT_TYPES.get(lang)
+            tails = _TAILS.get(lang, frozenset())
+            if lang in _CUT_SENTENCES:
+                model = [p for c in model for p in _cut_sentences(text, c)]
+            model = [p for c in model for p in (
+                _cut_lower(text, c, connectors, openers, tails)
+                if types is None or c.type in types else [c])]
         for c in model:
             c = _trim_title(text, c, rules)
+            if c is not None and lang in _CUT_SENTENCES:
+                c = _drop_known_prefix(text, c, gaz_end, by_span)
             if c is None or any(s <= c.start and c.end <= e for s, e in heads):
                 continue
             # The model agrees with the gazetteer on a span: keep the gazetteer's type and name.
@@ -236,7 +270,8 @@ def _two_known(text: str, c: Candidate, gaz_end: dict[int, int],
 
 
 def _cut_lower(text: str, c: Candidate, connectors: frozenset[str],
-               openers: frozenset[str] = frozenset()) -> list[Candidate]:
+               openers: frozenset[str] = frozenset(),
+               tails: frozenset[str] = frozenset()) -> list[Candidate]:
     """The names in a model span, cut at each lower-case word that is not a connector
     and without lower-case words at their ends: the Portuguese model runs names on into
     the words around them ("regime de Kiev", "povo da Ucrânia", "Zelensky de querer
@@ -250,6 +285,10 @@ def _cut_lower(text: str, c: Candidate, connectors: frozenset[str],
             words.append(m)
         elif words and w.lower() in connectors:
             continue
+        elif words and w in tails and words[-1].end() == m.start() - 1:
+            words.append(m)  # "Белгородской области": the place's own noun ends it
+            pieces.append(words)
+            words = []
         elif words:
             pieces.append(words)
             words = []
@@ -257,7 +296,8 @@ def _cut_lower(text: str, c: Candidate, connectors: frozenset[str],
         pieces.append(words)
     out = []
     for words in pieces:
-        while words and words[0].group() in openers:
+        # an opener, not an initial ("В. Орбан")
+        while words and words[0].group() in openers and text[words[0].end():words[0].end() + 1] != ".":
             words = words[1:]
         if any(m.group()[0].isupper() for m in words):
             out.append((words[0].start(), words[-1].end()))
@@ -267,10 +307,71 @@ def _cut_lower(text: str, c: Candidate, connectors: frozenset[str],
             for s, e in out]
 
 
+def _cut_sentences(text: str, c: Candidate) -> list[Candidate]:
+    """A model span cut where a sentence or a headline's clause ends inside it ("ЛНР.
+    Тогдашний глава", "Путин: согласие Киева", "лета? Дания"); a full stop after one
+    letter is an initial ("В. Орбан") and after a known abbreviation part of the name."""
+    cuts = [m for m in _SENTENCE_END.finditer(text, c.start, c.end)
+            if not (m.group(1) == "." and _ABBREVIATION.search(text, c.start, m.start() + 1))]
+    if not cuts:
+        return [c]
+    out, pos = [], c.start
+    for m in cuts:
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, c.end))
+    return [Candidate(a, b, c.type, c.source, c.canonical, c.role, c.qualifier)
+            for a, b in out if any(ch.isalpha() for ch in text[a:b])]
+
+
+def _drop_known_prefix(text: str, c: Candidate, gaz_end: dict[int, int],
+                       known: dict[tuple[int, int], Candidate]) -> Candidate:
+    """A person whose span starts with a known country or organisation ("США Дональда
+    Трампа", "Венгрии Виктор Орбан", "МИД Германии Анналена Бербок"): the known name is
+    a candidate of its own, the person is the rest."""
+    start = c.start
+    while c.type == "PER":
+        end = gaz_end.get(start)
+        g = known.get((start, end)) if end is not None else None
+        if g is None or g.type not in ("GPE", "ORG") or end >= c.end:
+            break
+        rest = end
+        while rest < c.end and text[rest].isspace():
+            rest += 1
+        if rest == end or not text[rest].isupper():
+            break
+        start = rest
+    if start == c.start:
+        return c
+    return Candidate(start, c.end, c.type, c.source, c.canonical, c.role, c.qualifier)
+
+
 def _lower_tail(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` has words and every one begins in lower case."""
     words = _WORD.findall(text, start, end)
     return bool(words) and all(w[0].islower() for w in words)
+
+
+def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A model span as names: the models were trained on one sentence at a time and
+    sometimes run a name over a line break into the next line ("Андрей Ермак.\nПо
+    данным", ":\n"), so a span is cut at line breaks, each piece loses the punctuation at
+    its ends (not the full stop of an initial, "В."), and a piece without a letter or
+    digit names nothing."""
+    if text.find("\n", start, end) < 0:
+        return [(start, end)]
+    out = []
+    for m in _LINE_PIECE.finditer(text, start, end):
+        a, b = m.start(), m.end()
+        while b > a and (text[b - 1] in _END_PUNCT and not (
+                text[b - 1] == "." and b - a >= 2 and text[b - 2].isalpha()
+                and (b - a == 2 or not text[b - 3].isalnum()))):
+            b -= 1
+        while a < b and text[a] in _END_PUNCT:
+            a += 1
+        if a < b and any(ch.isalnum() for ch in text[a:b]):
+            out.append((a, b))
+    return out
 
 
 def _windows(text: str, start: int, end: int, size: int = 20000) -> list[tuple[int, int]]:

@@ -251,10 +251,13 @@ class LanguageRules:
             adj = _alternation(spec.get("adjectives", [])) or r"(?!)"
             # "Президент России Владимир Путин": a genitive after the title, before the name
             suffix = _alternation(spec.get("title_suffix", [])) or r"(?!)"
+            # a title and its name stay on one line: a headline's last word is no title
+            # of the next line's first ("Biden's Campaign Office\n\nEasy Ways")
+            sp = r"[^\S\n]+"
             self.titles = re.compile(
-                rf"(?<![\w\-])(?:(?P<qual>(?:{adj})|{name}(?:'s|’s))\s+)?"
-                rf"(?P<title>{_alternation(titles)})(?:\s+(?:{suffix}))?\s+"
-                rf"(?P<name>{name}(?:\s+(?:{name}|(?:von|van|der|de|da|dos|bin|al)(?=\s)))*"
+                rf"(?<![\w\-])(?:(?P<qual>(?:{adj})|{name}(?:'s|’s)){sp})?"
+                rf"(?P<title>{_alternation(titles)})(?:{sp}(?:{suffix}))?{sp}"
+                rf"(?P<name>{name}(?:{sp}(?:{name}|(?:von|van|der|de|da|dos|bin|al)(?=\s)))*"
                 rf"(?<=\w))(?![\w\-])")
         if spec.get("adjectives") and (spec.get("group_org") or spec.get("group_people")):
             self.groups = re.compile(
