@@ -129,7 +129,7 @@ def test_analyser_contract_shape():
     res = a.analyse(docs, [{}, {}])
     assert [r.doc_id for r in res] == [d.id for d in docs]
     r = res[0]
-    assert r.analyser == "entities" and r.version == "12"
+    assert r.analyser == "entities" and r.version == "13"
     assert Result.from_dict(json.loads(json.dumps(r.to_dict()))) == r
     for s in r.spans:
         assert set(s.attrs) == {"entity", "entity_id", "text"}
@@ -385,3 +385,15 @@ def test_russian_and_bulgarian_model_spans_are_cut_like_portuguese(monkeypatch):
     assert found["Дональда Трампа"] == "PER"
     # (a capitalised word that opens the next sentence may stay a piece: "Тогдашний")
     assert not any(w in f for f in found for w in ("бить", "заявил", "министр", "ЛНР.")), " | ".join(found)
+
+
+def test_a_title_and_name_the_model_typed_as_an_organisation_is_the_person(monkeypatch):
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = "Президент России Владимир Путин прибыл в Москву."
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(0, text.index(" прибыл"), "ORG", "model")]])
+    found = {text[s.start:s.end]: s.label for s in rec.recognise(text, "ru")}
+    assert found.get("Владимир Путин") == "PER", found
+    assert not any(f.startswith("Президент") for f in found), found

@@ -388,17 +388,20 @@ def _windows(text: str, start: int, end: int, size: int = 20000) -> list[tuple[i
 
 
 def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | None:
-    """Drop a leading article, and a title the model took into a person's name."""
+    """Drop a leading article, and a title the model took into a person's name; a span
+    that is a title and a name whatever type the model gave it ("Президент России Владимир
+    Путин" tagged as an organisation) is the person."""
     s = text[c.start:c.end]
     m = _LEADING.match(s)
     start = c.start + (m.end() if m else 0)
-    if c.type == "PER" and rules.titles is not None:
+    kind = c.type
+    if rules.titles is not None:
         tm = rules.titles.match(text, start)
-        if tm and tm.start("name") < c.end:
-            start = max(start, tm.start("name"))
+        if tm and (c.type == "PER" and tm.start("name") < c.end or tm.end("name") == c.end):
+            start, kind = max(start, tm.start("name")), "PER"
     if start >= c.end or text[start:c.end] in _NOT_NAMES:
         return None
-    return Candidate(start, c.end, c.type, c.source, c.canonical, c.role, c.qualifier)
+    return Candidate(start, c.end, kind, c.source, c.canonical, c.role, c.qualifier)
 
 
 def _surnames(text: str, titles: list[Candidate]) -> set[str]:
