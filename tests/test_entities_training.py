@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from narrascope.analysers.entities.corpus import entity_spans, read_sentences
@@ -57,3 +59,15 @@ def test_tiny_training_run(tmp_path):
     # the vocabulary of the training text is not shipped with the model
     strings = (tmp_path / "m" / "vocab" / "strings.json").read_text(encoding="utf-8")
     assert "Okafor" not in strings
+    # the model lists what it learnt from, and a score on that file is flagged as such
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))
+    assert [(d["file"], d["sentences"]) for d in meta["narrascope_training_data"]] == [
+        ("tiny.conll", 5)]
+    assert m["warning"] == "the model was trained on tiny.conll: this is not a held-out score"
+    # the same sentences under another name are still training data; other files are not
+    copy = tmp_path / "copy.conll"
+    copy.write_bytes((TINY / "tiny.conll").read_bytes())
+    assert "copy.conll" in t.evaluate(str(copy), out, {})["warning"]
+    other = tmp_path / "other.conll"
+    other.write_text("Ana B-PER\nspoke O\n", encoding="utf-8")
+    assert "warning" not in t.evaluate(str(other), out, {})

@@ -4,6 +4,10 @@ Trains a small spaCy pipeline (a hashed-embedding CNN ``tok2vec`` and a transiti
 ``ner``, no word vectors) on CoNLL-2003 or WikiANN files, one model per language, and
 scores a model entity by entity (exact span and type) as the CoNLL scorer does.
 
+A trained model records the files it learnt from (name, SHA-256, sentences) in its
+``meta.json`` under ``narrascope_training_data``; ``evaluate`` says so, in a ``warning``
+line, when it is given one of them, since that score is then no held-out figure.
+
 Options (``--option KEY=VALUE``):
 
 * ``lang``: language code of the pipeline (default: guessed from a ``wikiann/<lang>/``
@@ -35,6 +39,8 @@ Options (``--option KEY=VALUE``):
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import re
 import shutil
@@ -222,7 +228,37 @@ def train(data_paths: Sequence[str], output: str | None, options: dict[str, Any]
         shutil.copytree(best, out)
     _prune_strings(out)
     _forget_paths(out)
+    _record_training_data(out, data_files(data_paths, "train"))
     return str(out)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+#: the key of ``meta.json`` under which a trained model lists the files it learnt from
+TRAINING_DATA_KEY = "narrascope_training_data"
+
+
+def _record_training_data(model_dir: Path, files: Sequence[Path]) -> None:
+    """List the training files (base name, SHA-256, sentences) in the model's meta.json,
+    so that ``evaluate`` can tell a held-out score from a score on training data."""
+    path = model_dir / "meta.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta[TRAINING_DATA_KEY] = [
+        {"file": f.name, "sha256": _sha256(f), "sentences": sum(map(len, read_documents(f)))}
+        for f in files]
+    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def trained_on(meta: dict[str, Any], files: Sequence[Path]) -> list[str]:
+    """The names of ``files`` that the model with ``meta`` was trained on (by content)."""
+    known = {d.get("sha256") for d in meta.get(TRAINING_DATA_KEY) or [] if isinstance(d, dict)}
+    return [f.name for f in files if known and _sha256(f) in known]
 
 
 def _forget_paths(model_dir: Path) -> None:
@@ -292,7 +328,9 @@ def evaluate(data_path: str, model_path: str | None, options: dict[str, Any]) ->
     if nlp is None:
         raise NarrascopeError(f"no NER model for language {lang!r}; train one with "
                               "`narrascope train ner DATA --option lang=...` or pass --model")
-    sents = _read([data_path], options, "dev")
+    files = data_files([data_path], "dev")
+    sents = _read(files, options, "dev")
+    seen = trained_on(nlp.meta, files)
     from spacy.tokens import Doc
 
     docs = (Doc(nlp.vocab, words=list(s.words)) for s in sents)
@@ -303,6 +341,9 @@ def evaluate(data_path: str, model_path: str | None, options: dict[str, Any]) ->
     metrics = score(gold, pred)
     per_type = metrics.pop("per_type")
     out = {"language": lang, "sentences": len(sents), **metrics}
+    if seen:
+        out["warning"] = (f"the model was trained on {', '.join(seen)}: this is not a "
+                          "held-out score")
     if options.get("json_per_type"):
         out["per_type"] = per_type
     return out
