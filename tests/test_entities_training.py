@@ -71,3 +71,12 @@ def test_tiny_training_run(tmp_path):
     other = tmp_path / "other.conll"
     other.write_text("Ana B-PER\nspoke O\n", encoding="utf-8")
     assert "warning" not in t.evaluate(str(other), out, {})
+
+
+def test_evaluate_reports_the_models_language(tmp_path):
+    # a data file outside a wikiann/<lang>/ folder names no language: the model's is shown
+    t = get_trainer("ner")
+    out = t.train([str(TINY / "tiny.conll")], str(tmp_path / "m"),
+                  {"max_steps": "2", "eval_frequency": "2", "dev": str(TINY / "tiny.conll"),
+                   "width": "32", "depth": "1", "rows": "0.1", "lang": "pt"})
+    assert t.evaluate(str(TINY / "tiny.conll"), out, {})["language"] == "pt"

@@ -340,7 +340,8 @@ def evaluate(data_path: str, model_path: str | None, options: dict[str, Any]) ->
     gold = [entity_spans(s.tags) for s in sents]
     metrics = score(gold, pred)
     per_type = metrics.pop("per_type")
-    out = {"language": lang, "sentences": len(sents), **metrics}
+    # a model given by path says its own language; the data path may not name one
+    out = {"language": nlp.lang, "sentences": len(sents), **metrics}
     if seen:
         out["warning"] = (f"the model was trained on {', '.join(seen)}: this is not a "
                           "held-out score")
