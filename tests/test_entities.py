@@ -139,6 +139,17 @@ def test_russian_case_forms_group(rec):
     assert len(mos) == 2 and {s.attrs["entity"] for s in mos} == {"Москва"}
 
 
+def test_russian_war_zone_places_in_any_case_form(rec):
+    # the model had taken "Часова Яра" for a person and "Буче" for an organisation
+    spans = rec.recognise("Бои идут у Часова Яра, сообщили в Севастополе. Бои в Часовом Яре "
+                          "и под Артёмовском продолжаются. В Буче объявлена тревога.", "ru")
+    found = {s.attrs["text"]: (s.label, s.attrs["entity"]) for s in spans}
+    assert found["Часова Яра"] == found["Часовом Яре"] == ("GPE", "Часов Яр")
+    assert found["Артёмовском"] == ("GPE", "Бахмут")
+    assert found["Севастополе"] == ("GPE", "Севастополь")
+    assert found["Буче"] == ("GPE", "Буча")
+
+
 def test_recognise_function_without_pipeline():
     spans = recognise("The Pentagon and NATO met in Brussels.", "en")
     assert {"The Pentagon", "NATO", "Brussels"} <= {s.attrs["text"] for s in spans}
