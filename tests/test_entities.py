@@ -150,6 +150,15 @@ def test_russian_war_zone_places_in_any_case_form(rec):
     assert found["Буче"] == ("GPE", "Буча")
 
 
+def test_bulgarian_war_zone_places(rec):
+    # the model had taken "Авдеевка" and "Часов Яр" for people, "Бахмут" for an organisation
+    text = "Руските сили напредват към Бахмут и Авдеевка, а боевете край Часов Яр продължават."
+    found = {s.attrs["text"]: (s.label, s.attrs["entity"]) for s in rec.recognise(text, "bg")}
+    assert found["Бахмут"] == ("GPE", "Бахмут")
+    assert found["Авдеевка"] == ("GPE", "Авдеевка")
+    assert found["Часов Яр"] == ("GPE", "Часов Яр")
+
+
 def test_recognise_function_without_pipeline():
     spans = recognise("The Pentagon and NATO met in Brussels.", "en")
     assert {"The Pentagon", "NATO", "Brussels"} <= {s.attrs["text"] for s in spans}
