@@ -134,6 +134,11 @@ def _prefixes(variant: str, n: int) -> set[str] | None:
     return set(out)
 
 
+def _either_case(patterns: list[str]) -> list[str]:
+    """Titles are written capitalised in the data; in text they are often lower-case."""
+    return [f"[{p[0]}{p[0].lower()}]{p[1:]}" if p[:1].isupper() else p for p in patterns]
+
+
 def _alternation(patterns: list[str]) -> str:
     """The patterns as one alternation, longest first, grouped by their first character.
 
@@ -245,9 +250,9 @@ class LanguageRules:
         self.capitalised = bool(spec.get("capitalised", True))
         name = spec.get("name_word", _NAME_WORD)
         if spec.get("titles"):
-            # titles are written capitalised in the data; in text they are often lower-case
-            titles = [f"[{t[0]}{t[0].lower()}]{t[1:]}" if t[:1].isupper() else t
-                      for t in spec["titles"]]
+            titles = _either_case(spec["titles"])
+            # "Deputy Agriculture Minister": a rank before any title, part of the title
+            prefix = _alternation(_either_case(spec.get("title_prefix", []))) or r"(?!)"
             adj = _alternation(spec.get("adjectives", [])) or r"(?!)"
             # "Президент России Владимир Путин": a genitive after the title, before the name
             suffix = _alternation(spec.get("title_suffix", [])) or r"(?!)"
@@ -256,7 +261,8 @@ class LanguageRules:
             sp = r"[^\S\n]+"
             self.titles = re.compile(
                 rf"(?<![\w\-])(?:(?P<qual>(?:{adj})|{name}(?:'s|’s)){sp})?"
-                rf"(?P<title>{_alternation(titles)})(?:{sp}(?:{suffix}))?{sp}"
+                rf"(?P<title>(?:(?:{prefix}){sp})?(?:{_alternation(titles)}))"
+                rf"(?:{sp}(?:{suffix}))?{sp}"
                 rf"(?P<name>{name}(?:{sp}(?:{name}|(?:von|van|der|de|da|dos|bin|al)(?=\s)))*"
                 rf"(?<=\w))(?![\w\-])")
         if spec.get("adjectives") and (spec.get("group_org") or spec.get("group_people")):
