@@ -392,6 +392,27 @@ def test_a_model_span_is_cut_at_line_breaks():
     assert _line_pieces(text, 0, 6) == [(0, 6)]
 
 
+@pytest.mark.parametrize("span,pieces", [
+    ("Вооруженных сил Украины (ВСУ)", ["Вооруженных сил Украины", "ВСУ"]),
+    ("Organização do Tratado do Atlântico Norte (NATO", ["Organização do Tratado do "
+                                                        "Atlântico Norte", "NATO"]),
+    ("Генсек НАТО Йенс Столтенберг (фото)", ["Генсек НАТО Йенс Столтенберг"]),
+    ("Световната метеорологична организация (СМО) твърди",
+     ["Световната метеорологична организация", "СМО"]),
+    ("da Organização (NATO)", ["da Organização", "NATO"]),
+    ("Plain Name", ["Plain Name"]),
+])
+def test_a_model_span_is_cut_at_brackets(span, pieces):
+    """A name and its abbreviation in brackets are two mentions (the task annotates them
+    so, and the abbreviation then groups with the name); lower-case words after a bracket
+    are not part of a name; the first piece is left to the language's own cuts."""
+    from narrascope.analysers.entities.recogniser import _bracket_pieces
+
+    text = f"x {span} y"
+    got = [text[a:b] for a, b in _bracket_pieces(text, 2, 2 + len(span))]
+    assert got == pieces
+
+
 def test_a_title_rule_name_stays_on_the_title_line():
     text = "Protesters Disrupt President Biden’s Campaign Office\n\nEasy Ways To Save Money"
     found = {text[s.start:s.end] for s in recognise(text, "en")}

@@ -96,6 +96,8 @@ _SPACES = re.compile(r"\s+")
 #: a line of a model span, without the white space at its ends
 _LINE_PIECE = re.compile(r"[^\s](?:[^\n]*[^\s])?")
 _END_PUNCT = frozenset(".,:;!?…*\ufeff")
+#: the pieces of a span between brackets, without the spaces at their ends
+_BRACKET_PIECE = re.compile(r"[^\s()](?:[^()]*[^\s()])?")
 
 
 class Recogniser:
@@ -138,8 +140,11 @@ class Recogniser:
             for ent in doc.ents:
                 kind = self._model_type(ent.label_, ent.text)
                 if kind:
-                    out[i].extend(Candidate(s, e, kind, "model") for s, e in _line_pieces(
-                        texts[i], offset + ent.start_char, offset + ent.end_char))
+                    out[i].extend(
+                        Candidate(a, b, kind, "model")
+                        for s, e in _line_pieces(texts[i], offset + ent.start_char,
+                                                 offset + ent.end_char)
+                        for a, b in _bracket_pieces(texts[i], s, e))
         return out
 
     @staticmethod
@@ -371,6 +376,23 @@ def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
             a += 1
         if a < b and any(ch.isalnum() for ch in text[a:b]):
             out.append((a, b))
+    return out
+
+
+def _bracket_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A model span that holds a bracket, as names: the name before it and the
+    abbreviation in it are two ("Вооруженных сил Украины (ВСУ)", "Organização do Tratado
+    do Atlântico Norte (NATO"), and a piece after a bracket that begins in lower case
+    names nothing ("Йенс Столтенберг (фото)", "(СМО) твърди"); the first piece is left to
+    the rules that follow ("da Organização do Tratado ...")."""
+    if not any(ch in "()" for ch in text[start:end]):
+        return [(start, end)]
+    out = []
+    for m in _BRACKET_PIECE.finditer(text, start, end):
+        word = m.group()
+        if any(ch.isalpha() for ch in word) and (
+                m.start() == start or not word[0].islower()):
+            out.append(m.span())
     return out
 
 
