@@ -139,6 +139,18 @@ def test_russian_case_forms_group(rec):
     assert len(mos) == 2 and {s.attrs["entity"] for s in mos} == {"Москва"}
 
 
+def test_russian_title_genitives(rec):
+    # the genitive after a title is not part of the name ("спикер Госдумы Вячеслав
+    # Володин"), nor a name when no name follows it ("президент России заявил")
+    text = ("Об этом заявил спикер Госдумы Вячеслав Володин. Глава ОП Украины Андрей Ермак "
+            "ответил. Народная артистка РФ Раиса Рязанова рассказала.")
+    people = {s.attrs["text"] for s in rec.recognise(text, "ru") if s.label == "PER"}
+    assert {"Вячеслав Володин", "Андрей Ермак", "Раиса Рязанова"} <= people
+    assert not any("Госдумы" in p or "ОП" in p or "РФ" in p for p in people), people
+    rules = rec.rules("ru")
+    assert rules.titles.search("Об этом заявил президент России на встрече.") is None
+
+
 def test_russian_war_zone_places_in_any_case_form(rec):
     # the model had taken "Часова Яра" for a person and "Буче" for an organisation
     spans = rec.recognise("Бои идут у Часова Яра, сообщили в Севастополе. Бои в Часовом Яре "

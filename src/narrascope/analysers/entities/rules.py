@@ -263,7 +263,9 @@ class LanguageRules:
                 rf"(?<![\w\-])(?:(?P<qual>(?:{adj})|{name}(?:'s|’s)){sp})?"
                 rf"(?P<title>(?:(?:{prefix}){sp})?(?:{_alternation(titles)}))"
                 rf"(?:{sp}(?:{suffix}))?{sp}"
-                rf"(?P<name>{name}(?:{sp}(?:{name}|(?:von|van|der|de|da|dos|bin|al)(?=\s)))*"
+                # a genitive of the title is no name ("зампред Совбеза" and no name after)
+                rf"(?P<name>(?!(?:{suffix})(?![\w\-])){name}"
+                rf"(?:{sp}(?:{name}|(?:von|van|der|de|da|dos|bin|al)(?=\s)))*"
                 rf"(?<=\w))(?![\w\-])")
         if spec.get("adjectives") and (spec.get("group_org") or spec.get("group_people")):
             self.groups = re.compile(
