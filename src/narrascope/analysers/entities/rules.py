@@ -263,7 +263,7 @@ class LanguageRules:
                 rf"(?<![\w\-])(?:(?P<qual>(?:{adj})|{name}(?:'s|’s)){sp})?"
                 rf"(?P<title>(?:(?:{prefix}){sp})?(?:{_alternation(titles)}))"
                 rf"(?:{sp}(?:{suffix}))?{sp}"
-                # a genitive of the title is no name ("зампред Совбеза" and no name after)
+                # a genitive of the title is no name ("президент России" and no name after)
                 rf"(?P<name>(?!(?:{suffix})(?![\w\-])){name}"
                 rf"(?:{sp}(?:{name}|(?:von|van|der|de|da|dos|bin|al)(?=\s)))*"
                 rf"(?<=\w))(?![\w\-])")
