@@ -243,3 +243,76 @@ def test_training_command_records_its_min_score(encoder_folder):
 
     meta = json.loads((encoder_folder / "settings.json").read_text())
     assert meta["settings"]["min_score"] in MIN_SCORES
+
+
+def test_per_technique_decoding_gives_each_technique_its_own_spans(encoder_folder):
+    model = load_model(encoder_folder)
+    model.settings.update(decoding="per_technique", patterns=False, min_score=0.0)
+    tok = tokenize("Unbelievable lies, again. The corrupt regime lies.")
+    n, k = len(tok), len(model.labels)
+    inside = np.full(n, 0.9, dtype=np.float32)
+    tech = np.zeros((n, k), dtype=np.float32)
+    tech[:, 0] = 0.6  # the first technique over every word
+    tech[1, 1] = tech[8, 1] = 0.4  # "lies" twice, also the second technique
+    tech[1, 0] = tech[8, 0] = 0.2
+    spans = model.per_technique_spans(tok, inside, tech, threshold=0.3, span_threshold=0.35)
+    first = [(i, j) for i, j, lab, _ in spans if lab == model.labels[0]]
+    second = [(i, j, s) for i, j, lab, s in spans if lab == model.labels[1]]
+    # the second technique's two words are spans of their own, inside the first's
+    assert [(i, j) for i, j, _ in second] == [(1, 2), (8, 9)]
+    assert all(abs(s - 0.9 * 0.4) < 1e-6 for *_, s in second)
+    assert all(any(a <= i and j <= b for a, b in first) for i, j, _ in second)
+    # a first-technique span never runs over a sentence end
+    ends = {b for _, b in tok.sent_bounds}
+    assert all(any(a <= i and j <= b for a, b in tok.sent_bounds) for i, j in first) and ends
+    assert model.spans_with_labels(tok, inside, tech) == model.per_technique_spans(
+        tok, inside, tech)
+    assert [s[:2] for s in spans] == sorted(s[:2] for s in spans)
+
+
+def test_decoding_is_chosen_on_validation_within_what_is_allowed(tuned):
+    from narrascope.train.techniques_encoder import TECHNIQUE_GRID, set_decoding
+
+    arts = read_ptc(PTC)
+    saved = dict(tuned.settings)
+    try:
+        chosen = set_decoding(tuned, arts, {**OPTIONS, "decoding": "per_technique"}, quiet=True)
+        assert chosen["decoding"] == "per_technique" == tuned.settings["decoding"]
+        assert (chosen["technique_threshold"], chosen["technique_span_threshold"]) in TECHNIQUE_GRID
+        assert set_decoding(tuned, arts, {**OPTIONS, "decoding": "span"},
+                            quiet=True)["decoding"] == "span"
+        assert set_decoding(tuned, arts, OPTIONS, quiet=True)["decoding"] in ("span",
+                                                                               "per_technique")
+    finally:
+        tuned.settings.clear()
+        tuned.settings.update(saved)
+
+
+def test_a_bad_decoding_is_refused_before_any_training():
+    from narrascope.errors import NarrascopeError
+    from narrascope.train import get_trainer
+
+    with pytest.raises(NarrascopeError, match="decoding='best' is not allowed; give one of "
+                                              "auto, span, per_technique"):
+        get_trainer("techniques").train([str(PTC)], None, {"encoder": "1", "decoding": "best"})
+
+
+def test_from_onnx_chooses_the_decoding_again_without_training(encoder_folder, tmp_path):
+    from narrascope.errors import NarrascopeError
+    from narrascope.train import get_trainer
+
+    trainer = get_trainer("techniques")
+    out = tmp_path / "again"
+    options = {**OPTIONS, "encoder": "1", "from_onnx": str(encoder_folder),
+               "decoding": "per_technique"}
+    trainer.train([str(PTC)], str(out), options)
+    assert (out / "encoder.onnx").read_bytes() == (encoder_folder / "encoder.onnx").read_bytes()
+    meta = json.loads((out / "settings.json").read_text())["settings"]
+    before = json.loads((encoder_folder / "settings.json").read_text())["settings"]
+    assert meta["decoding"] == "per_technique" and meta["held_out_fold"] == "1/3"
+    assert {k: v for k, v in meta.items() if not k.startswith(("decoding", "technique_"))} == {
+        k: v for k, v in before.items() if not k.startswith(("decoding", "technique_"))}
+    with pytest.raises(NarrascopeError, match="trained without fold 1/3; give that fold or none"):
+        trainer.train([str(PTC)], str(tmp_path / "x"), {**options, "fold": "2", "cv": "3"})
+    with pytest.raises(NarrascopeError, match="no exported technique model there"):
+        trainer.train([str(PTC)], str(tmp_path / "y"), {**options, "from_onnx": str(tmp_path)})

@@ -9,6 +9,7 @@ whole training procedure over articles.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -245,10 +246,13 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
     With ``from_fp32=DIR`` the fine-tuning is skipped: the weights that an earlier run
     kept with ``keep_fp32=DIR`` are exported again (other quantisation or run-time
     settings, same weights)."""
-    from .techniques_encoder import (export_onnx, fit_encoder, load_fp32, min_score_option,
-                                     set_min_score)
+    from .techniques_encoder import (decoding_option, export_onnx, fit_encoder, load_fp32,
+                                     min_score_option, set_decoding, set_min_score)
 
     min_score_option(options)  # a bad value fails now, not after the fine-tuning
+    decoding_option(options)
+    if options.get("from_onnx"):
+        return _redecode(Path(options["from_onnx"]), data_paths, out, options)
     train_arts, test_arts = held_out_fold(_read(data_paths), options)
     if options.get("from_fp32"):
         model = load_fp32(Path(options["from_fp32"]),
@@ -258,6 +262,7 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
     else:
         model = fit_encoder(train_arts, options)
     set_min_score(model, train_arts, options)
+    set_decoding(model, train_arts, options)
     if options.get("fold"):
         model.settings["held_out_fold"] = f"{options['fold']}/{_opt(options, 'cv', int)}"
     quantize = _flag(options, "quantize", "1")
@@ -275,6 +280,45 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
 
         _print_metrics("held-out fold, ONNX" + (" int8" if quantize else ""),
                        encoder_metrics(load_model(out), test_arts))
+    return str(out)
+
+
+def _redecode(source: Path, data_paths: Sequence[str], out: Path,
+              options: dict[str, Any]) -> str:
+    """``--option from_onnx=DIR``: neither fine-tune nor export; copy the exported model
+    in DIR to ``out`` and choose its decoding (:func:`set_decoding`) again, on the
+    validation articles of the fold it was trained without (its ``held_out_fold``)."""
+    import json
+
+    from ..analysers.techniques import load_model
+    from .techniques_encoder import set_decoding
+
+    if not (source / "settings.json").is_file():
+        raise NarrascopeError(f"--option from_onnx={source}: no exported technique model "
+                              "there (settings.json is missing)")
+    model = load_model(source)
+    if model.settings.get("kind") != "encoder":
+        raise NarrascopeError(f"--option from_onnx={source}: that is a linear model; "
+                              "give the folder of an encoder model")
+    fold = str(model.settings.get("held_out_fold", ""))
+    if fold and not options.get("fold"):
+        options = {**options, "fold": fold.split("/")[0], "cv": fold.split("/")[1]}
+    elif fold and f"{options['fold']}/{_opt(options, 'cv', int)}" != fold:
+        raise NarrascopeError(f"--option fold={options['fold']}: the model in {source} was "
+                              f"trained without fold {fold}; give that fold or none")
+    train_arts, test_arts = held_out_fold(_read(data_paths), options)
+    if source.resolve() != out.resolve():
+        shutil.copytree(source, out, dirs_exist_ok=True)
+    model = load_model(out)
+    chosen = set_decoding(model, train_arts, options)
+    meta_path = out / "settings.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["settings"].update(chosen)
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print("decoding chosen: " + ", ".join(f"{k} {v}" for k, v in chosen.items()),
+          file=sys.stderr)
+    if test_arts:
+        _print_metrics("held-out fold, ONNX", encoder_metrics(load_model(out), test_arts))
     return str(out)
 
 

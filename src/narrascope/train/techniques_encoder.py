@@ -34,7 +34,8 @@ from ..errors import NarrascopeError
 from . import number_option
 
 __all__ = ["ENCODER_FIT_DEFAULTS", "EncoderExample", "prepare_encoder", "fit_encoder",
-           "split_validation", "load_fp32", "export_onnx", "QUANT_KEEP_FLOAT"]
+           "split_validation", "load_fp32", "export_onnx", "QUANT_KEEP_FLOAT",
+           "choose_decoding", "set_decoding"]
 
 ENCODER_FIT_DEFAULTS: dict[str, Any] = {
     "base": None,            # folder of a Hugging Face BERT-style model; None: MiniLM
@@ -275,6 +276,77 @@ def choose_min_score(model: EncoderTechniqueModel, examples: Sequence[EncoderExa
         print("validation span F1 + end-to-end F1 by min_score: "
               + ", ".join(f"{k}: {v:.3f}" for k, v in scores.items()), file=sys.stderr)
     return best
+
+
+#: (technique_threshold, technique_span_threshold) tried for ``per_technique`` decoding
+TECHNIQUE_GRID = tuple((lo, round(lo * f, 4)) for lo in (0.1, 0.125, 0.15, 0.2)
+                       for f in (1.5, 2.0))
+#: the settings a decoding choice writes
+DECODING_KEYS = ("decoding", "technique_threshold", "technique_span_threshold")
+DECODINGS = ("auto", "span", "per_technique")
+
+
+def decoding_option(options: dict[str, Any]) -> str:
+    """``--option decoding=...``: ``auto`` (the default: the best on the validation
+    articles, either way), ``span`` or ``per_technique`` (its thresholds still chosen
+    on the validation articles); read before fine-tuning so a bad value fails at once."""
+    value = str(options.get("decoding", "auto"))
+    if value not in DECODINGS:
+        raise NarrascopeError(f"--option decoding={value!r} is not allowed; give one of "
+                              + ", ".join(DECODINGS))
+    return value
+
+
+def choose_decoding(model: EncoderTechniqueModel, examples: Sequence[EncoderExample],
+                    allowed: str = "auto", quiet: bool = False) -> dict[str, Any]:
+    """The decoding settings (:data:`DECODING_KEYS`) with the best sum of span F1 and
+    end-to-end F1 on ``examples``: one-technique spans as the model's thresholds and
+    floor decode them, or each technique on its own at a setting of
+    :data:`TECHNIQUE_GRID` (``allowed`` narrows the choice to one kind)."""
+    from ..analysers.techniques.scoring import technique_prf
+
+    scored = word_level(model, examples)
+    gold_si = {x.art.id: x.art.spans for x in examples}
+    gold_tc = {x.art.id: x.art.techniques for x in examples}
+    candidates: list[dict[str, Any]] = []
+    if allowed in ("auto", "span"):
+        candidates.append({"decoding": "span"})
+    if allowed in ("auto", "per_technique"):
+        candidates += [{"decoding": "per_technique", "technique_threshold": lo,
+                        "technique_span_threshold": hi} for lo, hi in TECHNIQUE_GRID]
+    saved = {k: model.settings.get(k) for k in DECODING_KEYS}
+    scores = []
+    try:
+        for cand in candidates:
+            model.settings.update(cand)
+            pred = {x.art.id: [(*tok.char_span(i, j), lab) for i, j, lab, _
+                               in model.spans_with_labels(tok, inside, tech)]
+                    for x, (tok, inside, tech) in zip(examples, scored)}
+            scores.append(span_prf(pred, gold_si)["f1"] + technique_prf(pred, gold_tc)["f1"])
+    finally:
+        model.settings.update(saved)
+    best = candidates[int(np.argmax(scores))]
+    if not quiet:
+        print("validation span F1 + end-to-end F1 by decoding: " + ", ".join(
+            f"{c['decoding']}"
+            + (f" {c['technique_threshold']}/{c['technique_span_threshold']}"
+               if c["decoding"] == "per_technique" else "") + f": {v:.3f}"
+            for c, v in zip(candidates, scores)), file=sys.stderr)
+    return {**{k: model.settings.get(k) for k in DECODING_KEYS if k != "decoding"}, **best}
+
+
+def set_decoding(model: EncoderTechniqueModel, arts: Sequence[PTCArticle],
+                 options: dict[str, Any], quiet: bool = False) -> dict[str, Any]:
+    """Set the model's decoding (:func:`choose_decoding` on the validation articles of
+    ``arts``, the split fine-tuning held out) and return the settings chosen."""
+    allowed = decoding_option(options)
+    val = split_validation(arts, options)[1]
+    if val:
+        examples = prepare_encoder(val, model.folder, model.labels)
+        model.settings.update(choose_decoding(model, examples, allowed, quiet))
+    elif allowed != "auto":
+        model.settings["decoding"] = allowed
+    return {k: model.settings.get(k) for k in DECODING_KEYS}
 
 
 def min_score_option(options: dict[str, Any]) -> float | None:

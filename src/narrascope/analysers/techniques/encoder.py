@@ -45,6 +45,14 @@ ENCODER_SETTINGS: dict[str, Any] = {
     # spans whose score, P(span) x P(technique | span), falls below this are dropped:
     # a span the model cannot name costs end-to-end precision (0: keep every span)
     "min_score": 0.0,
+    # "span": runs of P(inside) make the spans, each named by its mean technique
+    # distribution (one technique per span); "per_technique": every technique is
+    # decoded on its own from each word's P(inside) x P(technique), so one stretch can
+    # carry two techniques and a loaded word can sit inside a longer span of another
+    "decoding": "span",
+    # per_technique decoding: the word and span thresholds (``max_gap`` is shared)
+    "technique_threshold": 0.1,
+    "technique_span_threshold": 0.15,
 }
 
 
@@ -190,17 +198,41 @@ class EncoderTechniqueModel:
 
     def spans_with_labels(self, tok: Tokens, inside: np.ndarray, tech: np.ndarray,
                           min_score: float | None = None) -> list[tuple[int, int, str, float]]:
-        """Token spans ``(i, j, label, score)``: the technique is the arg-max of the
-        span's mean technique distribution; score = P(span) × P(technique | span), and
-        spans scoring under ``min_score`` (default: the setting) are left out."""
-        out = []
+        """Token spans ``(i, j, label, score)``, decoded as the ``decoding`` setting
+        says. ``span``: the technique is the arg-max of the span's mean technique
+        distribution and score = P(span) × P(technique | span). ``per_technique``:
+        spans of each technique from P(inside) × P(technique) per word, score = the
+        span's highest such product. Spans scoring under ``min_score`` (default: the
+        setting) are left out."""
         floor = float(self.settings.get("min_score", 0.0) if min_score is None else min_score)
+        if self.settings.get("decoding", "span") == "per_technique":
+            return self.per_technique_spans(tok, inside, tech, floor)
+        out = []
         for i, j, p in self.decode(tok, inside):
             dist = tech[i:j].mean(axis=0)
             k = int(dist.argmax())
             score = p * float(dist[k])
             if score >= floor:
                 out.append((i, j, self.labels[k], score))
+        return out
+
+    def per_technique_spans(self, tok: Tokens, inside: np.ndarray, tech: np.ndarray,
+                            floor: float = 0.0, threshold: float | None = None,
+                            span_threshold: float | None = None
+                            ) -> list[tuple[int, int, str, float]]:
+        """Token spans ``(i, j, label, score)`` of each technique decoded on its own
+        (:func:`decode` over P(inside) × P(technique) per word, the setting's
+        ``max_gap``), in text order; spans of different techniques may overlap."""
+        st = self.settings
+        lo = float(st["technique_threshold"] if threshold is None else threshold)
+        hi = float(st["technique_span_threshold"] if span_threshold is None else span_threshold)
+        out = []
+        for k, label in enumerate(self.labels):
+            for i, j, top in decode(tok, inside * tech[:, k], lo, int(st["max_gap"]),
+                                    int(st["min_tokens"]), hi):
+                if top >= floor:
+                    out.append((i, j, label, top))
+        out.sort(key=lambda x: x[:3])
         return out
 
     def classify(self, tok: Tokens, spans: list[tuple[int, int]],
