@@ -188,10 +188,10 @@ def test_a_model_trained_without_output_is_the_one_analyse_uses(fixture_model):
     from narrascope.analysers.techniques import (default_model_dir, shipped_model_dir,
                                                  user_model_dir)
 
-    assert default_model_dir() == shipped_model_dir() and stored_version("techniques") == "6"
+    assert default_model_dir() == shipped_model_dir() and stored_version("techniques") == "7"
     shutil.copytree(fixture_model, user_model_dir())  # what `train techniques` without -o writes
     assert default_model_dir() == user_model_dir()
-    assert stored_version("techniques").startswith("6+user.")
+    assert stored_version("techniques").startswith("7+user.")
     model = TechniquesAnalyser().model
     assert len(model.labels) < len(TECHNIQUES)  # the fixture's few labels: not the shipped model
     assert json.loads((user_model_dir() / "settings.json").read_text())["labels"] == list(model.labels)

@@ -104,7 +104,8 @@ def _union(spans):
 
 
 # version 6: a span that opens a quotation ends after its closing mark
-@register("techniques", "6", description="persuasion techniques (PTC's 14 classes) with the "
+# version 7: the shipped model decodes every technique on its own (``per_technique``)
+@register("techniques", "7", description="persuasion techniques (PTC's 14 classes) with the "
           "spans that carry them, and how dense they are", user_models=user_models)
 class TechniquesAnalyser:
     def __init__(self, model_path: str | Path | None = None):
