@@ -44,16 +44,15 @@ def main(argv: list[str]) -> int:
     from narrascope.analysers.techniques.model import decode
     from narrascope.analysers.techniques.scoring import span_prf, technique_prf
     from narrascope.analysers.techniques.tokens import tokenize
-    from narrascope.train.techniques import _read, fit, held_out_fold, prepare
-    from narrascope.train.techniques_encoder import GRID, MIN_SCORES, split_validation
+    from narrascope.train.techniques import fit, model_splits, prepare
+    from narrascope.train.techniques_encoder import GRID, MIN_SCORES
 
     model = load_model(argv[0] if argv else None)
     fold = str(model.settings.get("held_out_fold", "1/5")).split("/")
-    arts = _read([str(data)])
-    train, test = held_out_fold(arts, {"fold": fold[0], "cv": fold[1]})
-    ft, val = split_validation(train, {})
+    ft, val, test = model_splits(model, [str(data)])
+    train = ft + val
     parts = {"ft": ft, "val": val, "test": test}
-    tok = {a.id: tokenize(a.text) for a in arts}
+    tok = {a.id: tokenize(a.text) for a in train + test}
     enc = {a.id: model.word_scores(tok[a.id]) for a in train + test}
     preps = {a.id: prepare(a) for a in train + test}
     linear = fit([preps[a.id] for a in ft], {"threshold": 0.2, "span_threshold": 0.4})

@@ -27,26 +27,23 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+from narrascope.analysers.techniques import load_model
+from narrascope.analysers.techniques.model import decode
+from narrascope.analysers.techniques.scoring import span_prf, technique_prf
+from narrascope.analysers.techniques.tokens import tokenize
+from narrascope.train.techniques import model_splits
+
+PTC = Path(__file__).resolve().parents[2] / "shared/data/ptc2020/train"
 
 
 def main(argv: list[str]) -> int:
-    data = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared/data/ptc2020/train"
+    data = Path(argv[1]) if len(argv) > 1 else PTC
     if not data.is_dir():
-        print(f"skipped: {data} is absent (research data lives beside the checkout)")
+        print(f"skipped: {data} is absent (the research data lives beside the checkout)")
         return 0
-    from narrascope.analysers.techniques import load_model
-    from narrascope.analysers.techniques.model import decode
-    from narrascope.analysers.techniques.scoring import span_prf, technique_prf
-    from narrascope.analysers.techniques.tokens import tokenize
-    from narrascope.train.techniques import _read, held_out_fold
-    from narrascope.train.techniques_encoder import split_validation
-
     model = load_model(argv[0] if argv else None)
-    fold = str(model.settings.get("held_out_fold", "1/5")).split("/")
-    arts = _read([str(data)])
-    train, test = held_out_fold(arts, {"fold": fold[0], "cv": fold[1]})
-    _, val = split_validation(train, {})
+    _, val, test = model_splits(model, [str(data)])
+    fold = model.settings.get("held_out_fold", "1/5")
     parts = {"val": val, "test": test}
     tok = {a.id: tokenize(a.text) for a in val + test}
     enc = {a.id: model.word_scores(tok[a.id]) for a in val + test}
@@ -131,7 +128,7 @@ def main(argv: list[str]) -> int:
             print(f"| {name} {v} | {scores[v][1]} | {metrics('test', make(v))[1]} | {note} |",
                   flush=True)
 
-    print(f"model {argv[0] if argv else 'shipped'}; fold {'/'.join(fold)}: {len(test)} "
+    print(f"model {argv[0] if argv else 'shipped'}; fold {fold}: {len(test)} "
           f"held out, {len(val)} validation articles")
     print("| variant | validation span F1 (P/R) | validation end-to-end F1 (P/R) | held-out "
           "span F1 | held-out end-to-end F1 | note |\n|---|---|---|---|---|---|")

@@ -229,6 +229,20 @@ def held_out_fold(arts: Sequence[PTCArticle], options: dict[str, Any]
             [a for i, a in enumerate(arts) if i in test])
 
 
+def model_splits(model, data_paths: Sequence[str]
+                 ) -> tuple[list[PTCArticle], list[PTCArticle], list[PTCArticle]]:
+    """(fine-tuning, validation, held-out) articles of an encoder ``model`` trained with
+    ``--option fold=F``: the held-out fold it records (``held_out_fold``, default 1/5),
+    and the validation articles its trainer kept aside from the rest (default seed and
+    share)."""
+    from .techniques_encoder import split_validation
+
+    fold, cv = str(model.settings.get("held_out_fold", "1/5")).split("/")
+    train, test = held_out_fold(_read(data_paths), {"fold": fold, "cv": cv})
+    ft, val = split_validation(train, {})
+    return ft, val, test
+
+
 def _read(paths: Sequence[str]) -> list[PTCArticle]:
     arts = [a for path in paths for a in read_ptc(path)]
     if not arts:
