@@ -183,7 +183,7 @@ def test_analyser_contract_shape():
     res = a.analyse(docs, [{}, {}])
     assert [r.doc_id for r in res] == [d.id for d in docs]
     r = res[0]
-    assert r.analyser == "entities" and r.version == "15"
+    assert r.analyser == "entities" and r.version == "16"
     assert Result.from_dict(json.loads(json.dumps(r.to_dict()))) == r
     for s in r.spans:
         assert set(s.attrs) == {"entity", "entity_id", "text"}

@@ -412,18 +412,27 @@ def _windows(text: str, start: int, end: int, size: int = 20000) -> list[tuple[i
 def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | None:
     """Drop a leading article, and a title the model took into a person's name; a span
     that is a title and a name whatever type the model gave it ("Президент России Владимир
-    Путин" tagged as an organisation) is the person."""
+    Путин" tagged as an organisation), or a title, a name and lower-case words the model
+    ran on into ("Народная артистка РФ Раиса Рязанова рассказала"), is the person."""
     s = text[c.start:c.end]
     m = _LEADING.match(s)
-    start = c.start + (m.end() if m else 0)
+    start, end = c.start + (m.end() if m else 0), c.end
     kind = c.type
     if rules.titles is not None:
         tm = rules.titles.match(text, start)
         if tm and (c.type == "PER" and tm.start("name") < c.end or tm.end("name") == c.end):
             start, kind = max(start, tm.start("name")), "PER"
-    if start >= c.end or text[start:c.end] in _NOT_NAMES:
+        elif tm and tm.end("name") < c.end and _all_lower(text[tm.end("name"):c.end]):
+            start, end, kind = max(start, tm.start("name")), tm.end("name"), "PER"
+    if start >= end or text[start:end] in _NOT_NAMES:
         return None
-    return Candidate(start, c.end, kind, c.source, c.canonical, c.role, c.qualifier)
+    return Candidate(start, end, kind, c.source, c.canonical, c.role, c.qualifier)
+
+
+def _all_lower(tail: str) -> bool:
+    """True when ``tail`` has words and every one of them starts in lower case."""
+    words = re.findall(r"\w+", tail)
+    return bool(words) and all(w[0].islower() for w in words)
 
 
 def _surnames(text: str, titles: list[Candidate]) -> set[str]:
