@@ -62,7 +62,7 @@ def test_tiny_training_run(tmp_path):
     # the model lists what it learnt from, and a score on that file is flagged as such
     meta = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))
     assert [(d["file"], d["sentences"]) for d in meta["narrascope_training_data"]] == [
-        ("tiny.conll", 5)]
+        ("entities/tiny.conll", 5)]
     assert m["warning"] == "the model was trained on tiny.conll: this is not a held-out score"
     # the same sentences under another name are still training data; other files are not
     copy = tmp_path / "copy.conll"

@@ -245,12 +245,14 @@ TRAINING_DATA_KEY = "narrascope_training_data"
 
 
 def _record_training_data(model_dir: Path, files: Sequence[Path]) -> None:
-    """List the training files (base name, SHA-256, sentences) in the model's meta.json,
-    so that ``evaluate`` can tell a held-out score from a score on training data."""
+    """List the training files (folder and base name, SHA-256, sentences) in the model's
+    meta.json, so that ``evaluate`` can tell a held-out score from a score on training
+    data. The folder tells apart corpus files of one name (``ru/train``, ``bg/train``)."""
     path = model_dir / "meta.json"
     meta = json.loads(path.read_text(encoding="utf-8"))
     meta[TRAINING_DATA_KEY] = [
-        {"file": f.name, "sha256": _sha256(f), "sentences": sum(map(len, read_documents(f)))}
+        {"file": "/".join(f.resolve().parts[-2:]), "sha256": _sha256(f),
+         "sentences": sum(map(len, read_documents(f)))}
         for f in files]
     path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
