@@ -80,6 +80,11 @@ def test_spans_round_trip_against_the_text(fixture_model):
     assert payload["techniques_summary"]["spans"] == len(result.spans)
     lines = analyser.to_text(doc, result)
     assert any(describe(result.spans[0].label) in line for line in lines)
+    n = len(result.spans)
+    assert lines[0].startswith(f"  {n} technique span{'' if n == 1 else 's'}, ")
+    one = Result(result.analyser, result.version, result.doc_id, spans=result.spans[:1],
+                 data=summary(text, result.spans[:1]))
+    assert analyser.to_text(doc, one)[0].startswith("  1 technique span, ")
 
 
 def test_non_english_documents_are_skipped(fixture_model):

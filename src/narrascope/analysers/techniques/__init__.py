@@ -147,7 +147,8 @@ class TechniquesAnalyser:
         if not result.spans:
             return ["  no persuasion techniques found"]
         d = result.data
-        lines = [f"  {d.get('spans', len(result.spans))} technique spans, "
+        n = d.get("spans", len(result.spans))
+        lines = [f"  {n} technique span{'' if n == 1 else 's'}, "
                  f"{d.get('per_1000_words', 0)} per 1,000 words"]
         explained: set[str] = set()
         for s in result.spans:
