@@ -261,7 +261,8 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
     kept with ``keep_fp32=DIR`` are exported again (other quantisation or run-time
     settings, same weights)."""
     from .techniques_encoder import (decoding_option, export_onnx, fit_encoder, load_fp32,
-                                     min_score_option, set_decoding, set_min_score)
+                                     min_score_option, set_decoding, set_min_score,
+                                     validation_scores)
 
     min_score_option(options)  # a bad value fails now, not after the fine-tuning
     decoding_option(options)
@@ -275,8 +276,9 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
                                for k in ("stride",) if k in options})
     else:
         model = fit_encoder(train_arts, options)
-    set_min_score(model, train_arts, options)
-    set_decoding(model, train_arts, options)
+    validation = validation_scores(model, train_arts, options)  # scored once, used twice
+    set_min_score(model, train_arts, options, validation=validation)
+    set_decoding(model, train_arts, options, validation=validation)
     if options.get("fold"):
         model.settings["held_out_fold"] = f"{options['fold']}/{_opt(options, 'cv', int)}"
     quantize = _flag(options, "quantize", "1")

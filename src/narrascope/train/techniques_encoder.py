@@ -252,16 +252,17 @@ MIN_SCORES = (0.0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15)
 
 
 def choose_min_score(model: EncoderTechniqueModel, examples: Sequence[EncoderExample],
-                     quiet: bool = False) -> float:
+                     quiet: bool = False, scored: list | None = None) -> float:
     """The ``min_score`` of :data:`MIN_SCORES` with the best sum of span F1 and
     end-to-end F1 on ``examples``, with the model's decoding thresholds as they are.
 
     The thresholds are chosen for span F1 alone; dropping the spans the model cannot
     name (low P(span) x P(technique)) trades a little span recall for end-to-end
-    precision, and the sum keeps either metric from being given up for the other."""
+    precision, and the sum keeps either metric from being given up for the other.
+    ``scored``: the :func:`word_level` scores of ``examples``, when already computed."""
     from ..analysers.techniques.scoring import technique_prf
 
-    scored = word_level(model, examples)
+    scored = word_level(model, examples) if scored is None else scored
     gold_si = {x.art.id: x.art.spans for x in examples}
     gold_tc = {x.art.id: x.art.techniques for x in examples}
     spans = {x.art.id: [(*tok.char_span(i, j), lab, score) for i, j, lab, score
@@ -298,14 +299,16 @@ def decoding_option(options: dict[str, Any]) -> str:
 
 
 def choose_decoding(model: EncoderTechniqueModel, examples: Sequence[EncoderExample],
-                    allowed: str = "auto", quiet: bool = False) -> dict[str, Any]:
+                    allowed: str = "auto", quiet: bool = False,
+                    scored: list | None = None) -> dict[str, Any]:
     """The decoding settings (:data:`DECODING_KEYS`) with the best sum of span F1 and
     end-to-end F1 on ``examples``: one-technique spans as the model's thresholds and
     floor decode them, or each technique on its own at a setting of
-    :data:`TECHNIQUE_GRID` (``allowed`` narrows the choice to one kind)."""
+    :data:`TECHNIQUE_GRID` (``allowed`` narrows the choice to one kind; ``scored`` as for
+    :func:`choose_min_score`)."""
     from ..analysers.techniques.scoring import technique_prf
 
-    scored = word_level(model, examples)
+    scored = word_level(model, examples) if scored is None else scored
     gold_si = {x.art.id: x.art.spans for x in examples}
     gold_tc = {x.art.id: x.art.techniques for x in examples}
     candidates: list[dict[str, Any]] = []
@@ -335,15 +338,29 @@ def choose_decoding(model: EncoderTechniqueModel, examples: Sequence[EncoderExam
     return {**{k: model.settings.get(k) for k in DECODING_KEYS if k != "decoding"}, **best}
 
 
-def set_decoding(model: EncoderTechniqueModel, arts: Sequence[PTCArticle],
-                 options: dict[str, Any], quiet: bool = False) -> dict[str, Any]:
-    """Set the model's decoding (:func:`choose_decoding` on the validation articles of
-    ``arts``, the split fine-tuning held out) and return the settings chosen."""
-    allowed = decoding_option(options)
+def validation_scores(model: EncoderTechniqueModel, arts: Sequence[PTCArticle],
+                      options: dict[str, Any]) -> tuple[list, list] | None:
+    """The validation articles of ``arts`` (the split fine-tuning held out) as encoder
+    examples, with the model's word scores on them; None when there are none. Computed
+    once, they serve both :func:`set_min_score` and :func:`set_decoding`."""
     val = split_validation(arts, options)[1]
-    if val:
-        examples = prepare_encoder(val, model.folder, model.labels)
-        model.settings.update(choose_decoding(model, examples, allowed, quiet))
+    if not val:
+        return None
+    examples = prepare_encoder(val, model.folder, model.labels)
+    return examples, word_level(model, examples)
+
+
+def set_decoding(model: EncoderTechniqueModel, arts: Sequence[PTCArticle],
+                 options: dict[str, Any], quiet: bool = False,
+                 validation: tuple[list, list] | None = None) -> dict[str, Any]:
+    """Set the model's decoding (:func:`choose_decoding` on the validation articles of
+    ``arts``, or on ``validation`` from :func:`validation_scores`) and return the
+    settings chosen."""
+    allowed = decoding_option(options)
+    validation = validation or validation_scores(model, arts, options)
+    if validation:
+        examples, scored = validation
+        model.settings.update(choose_decoding(model, examples, allowed, quiet, scored))
     elif allowed != "auto":
         model.settings["decoding"] = allowed
     return {k: model.settings.get(k) for k in DECODING_KEYS}
@@ -366,18 +383,20 @@ def min_score_option(options: dict[str, Any]) -> float | None:
 
 
 def set_min_score(model: EncoderTechniqueModel, arts: Sequence[PTCArticle],
-                  options: dict[str, Any], quiet: bool = False) -> float:
+                  options: dict[str, Any], quiet: bool = False,
+                  validation: tuple[list, list] | None = None) -> float:
     """Set the model's ``min_score``: the number given as ``--option min_score=X``, or
     (``auto``, the default) the one :func:`choose_min_score` picks on the validation
-    articles of ``arts`` (the training articles: the same split fine-tuning held out)."""
+    articles of ``arts`` (the training articles: the same split fine-tuning held out),
+    or on ``validation`` from :func:`validation_scores`."""
     floor = min_score_option(options)
     if floor is not None:
         model.settings["min_score"] = floor
         return floor
-    val = split_validation(arts, options)[1]
-    if val:
-        examples = prepare_encoder(val, model.folder, model.labels)
-        model.settings["min_score"] = choose_min_score(model, examples, quiet)
+    validation = validation or validation_scores(model, arts, options)
+    if validation:
+        examples, scored = validation
+        model.settings["min_score"] = choose_min_score(model, examples, quiet, scored)
     return float(model.settings.get("min_score", 0.0))
 
 
