@@ -126,7 +126,8 @@ def test_evaluate_scores_only_the_held_out_fold(encoder_folder):
 
 def test_analyser_spans_from_the_encoder_round_trip(encoder_folder):
     analyser = TechniquesAnalyser(encoder_folder)
-    analyser.model.settings.update(threshold=0.0, span_threshold=0.0)  # spans for sure
+    # spans for sure, whichever decoding the trainer chose for this tiny model
+    analyser.model.settings.update(threshold=0.0, span_threshold=0.0, decoding="span")
     text = (PTC / "train-articles" / "article9004.txt").read_text()
     doc = Document(doc_id_for(text), text, language="en")
     result = analyser.analyse([doc], [{}])[0]
@@ -227,7 +228,8 @@ def test_a_bad_min_score_is_refused_before_any_training(bad):
 def test_min_score_drops_only_the_spans_under_it(encoder_folder):
     model = load_model(encoder_folder)
     # every sentence is a span; the cue patterns (scored apart) are left out
-    model.settings.update(threshold=0.0, span_threshold=0.0, min_score=0.0, patterns=False)
+    model.settings.update(threshold=0.0, span_threshold=0.0, min_score=0.0, patterns=False,
+                          decoding="span")
     text = (PTC / "train-articles" / "article9004.txt").read_text()
     every = model.predict(text)
     scores = sorted({s[3] for s in every})
