@@ -103,13 +103,9 @@ def main(argv: list[str]) -> int:
     def per_technique(t, hyst=1.5, g=None, union=False):
         def pick(a):
             ins, tech = enc[a.id]
-            out = shipped(a) if union else []
-            for k in range(len(labels)):
-                score = ins * tech[:, k]
-                for i, j, _ in decode(tok[a.id], score, t, gap if g is None else g, 1,
-                                      hyst * t):
-                    out.append(chars(a, i, j, k))
-            return out
+            spans = model.per_technique_spans(tok[a.id], ins, tech, 0.0, t, hyst * t, g)
+            return (shipped(a) if union else []) + [
+                (*tok[a.id].char_span(i, j), lab) for i, j, lab, _ in spans]
         return pick
 
     def metrics(part, pick):

@@ -299,6 +299,16 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
     return str(out)
 
 
+def _update_settings(folder: Path, changes: dict[str, Any]) -> None:
+    """Write ``changes`` into the ``settings`` of a saved model's ``settings.json``."""
+    import json
+
+    path = folder / "settings.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["settings"].update(changes)
+    path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
 def _redecode(source: Path, data_paths: Sequence[str], out: Path,
               options: dict[str, Any]) -> str:
     """``--option from_onnx=DIR``: neither fine-tune nor export; copy the exported model
@@ -312,11 +322,11 @@ def _redecode(source: Path, data_paths: Sequence[str], out: Path,
     if not (source / "settings.json").is_file():
         raise NarrascopeError(f"--option from_onnx={source}: no exported technique model "
                               "there (settings.json is missing)")
-    model = load_model(source)
-    if model.settings.get("kind") != "encoder":
+    saved = json.loads((source / "settings.json").read_text(encoding="utf-8"))["settings"]
+    if saved.get("kind") != "encoder":
         raise NarrascopeError(f"--option from_onnx={source}: that is a linear model; "
                               "give the folder of an encoder model")
-    fold = str(model.settings.get("held_out_fold", ""))
+    fold = str(saved.get("held_out_fold", ""))
     if fold and not options.get("fold"):
         options = {**options, "fold": fold.split("/")[0], "cv": fold.split("/")[1]}
     elif fold and f"{options['fold']}/{_opt(options, 'cv', int)}" != fold:
@@ -326,23 +336,18 @@ def _redecode(source: Path, data_paths: Sequence[str], out: Path,
     if source.resolve() != out.resolve():
         shutil.copytree(source, out, dirs_exist_ok=True)
     model = load_model(out)
-    chosen = set_decoding(model, train_arts, options)
-    meta_path = out / "settings.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["settings"].update(chosen)
-    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    chosen = set_decoding(model, train_arts, options)  # also set on ``model`` itself
+    _update_settings(out, chosen)
     print("decoding chosen: " + ", ".join(f"{k} {v}" for k, v in chosen.items()),
           file=sys.stderr)
     if test_arts:
-        _print_metrics("held-out fold, ONNX", encoder_metrics(load_model(out), test_arts))
+        _print_metrics("held-out fold, ONNX", encoder_metrics(model, test_arts))
     return str(out)
 
 
 def _tune_exported(out: Path, train_arts: Sequence[PTCArticle], options: dict[str, Any]) -> None:
     """Choose the decoding thresholds again with the exported model, on the same
     validation articles as fine-tuning used (quantisation shifts the probabilities)."""
-    import json
-
     from ..analysers.techniques import load_model
     from .techniques_encoder import choose_thresholds, prepare_encoder, split_validation
 
@@ -351,11 +356,8 @@ def _tune_exported(out: Path, train_arts: Sequence[PTCArticle], options: dict[st
     if not val:
         return
     lo, hi, gap = choose_thresholds(model, prepare_encoder(val, out, model.labels), quiet=True)
-    meta_path = out / "settings.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["settings"].update(threshold=lo, span_threshold=hi, max_gap=gap,
-                            thresholds_chosen_with="exported model")
-    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    _update_settings(out, dict(threshold=lo, span_threshold=hi, max_gap=gap,
+                               thresholds_chosen_with="exported model"))
     print(f"thresholds chosen again with the exported model: {lo}/{hi}/gap {gap}",
           file=sys.stderr)
 

@@ -218,18 +218,20 @@ class EncoderTechniqueModel:
 
     def per_technique_spans(self, tok: Tokens, inside: np.ndarray, tech: np.ndarray,
                             floor: float = 0.0, threshold: float | None = None,
-                            span_threshold: float | None = None
+                            span_threshold: float | None = None, max_gap: int | None = None
                             ) -> list[tuple[int, int, str, float]]:
         """Token spans ``(i, j, label, score)`` of each technique decoded on its own
-        (:func:`decode` over P(inside) × P(technique) per word, the setting's
-        ``max_gap``), in text order; spans of different techniques may overlap."""
+        (:func:`decode` over P(inside) × P(technique) per word; thresholds and gap from
+        the settings unless given), in text order; spans of different techniques may
+        overlap."""
         st = self.settings
         lo = float(st["technique_threshold"] if threshold is None else threshold)
         hi = float(st["technique_span_threshold"] if span_threshold is None else span_threshold)
+        gap = int(st["max_gap"] if max_gap is None else max_gap)
         out = []
         for k, label in enumerate(self.labels):
-            for i, j, top in decode(tok, inside * tech[:, k], lo, int(st["max_gap"]),
-                                    int(st["min_tokens"]), hi):
+            for i, j, top in decode(tok, inside * tech[:, k], lo, gap, int(st["min_tokens"]),
+                                    hi):
                 if top >= floor:
                     out.append((i, j, label, top))
         out.sort(key=lambda x: x[:3])
