@@ -323,13 +323,30 @@ def test_a_sigmoid_head_scores_each_technique_on_its_own(tiny_base, tmp_path):
     assert spans == [(1, 2, onnx.labels[0], pytest.approx(0.7))]
 
 
-def test_a_bad_technique_head_is_refused_before_any_training():
+def test_train_seed_changes_the_weights_but_not_the_articles(tuned, tiny_base):
+    from narrascope.train.techniques_encoder import fit_encoder, split_validation
+
+    other = fit_encoder(read_ptc(PTC), {**OPTIONS, "base": str(tiny_base), "train_seed": "5"},
+                        quiet=True)
+    text = read_ptc(PTC)[2].text
+    a = tuned.piece_scores(word_pieces(tuned.tokenizer, text))[0]
+    b = other.piece_scores(word_pieces(other.tokenizer, text))[0]
+    assert np.abs(a - b).max() > 1e-3
+    assert other.settings["trained_on_articles"] == tuned.settings["trained_on_articles"]
+    same = {**OPTIONS, "train_seed": "5"}
+    assert [x.id for x in split_validation(read_ptc(PTC), same)[1]] == [
+        x.id for x in split_validation(read_ptc(PTC), OPTIONS)[1]]
+
+
+def test_a_bad_technique_head_or_train_seed_is_refused_before_any_training():
     from narrascope.errors import NarrascopeError
     from narrascope.train import get_trainer
 
     with pytest.raises(NarrascopeError, match="tech_head='crf' is not allowed; give one of "
                                               "softmax, sigmoid"):
         get_trainer("techniques").train([str(PTC)], None, {"encoder": "1", "tech_head": "crf"})
+    with pytest.raises(NarrascopeError, match="train_seed='x' is not a whole number"):
+        get_trainer("techniques").train([str(PTC)], None, {"encoder": "1", "train_seed": "x"})
 
 
 def test_from_onnx_chooses_the_decoding_again_without_training(encoder_folder, tmp_path):

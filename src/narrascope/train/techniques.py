@@ -267,6 +267,7 @@ def _train_encoder(data_paths: Sequence[str], out: Path, options: dict[str, Any]
     min_score_option(options)  # a bad value fails now, not after the fine-tuning
     decoding_option(options)
     tech_head_option(options)
+    number_option(options, "train_seed", None, int)
     if options.get("from_onnx"):
         return _redecode(Path(options["from_onnx"]), data_paths, out, options)
     train_arts, test_arts = held_out_fold(_read(data_paths), options)

@@ -55,6 +55,9 @@ ENCODER_FIT_DEFAULTS: dict[str, Any] = {
     "bf16": 0,               # bfloat16 autocast (AMX/AVX-512 CPUs); measured no faster here
     "val_share": 0.1,        # training articles held out to choose the thresholds
     "seed": 0,
+    # the seed of the heads' initialisation and of the order of training windows alone
+    # (None: ``seed``, which also draws the held-out fold and the validation articles)
+    "train_seed": None,
 }
 
 #: technique heads: ``softmax`` (one distribution over the techniques per piece) or
@@ -191,8 +194,10 @@ def train_module(examples: Sequence[EncoderExample], labels: Sequence[str], base
     import torch
 
     torch.set_num_threads(_opt(options, "threads"))
-    torch.manual_seed(_opt(options, "seed"))
-    rng = np.random.default_rng(_opt(options, "seed"))
+    seed = (_opt(options, "seed") if options.get("train_seed") in (None, "")
+            else number_option(options, "train_seed", None, int))
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
     module = _build(base, len(labels), _opt(options, "layers"))
     items = _training_windows(examples, int(settings["max_length"]), _opt(options, "train_stride"))
     bs, epochs = _opt(options, "batch_size"), _opt(options, "epochs")
