@@ -6,8 +6,8 @@ on the task's span file, and a technique head: by default a softmax over the
 techniques, trained on the pieces that gold technique spans cover (a piece under two
 techniques gets half of each); with ``--option tech_head=sigmoid``, one independent
 P(technique here) per technique, trained on every piece (a piece under two techniques
-is a positive for both). Articles are cut into windows of ``max_length`` pieces. Needs torch (the ``ml`` extra); the
-exported model does not.
+is a positive for both). Articles are cut into windows of ``max_length`` pieces. Needs
+torch (the ``ml`` extra); the exported model does not.
 
 Used by :mod:`narrascope.train.techniques` when ``--option encoder=1`` is given.
 """
