@@ -20,9 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from narrascope.analysers.techniques import load_model
-from narrascope.analysers.techniques.scoring import span_prf, technique_prf
 from narrascope.analysers.techniques.tokens import tokenize
-from narrascope.train.techniques import model_splits
+from narrascope.train.techniques import decoded_metrics, model_splits
 from narrascope.train.techniques_encoder import TECHNIQUE_GRID
 
 PTC = Path(__file__).resolve().parents[2] / "shared/data/ptc2020/train"
@@ -59,17 +58,7 @@ def main(argv: list[str]) -> int:
             for a in val + test}
 
     def metrics(part, enc, settings):
-        saved = dict(first.settings)
-        first.settings.update(settings)
-        try:
-            pred = {a.id: [(*tok[a.id].char_span(i, j), lab) for i, j, lab, _
-                           in first.spans_with_labels(tok[a.id], *enc[a.id])]
-                    for a in parts[part]}
-        finally:
-            first.settings.clear()
-            first.settings.update(saved)
-        si = span_prf(pred, {a.id: a.spans for a in parts[part]})
-        e2e = technique_prf(pred, {a.id: a.techniques for a in parts[part]})
+        si, e2e = decoded_metrics(first, parts[part], tok, enc, settings)
         return si["f1"] + e2e["f1"], (f"{si['f1']:.3f} ({si['precision']:.3f}/"
                                       f"{si['recall']:.3f}) | {e2e['f1']:.3f} "
                                       f"({e2e['precision']:.3f}/{e2e['recall']:.3f})")

@@ -20,9 +20,8 @@ import sys
 from pathlib import Path
 
 from narrascope.analysers.techniques import load_model
-from narrascope.analysers.techniques.scoring import span_prf, technique_prf
 from narrascope.analysers.techniques.tokens import tokenize
-from narrascope.train.techniques import model_splits
+from narrascope.train.techniques import decoded_metrics, model_splits
 
 PTC = Path(__file__).resolve().parents[2] / "shared/data/ptc2020/train"
 
@@ -38,17 +37,7 @@ def score_model(folder: str) -> None:
     enc = {a.id: model.word_scores(tok[a.id]) for a in val + test}
 
     def metrics(part, settings):
-        saved = dict(model.settings)
-        model.settings.update(settings)
-        try:
-            pred = {a.id: [(*tok[a.id].char_span(i, j), lab) for i, j, lab, _
-                           in model.spans_with_labels(tok[a.id], *enc[a.id])]
-                    for a in parts[part]}
-        finally:
-            model.settings.clear()
-            model.settings.update(saved)
-        si = span_prf(pred, {a.id: a.spans for a in parts[part]})
-        e2e = technique_prf(pred, {a.id: a.techniques for a in parts[part]})
+        si, e2e = decoded_metrics(model, parts[part], tok, enc, settings)
         return si["f1"] + e2e["f1"], (f"{si['f1']:.3f} ({si['precision']:.3f}/"
                                       f"{si['recall']:.3f}) | {e2e['f1']:.3f} "
                                       f"({e2e['precision']:.3f}/{e2e['recall']:.3f})")
