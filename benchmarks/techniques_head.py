@@ -21,7 +21,8 @@ from pathlib import Path
 
 from narrascope.analysers.techniques import load_model
 from narrascope.analysers.techniques.tokens import tokenize
-from narrascope.train.techniques import decoded_metrics, model_splits
+from narrascope.train.techniques import model_splits
+from narrascope.train.techniques_encoder import decoded_metrics
 
 PTC = Path(__file__).resolve().parents[2] / "shared/data/ptc2020/train"
 

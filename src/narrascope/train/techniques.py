@@ -243,24 +243,6 @@ def model_splits(model, data_paths: Sequence[str]
     return ft, val, test
 
 
-def decoded_metrics(model, arts: Sequence[PTCArticle], toks: dict, scores: dict,
-                    settings: dict[str, Any]) -> tuple[dict, dict]:
-    """(span, end-to-end) P/R/F1 of an encoder ``model`` on ``arts`` decoded with its
-    settings changed by ``settings`` (restored afterwards), from word scores computed
-    once: ``toks[id]`` the article's tokens, ``scores[id]`` its (P(inside), technique
-    probabilities) per word."""
-    saved = dict(model.settings)
-    model.settings.update(settings)
-    try:
-        pred = {a.id: [(*toks[a.id].char_span(i, j), lab) for i, j, lab, _
-                       in model.spans_with_labels(toks[a.id], *scores[a.id])] for a in arts}
-    finally:
-        model.settings.clear()
-        model.settings.update(saved)
-    return (span_prf(pred, {a.id: a.spans for a in arts}),
-            technique_prf(pred, {a.id: a.techniques for a in arts}))
-
-
 def _read(paths: Sequence[str]) -> list[PTCArticle]:
     arts = [a for path in paths for a in read_ptc(path)]
     if not arts:

@@ -37,7 +37,7 @@ from . import number_option
 
 __all__ = ["ENCODER_FIT_DEFAULTS", "EncoderExample", "prepare_encoder", "fit_encoder",
            "split_validation", "load_fp32", "export_onnx", "QUANT_KEEP_FLOAT",
-           "choose_decoding", "set_decoding", "TECH_HEADS", "tech_head_option"]
+           "choose_decoding", "set_decoding", "decoded_metrics", "TECH_HEADS", "tech_head_option"]
 
 ENCODER_FIT_DEFAULTS: dict[str, Any] = {
     "base": None,            # folder of a Hugging Face BERT-style model; None: MiniLM
@@ -336,6 +336,26 @@ def decoding_option(options: dict[str, Any]) -> str:
     return value
 
 
+def decoded_metrics(model: EncoderTechniqueModel, arts: Sequence[PTCArticle], toks: dict,
+                    scores: dict, settings: dict[str, Any]) -> tuple[dict, dict]:
+    """(span, end-to-end) P/R/F1 of ``model`` on ``arts`` decoded with its settings
+    changed by ``settings`` (restored afterwards), from word scores computed once:
+    ``toks[id]`` the article's tokens, ``scores[id]`` its (P(inside), technique
+    probabilities) per word."""
+    from ..analysers.techniques.scoring import technique_prf
+
+    saved = dict(model.settings)
+    model.settings.update(settings)
+    try:
+        pred = {a.id: [(*toks[a.id].char_span(i, j), lab) for i, j, lab, _
+                       in model.spans_with_labels(toks[a.id], *scores[a.id])] for a in arts}
+    finally:
+        model.settings.clear()
+        model.settings.update(saved)
+    return (span_prf(pred, {a.id: a.spans for a in arts}),
+            technique_prf(pred, {a.id: a.techniques for a in arts}))
+
+
 def choose_decoding(model: EncoderTechniqueModel, examples: Sequence[EncoderExample],
                     allowed: str = "auto", quiet: bool = False,
                     scored: list | None = None) -> dict[str, Any]:
@@ -345,11 +365,10 @@ def choose_decoding(model: EncoderTechniqueModel, examples: Sequence[EncoderExam
     :data:`TECHNIQUE_GRID` (``allowed`` narrows the choice to one kind; ``scored`` as for
     :func:`choose_min_score`). A sigmoid technique head is also decoded from
     P(technique) alone, at the grid's thresholds and half of them."""
-    from ..analysers.techniques.scoring import technique_prf
-
     scored = word_level(model, examples) if scored is None else scored
-    gold_si = {x.art.id: x.art.spans for x in examples}
-    gold_tc = {x.art.id: x.art.techniques for x in examples}
+    arts = [x.art for x in examples]
+    toks = {x.art.id: tok for x, (tok, _, _) in zip(examples, scored)}
+    words = {x.art.id: (inside, tech) for x, (_, inside, tech) in zip(examples, scored)}
     candidates: list[dict[str, Any]] = []
     if allowed in ("auto", "span"):
         candidates.append({"decoding": "span"})
@@ -361,17 +380,10 @@ def choose_decoding(model: EncoderTechniqueModel, examples: Sequence[EncoderExam
             candidates += [{"decoding": "per_technique", "technique_threshold": lo * f,
                             "technique_span_threshold": hi * f, "technique_score": "technique"}
                            for lo, hi in TECHNIQUE_GRID for f in (0.5, 1.0)]
-    saved = {k: model.settings.get(k) for k in DECODING_KEYS}
     scores = []
-    try:
-        for cand in candidates:
-            model.settings.update(cand)
-            pred = {x.art.id: [(*tok.char_span(i, j), lab) for i, j, lab, _
-                               in model.spans_with_labels(tok, inside, tech)]
-                    for x, (tok, inside, tech) in zip(examples, scored)}
-            scores.append(span_prf(pred, gold_si)["f1"] + technique_prf(pred, gold_tc)["f1"])
-    finally:
-        model.settings.update(saved)
+    for cand in candidates:
+        si, e2e = decoded_metrics(model, arts, toks, words, cand)
+        scores.append(si["f1"] + e2e["f1"])
     best = candidates[int(np.argmax(scores))]
     if not quiet:
         print("validation span F1 + end-to-end F1 by decoding: " + ", ".join(
