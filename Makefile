@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast bench clean-venv
+.PHONY: install demo test test-fast lint bench clean-venv
 
 install: $(STAMP)
 
@@ -24,8 +24,12 @@ demo: install
 	$(BIN)/narrascope analyze src/narrascope/data/examples $(wildcard ../shared/seeds) \
 	    --db $(VENV)/demo.db --format text
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest
+
+# pyflakes-level checks (undefined names, unused imports); part of `make test`
+lint: install
+	$(BIN)/ruff check src tests benchmarks
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"

@@ -44,7 +44,7 @@ def build(path: Path, n: int, seed: int = 1) -> None:
     ids: list[str] = []
     t0 = time.perf_counter()
     for i in range(n):
-        sents, spans = [], []
+        sents = []
         pos = 0
         title = " ".join(rng.choice(vocab) for _ in range(6)).capitalize()
         text = title + "\n\n"

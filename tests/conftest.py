@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from support import EXAMPLES, FIXTURES, ROOT, SEEDS, SHARED, SHARED_DATA, need_shared  # noqa: F401

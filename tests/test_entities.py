@@ -8,7 +8,6 @@ import pytest
 
 from narrascope.analysers import load_analyser
 from narrascope.analysers.entities import recognise
-from narrascope.analysers.entities.corpus import entity_spans, read_sentences
 from narrascope.analysers.entities.recogniser import Recogniser
 from narrascope.model import Document, Result, doc_id_for
 

@@ -250,7 +250,7 @@ def test_dash_with_nothing_or_binary_piped_in_is_one_line(tmp_path, capsys, monk
     _stdin(monkeypatch, data)
     assert main(["ingest", "-", "--db", str(tmp_path / "e.db")]) == 3
     err = capsys.readouterr().err
-    assert f"narrascope: -: " in err and says in err and "/tmp" not in err
+    assert "narrascope: -: " in err and says in err and "/tmp" not in err
 
 
 class _FakeFraming:
