@@ -182,7 +182,7 @@ def test_analyser_contract_shape():
     res = a.analyse(docs, [{}, {}])
     assert [r.doc_id for r in res] == [d.id for d in docs]
     r = res[0]
-    assert r.analyser == "entities" and r.version == "16"
+    assert r.analyser == "entities" and r.version == "17"
     assert Result.from_dict(json.loads(json.dumps(r.to_dict()))) == r
     for s in r.spans:
         assert set(s.attrs) == {"entity", "entity_id", "text"}
@@ -348,6 +348,60 @@ def test_portuguese_model_spans_are_cut_at_lower_case_words(monkeypatch):
     monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
         [Candidate(*region, "LOC", "model")]])
     assert "região de Kursk" in {text[s.start:s.end] for s in rec.recognise(text, "en")}
+
+
+def test_russian_and_bulgarian_model_spans_without_a_leading_capital_are_cut(monkeypatch):
+    """A Russian organisation keeps its lower-case words ("Министерство обороны"), but a
+    model span that begins with a lower-case word or holds no capital is a phrase the
+    model ran into: it is cut to its capitalised names ("пленарном заседании Думы" ->
+    "Думы") or dropped ("войны", "10 июля", a web address); an actor group in lower case
+    is still found, by the group rules ("русская армия")."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = ("На пленарном заседании Думы 10 июля Министерство обороны сообщило, что русская "
+            "армия продолжает войны. Подробнее: https://www.example.ru/news.")
+    spans = {name: (text.index(name), text.index(name) + len(name)) for name in (
+        "пленарном заседании Думы", "10 июля", "Министерство обороны", "войны",
+        "https://www.example.ru/news")}
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*span, "ORG", "model") for span in spans.values()]])
+    found = {text[s.start:s.end]: s.label for s in rec.recognise(text, "ru")}
+    assert found.get("Думы") == "ORG" and found.get("Министерство обороны") == "ORG", found
+    assert found.get("русская армия") == "ORG", found
+    for phrase in ("пленарном заседании Думы", "10 июля", "войны", "https://www.example.ru/news"):
+        assert phrase not in found, found
+
+    text = "Учени от цял свят обсъдиха околната среда в Брюксел."
+    phrase = text.index("околната"), text.index(" в Брюксел")
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*phrase, "ORG", "model")]])
+    assert "околната среда" not in {text[s.start:s.end] for s in rec.recognise(text, "bg")}
+
+
+def test_a_title_with_a_foreign_genitive_is_no_part_of_the_name(monkeypatch):
+    """"министра обороны Швеции Пола Йонсона": the title takes the country's genitive, so
+    the person is "Пола Йонсона", not "Швеции Пола Йонсона"; a title alone with its genitive,
+    tagged by the model as a place, is a person ("Президент Сербии")."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = "По словам министра обороны Швеции Пола Йонсона, Президент Сербии особо выделил это."
+    title = text.index("Президент"), text.index(" особо")
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(*title, "GPE", "model")]])
+    found = {text[s.start:s.end]: s.label for s in rec.recognise(text, "ru")}
+    assert found.get("Пола Йонсона") == "PER" and "Швеции Пола Йонсона" not in found, found
+    assert found.get("Президент Сербии") == "PER", found
+
+
+def test_russian_group_rules_know_more_nationalities_and_not_policies():
+    """"французской армии" is a group of the French side; "гражданство" (citizenship) and
+    "политике" (policy) are no people."""
+    text = "Командование французской армии обсуждало российское гражданство и польской политике."
+    names = {text[c.start:c.end] for c in Recogniser().rules("ru").find_groups(text)}
+    assert "французской армии" in names, names
+    assert not any("гражданство" in n or "политике" in n for n in names), names
 
 
 def test_two_known_names_the_model_ran_together_are_two_mentions(monkeypatch):

@@ -33,7 +33,12 @@ __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
 # version 11: the Portuguese model's averaged weights (WikiANN pt dev 0.849, was 0.841)
 # version 16: the Russian model also learns from Bulgarian WikiANN (two-fold WikiANN ru
 # 0.843 -> 0.849, Task 10 RU exact recall 0.782 -> 0.796)
-@register("entities", "16", description="people, organisations, places and groups, grouped "
+# version 17: Russian and Bulgarian model spans that begin with a lower-case word or hold
+# no capital are cut to their capitalised names ("пленарном заседании Думы" -> "Думы";
+# "войны" dropped), the group rules know more nationality adjectives ("русская армия"),
+# Russian titles take more genitives ("министра обороны Швеции Пола Йонсона"), and a
+# model span that is a bare title is a person ("Президент Сербии")
+@register("entities", "17", description="people, organisations, places and groups, grouped "
           "into entities per article (en, bg, hi, pt, ru)", user_models=user_models)
 class EntitiesAnalyser:
     def __init__(self) -> None:

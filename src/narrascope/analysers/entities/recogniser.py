@@ -65,6 +65,11 @@ _CONNECTORS = {
 #: Bulgarian organisations hold lower-case words ("Министерство обороны", "Вооруженных
 #: сил Украины"); their people and places do not ("Путин заявил", "Россия готова").
 _CUT_TYPES = {"ru": frozenset({"PER", "GPE", "LOC"}), "bg": frozenset({"PER", "GPE", "LOC"})}
+#: ... but a model span of any type that begins with a lower-case word or holds no capital
+#: is cut as well: a Russian or Bulgarian name begins with a capital, and such spans are
+#: phrases the model ran into ("пленарном заседании Думы" -> "Думы", "войны", "10 июля",
+#: "околната среда"); the lower-case groups that are actors ("украинские спецслужбы")
+#: are the group rules' and the gazetteer's to find.
 #: Per language, capitalised words that open a sentence rather than a name ("Os militares
 #: ucranianos" must not leave "Os"): dropped from the start of a cut span.
 _OPENERS = {
@@ -180,7 +185,7 @@ class Recogniser:
                 model = [p for c in model for p in _cut_sentences(text, c)]
             model = [p for c in model for p in (
                 _cut_lower(text, c, connectors, openers, tails)
-                if types is None or c.type in types else [c])]
+                if types is None or c.type in types or not _capitalised(text, c) else [c])]
         for c in model:
             c = _trim_title(text, c, rules)
             if c is not None and lang in _CUT_SENTENCES:
@@ -312,6 +317,13 @@ def _cut_lower(text: str, c: Candidate, connectors: frozenset[str],
             for s, e in out]
 
 
+def _capitalised(text: str, c: Candidate) -> bool:
+    """True when a span begins with a capital letter or a digit and holds a capital
+    ("Министерство обороны", "5 Канал"; not "войны в Украине", "10 июля")."""
+    head = text[c.start:c.start + 1]
+    return not head.islower() and any(ch.isupper() for ch in text[c.start:c.end])
+
+
 def _cut_sentences(text: str, c: Candidate) -> list[Candidate]:
     """A model span cut where a sentence or a headline's clause ends inside it ("ЛНР.
     Тогдашний глава", "Путин: согласие Киева", "лета? Дания"); a full stop after one
@@ -413,7 +425,8 @@ def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | No
     """Drop a leading article, and a title the model took into a person's name; a span
     that is a title and a name whatever type the model gave it ("Президент России Владимир
     Путин" tagged as an organisation), or a title, a name and lower-case words the model
-    ran on into ("Народная артистка РФ Раиса Рязанова рассказала"), is the person."""
+    ran on into ("Народная артистка РФ Раиса Рязанова рассказала"), is the person; so is
+    a title alone, with its genitive ("Президент Сербии" tagged as a place)."""
     s = text[c.start:c.end]
     m = _LEADING.match(s)
     start, end = c.start + (m.end() if m else 0), c.end
@@ -424,6 +437,8 @@ def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | No
             start, kind = max(start, tm.start("name")), "PER"
         elif tm and tm.end("name") < c.end and _all_lower(text[tm.end("name"):c.end]):
             start, end, kind = max(start, tm.start("name")), tm.end("name"), "PER"
+        elif rules.bare_titles is not None and rules.bare_titles.fullmatch(text, start, end):
+            kind = "PER"  # a title with no name stands for its holder ("Президент Сербии")
     if start >= end or text[start:end] in _NOT_NAMES:
         return None
     return Candidate(start, end, kind, c.source, c.canonical, c.role, c.qualifier)

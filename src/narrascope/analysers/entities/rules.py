@@ -176,6 +176,8 @@ class LanguageRules:
     #: the word starts whose first character has a gazetteer pattern (the others are skipped)
     gazetteer_starts: re.Pattern | None = None
     titles: re.Pattern | None = None
+    #: a title with its genitive and no name ("Президент Сербии", "Посол Эстонии")
+    bare_titles: re.Pattern | None = None
     groups: re.Pattern | None = None
     regime: re.Pattern | None = None
     officials: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -267,6 +269,9 @@ class LanguageRules:
                 rf"(?P<name>(?!(?:{suffix})(?![\w\-])){name}"
                 rf"(?:{sp}(?:{name}|(?:von|van|der|de|da|dos|bin|al)(?=\s)))*"
                 rf"(?<=\w))(?![\w\-])")
+            self.bare_titles = re.compile(
+                rf"(?:(?:{adj}){sp})?(?:(?:{prefix}){sp})?(?:{_alternation(titles)})"
+                rf"(?:{sp}(?:{suffix}))?")
         if spec.get("adjectives") and (spec.get("group_org") or spec.get("group_people")):
             self.groups = re.compile(
                 rf"(?<![\w\-])(?P<adj>{_alternation(spec['adjectives'])})\s+"
