@@ -379,6 +379,35 @@ def test_russian_and_bulgarian_model_spans_without_a_leading_capital_are_cut(mon
     assert "околната среда" not in {text[s.start:s.end] for s in rec.recognise(text, "bg")}
 
 
+def test_model_spans_lose_unpaired_quotes_and_sentence_openers(monkeypatch):
+    """"Вашингтон“" and "«Культура" are the names without the mark the model ran into; a
+    quoted name keeps both marks; a Bulgarian span that opens with "Същевременно" or a
+    preposition loses it, and what is left must still look like a name ("При агресия")."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    text = ("Същевременно Лавров каза, че „Вашингтон“ и «Газпром» мълчат. "
+            "При агресия ще отговорим.")
+    names = ("Същевременно Лавров", "Вашингтон“", "«Газпром»", "При агресия")
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    rec = Recogniser()
+
+    class Ent:
+        def __init__(self, s, e):
+            self.start_char, self.end_char, self.label_, self.text = s, e, "ORG", text[s:e]
+
+    class Doc:
+        ents = [Ent(s, e) for s, e in spans]
+
+    class Pipe:
+        def pipe(self, texts, batch_size):
+            return [Doc() for _ in texts]
+
+    monkeypatch.setattr(rec, "pipeline", lambda lang: Pipe())
+    found = {text[s.start:s.end] for s in rec.recognise(text, "bg")}
+    assert {"Лавров", "Вашингтон", "«Газпром»"} <= found, found
+    assert not any(f.startswith(("Същевременно", "При")) or f.endswith("“") for f in found), found
+
+
 def test_a_title_with_a_foreign_genitive_is_no_part_of_the_name(monkeypatch):
     """"министра обороны Швеции Пола Йонсона": the title takes the country's genitive, so
     the person is "Пола Йонсона", not "Швеции Пола Йонсона"; a title alone with its genitive,

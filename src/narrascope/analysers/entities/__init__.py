@@ -37,7 +37,8 @@ __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
 # no capital are cut to their capitalised names ("пленарном заседании Думы" -> "Думы";
 # "войны" dropped), the group rules know more nationality adjectives ("русская армия"),
 # Russian titles take more genitives ("министра обороны Швеции Пола Йонсона"), and a
-# model span that is a bare title is a person ("Президент Сербии")
+# model span that is a bare title is a person ("Президент Сербии"), and model spans lose
+# unpaired quotation marks and (Russian, Bulgarian) the sentence openers they begin with
 @register("entities", "17", description="people, organisations, places and groups, grouped "
           "into entities per article (en, bg, hi, pt, ru)", user_models=user_models)
 class EntitiesAnalyser:

@@ -79,9 +79,11 @@ Por Pelo Pela Pelos Pelas Com Sem Sobre Apesar Segundo Após Desde Como Se Quand
 Porém Entretanto Assim Depois Antes Hoje Ontem Agora Até Entre Num Numa Sua Seu Suas Seus
 Nesta Neste Nessa Nesse Ele Ela Eles Elas Não Sim Mais Muito Cada Todos Todas""".split()),
     "ru": frozenset("""В Во На По С Со К Ко О Об У За Из Для При После До Между Как Это
-Но И А Же Ни Не Что Чем Также Теперь Сегодня Вчера Ранее Однако Кроме Хотя Когда Если""".split()),
+Но И А Же Ни Не Что Чем Также Теперь Сегодня Вчера Ранее Однако Кроме Хотя Когда Если
+Без Против Через Над Около Согласно Впрочем Поэтому Несмотря Благодаря Вслед Зато""".split()),
     "bg": frozenset("""В Във На По С Със К Към О За Из От Для При След До Между Като Това
-Но И А Не Че Също Сега Днес Вчера По-рано Обаче Освен Макар Когато Ако""".split()),
+Но И А Не Че Също Сега Днес Вчера По-рано Обаче Освен Макар Когато Ако Без Срещу Чрез
+Над Около Според Въпреки Същевременно Междувременно Затова Така Тогава""".split()),
 }
 #: Per language, lower-case words that end a place name after its adjective
 #: ("Белгородской области", "Курского района"); :func:`_cut_lower` keeps them.
@@ -141,12 +143,16 @@ class Recogniser:
         # the CNN and the tagger's state layer, the same predictions (10% less CPU than
         # batches of 64 paragraphs on 100 English articles).
         docs = nlp.pipe((c[2] for c in chunks), batch_size=1000)
+        # (in Hindi a quoted word is often no name, and a name found once is looked for
+        # again through the article: its spans keep their quotation marks)
+        capitalised = self.rules(lang).capitalised
         for (i, offset, _), doc in zip(chunks, docs):
             for ent in doc.ents:
                 kind = self._model_type(ent.label_, ent.text)
                 if kind:
                     out[i].extend(
-                        Candidate(a, b, kind, "model")
+                        Candidate(*(_unpaired_quotes(texts[i], a, b) if capitalised
+                                    else (a, b)), kind, "model")
                         for s, e in _line_pieces(texts[i], offset + ent.start_char,
                                                  offset + ent.end_char)
                         for a, b in _bracket_pieces(texts[i], s, e))
@@ -182,7 +188,8 @@ class Recogniser:
             types = _CUT_TYPES.get(lang)
             tails = _TAILS.get(lang, frozenset())
             if lang in _CUT_SENTENCES:
-                model = [p for c in model for p in _cut_sentences(text, c)]
+                model = [_drop_openers(text, p, openers)
+                         for c in model for p in _cut_sentences(text, c)]
             model = [p for c in model for p in (
                 _cut_lower(text, c, connectors, openers, tails)
                 if types is None or c.type in types or not _capitalised(text, c) else [c])]
@@ -317,6 +324,19 @@ def _cut_lower(text: str, c: Candidate, connectors: frozenset[str],
             for s, e in out]
 
 
+def _drop_openers(text: str, c: Candidate, openers: frozenset[str]) -> Candidate:
+    """A model span without the sentence openers it begins with ("При агресия",
+    "Същевременно Лавров"); what is left is cut or kept as any other span."""
+    start = c.start
+    for m in _NAME_WORD.finditer(text, c.start, c.end):
+        if m.group() not in openers or text[m.end():m.end() + 1] != " ":
+            break
+        start = m.end() + 1
+    if start == c.start or start >= c.end:
+        return c
+    return Candidate(start, c.end, c.type, c.source, c.canonical, c.role, c.qualifier)
+
+
 def _capitalised(text: str, c: Candidate) -> bool:
     """True when a span begins with a capital letter or a digit and holds a capital
     ("Министерство обороны", "5 Канал"; not "войны в Украине", "10 июля")."""
@@ -389,6 +409,32 @@ def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if a < b and any(ch.isalnum() for ch in text[a:b]):
             out.append((a, b))
     return out
+
+
+#: the closing quotation marks, each with the opening marks it may close
+_QUOTE_PAIRS = {"»": "«", "“": "„“", "”": "“„", '"': '"'}
+_OPENING_QUOTES = frozenset("«„“\"")
+
+
+def _unpaired_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """A model span without the quotation mark it ran on into or began with when the span
+    does not hold its pair ("Вашингтон“" -> "Вашингтон", "«Культура" -> "Культура");
+    a quoted name keeps both marks ("«Газпром»")."""
+    if end - start > 1 and text[end - 1] in _QUOTE_PAIRS:
+        opening = _QUOTE_PAIRS[text[end - 1]]
+        inner = text[start:end - 1]
+        if not any(ch in opening for ch in inner):
+            end -= 1
+    if end - start > 1 and text[start] in _OPENING_QUOTES:
+        inner = text[start + 1:end]
+        closing = [c for c, opens in _QUOTE_PAIRS.items() if text[start] in opens]
+        if not any(ch in inner for ch in closing):
+            start += 1
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
+    while start < end - 1 and text[start].isspace():
+        start += 1
+    return start, end
 
 
 def _bracket_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
