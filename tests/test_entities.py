@@ -408,6 +408,23 @@ def test_model_spans_lose_unpaired_quotes_and_sentence_openers(monkeypatch):
     assert not any(f.startswith(("Същевременно", "При")) or f.endswith("“") for f in found), found
 
 
+def test_pronouns_captions_and_units_are_no_one_word_names(monkeypatch):
+    """The Russian and Bulgarian models take a sentence's first word for a name ("Той",
+    "Фото", "Напомним") and the unit of a temperature for an organisation ("Целзий")."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    cases = {"bg": "Той каза, че 1,5 градуса Целзий е границата за Европа.",
+             "ru": "Напомним, что Фото предоставил Иван Петров."}
+    words = {"bg": ("Той", "Целзий", "Европа"), "ru": ("Напомним", "Фото", "Иван Петров")}
+    rec = Recogniser()
+    for lang, text in cases.items():
+        spans = [(text.index(w), text.index(w) + len(w)) for w in words[lang]]
+        monkeypatch.setattr(rec, "model_candidates", lambda texts, lang, spans=spans: [
+            [Candidate(*s, "ORG", "model") for s in spans]])
+        found = {text[s.start:s.end] for s in rec.recognise(text, lang)}
+        assert found & set(words[lang]) == {words[lang][-1]}, found
+
+
 def test_a_title_with_a_foreign_genitive_is_no_part_of_the_name(monkeypatch):
     """"министра обороны Швеции Пола Йонсона": the title takes the country's genitive, so
     the person is "Пола Йонсона", not "Швеции Пола Йонсона"; a title alone with its genitive,

@@ -53,6 +53,18 @@ Read More Photo Video Source Update Breaking Opinion Analysis Subscribe Share Re
                        ) | WEEKDAYS
 
 
+#: Per language, words the Russian and Bulgarian models take for a one-word name at a
+#: sentence start (pronouns, sentence adverbs, captions, units), beside the openers below
+_NOT_NAMES_IN = {
+    "ru": frozenset("""Фото Видео Источник Читайте Подробнее Напомним Напомню Отметим Добавим
+Кстати Он Она Оно Они
+Мы Вы Я Его Ее Её Их Это Эти Этот Эта Тот Та Те Там Тут Здесь Сейчас Тоже Впрочем
+Поэтому Цельсия Целсия Скриншот Иллюстрация Справка Реклама Главное""".split()),
+    "bg": frozenset("""Снимка Снимки Видео Източник Прочетете Още Вижте Той Тя То Те Ние Вие
+Аз Него Нея Тях Тази Този Тези Там Тук Всъщност Целзий Целзиеви Реклама Припомняме
+Напомняме""".split()),
+}
+
 #: Per language, the lower-case words a name may contain ("Ministério da Defesa", "Poços
 #: de Caldas"): a model span is cut at any other lower-case word (:func:`_cut_lower`).
 #: Languages absent here keep the model's spans whole.
@@ -485,7 +497,9 @@ def _trim_title(text: str, c: Candidate, rules: LanguageRules) -> Candidate | No
             start, end, kind = max(start, tm.start("name")), tm.end("name"), "PER"
         elif rules.bare_titles is not None and rules.bare_titles.fullmatch(text, start, end):
             kind = "PER"  # a title with no name stands for its holder ("Президент Сербии")
-    if start >= end or text[start:end] in _NOT_NAMES:
+    word = text[start:end]
+    if start >= end or word in _NOT_NAMES or word in _NOT_NAMES_IN.get(rules.language, ()) \
+            or word in _OPENERS.get(rules.language, ()):
         return None
     return Candidate(start, end, kind, c.source, c.canonical, c.role, c.qualifier)
 
