@@ -60,6 +60,24 @@ def test_names_repeat_in_a_script_without_capitals():
     assert repeat_names(text, found, "hi", capitalised=True) == []
 
 
+def test_hindi_common_nouns_are_no_names_and_are_not_repeated(monkeypatch):
+    """"युद्ध" (war) tagged once by the Hindi model was a name, and then every "युद्ध" of
+    the article; common nouns, verbs, months and weekdays are no names, as a span of
+    their own or as the last word of a person the model found ("... रही")."""
+    from narrascope.analysers.entities.recogniser import Recogniser
+
+    text = "रूस और यूक्रेन के बीच युद्ध जारी है। सुनीता रही ने कहा कि युद्ध शुक्रवार को रुकेगा।"
+    spans = [(text.index("युद्ध"), text.index("युद्ध") + len("युद्ध")),
+             (text.index("सुनीता"), text.index(" ने"))]
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(spans[0][0], spans[0][1], "GPE", "model"),
+         Candidate(spans[1][0], spans[1][1], "PER", "model")]])
+    found = [text[s.start:s.end] for s in rec.recognise(text, "hi")]
+    assert "युद्ध" not in found and "रही" not in found and "शुक्रवार" not in found, found
+    assert "सुनीता रही" in found and "रूस" in found, found
+
+
 CONLL_DOCS = """-DOCSTART- -X- -X- O
 
 Ana NNP B-NP B-PER

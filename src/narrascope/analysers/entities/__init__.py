@@ -38,7 +38,8 @@ __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
 # "войны" dropped), the group rules know more nationality adjectives ("русская армия"),
 # Russian titles take more genitives ("министра обороны Швеции Пола Йонсона"), and a
 # model span that is a bare title is a person ("Президент Сербии"), and model spans lose
-# unpaired quotation marks and (Russian, Bulgarian) the sentence openers they begin with
+# unpaired quotation marks and (Russian, Bulgarian) the sentence openers they begin with;
+# pronouns, captions and units (ru, bg) and common nouns (hi) are no one-word names
 @register("entities", "17", description="people, organisations, places and groups, grouped "
           "into entities per article (en, bg, hi, pt, ru)", user_models=user_models)
 class EntitiesAnalyser:

@@ -63,6 +63,15 @@ _NOT_NAMES_IN = {
     "bg": frozenset("""Снимка Снимки Видео Източник Прочетете Още Вижте Той Тя То Те Ние Вие
 Аз Него Нея Тях Тази Този Тези Там Тук Всъщност Целзий Целзиеви Реклама Припомняме
 Напомняме""".split()),
+    # Devanagari has no capitals: common nouns, verbs and adverbs the Hindi model tags,
+    # which the repetition of names then spreads through an article; months and weekdays
+    "hi": frozenset("""युद्ध जंग रही रहा रहे हमला कानून साल मिसाइल व्यापार ड्रोन हवाई आसमान वार्ता
+मुलाकात अंदर तापमान प्रदेश जलवायु मिथेन खत्म दरअसल प्रभाव प्रवास रात मोर्चे समस्या विज्ञान
+बहु वाले भाषण सत्ता गोला किलो कब्जे कनेक्टिविटी गैर दृष्टिकोण संस्करण क्षमता तेज तरीका वाहन
+खेती बाज़ार बाजार शहर मांग बढ़ा बार चैनल तबाही टक्कर समझौते समझौता प्रतिस्पर्धा बाढ़ वार्मिंग
+आतंकवाद मानवीय इस्तीफा गंभीरता खाद्य ज्यादा डेटा पूरी ग्रह इतिहास सवाल अभी जिसकी तेल
+जनवरी फरवरी मार्च अप्रैल जून जुलाई अगस्त सितंबर अक्टूबर नवंबर दिसंबर
+सोमवार मंगलवार बुधवार गुरुवार शुक्रवार शनिवार रविवार""".split()),
 }
 
 #: Per language, the lower-case words a name may contain ("Ministério da Defesa", "Poços
@@ -556,8 +565,11 @@ def repeat_names(text: str, chosen: list[Candidate], lang: str = "en",
     forms: dict[str, Candidate] = {}
     inflected = lang in INFLECTED
 
+    not_names = _NOT_NAMES_IN.get(lang, frozenset())
+
     def name_like(word: str) -> bool:
-        return len(word) >= 3 and (word[:1].isupper() or not capitalised)
+        return len(word) >= 3 and (word[:1].isupper() or not capitalised) \
+            and word not in not_names
 
     for c in chosen:
         surface = text[c.start:c.end]
