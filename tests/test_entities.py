@@ -350,23 +350,30 @@ def test_portuguese_model_spans_are_cut_at_lower_case_words(monkeypatch):
     assert "região de Kursk" in {text[s.start:s.end] for s in rec.recognise(text, "en")}
 
 
+def _recognised_with_model(monkeypatch, text: str, lang: str, spans, kind: str = "ORG"
+                           ) -> dict[str, str]:
+    """The recogniser's mentions of ``text`` ({text: type}) when its model finds exactly
+    ``spans`` (``(start, end)`` pairs, of type ``kind``)."""
+    from narrascope.analysers.entities.rules import Candidate
+
+    rec = Recogniser()
+    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
+        [Candidate(s, e, kind, "model") for s, e in spans]])
+    return {text[s.start:s.end]: s.label for s in rec.recognise(text, lang)}
+
+
 def test_russian_and_bulgarian_model_spans_without_a_leading_capital_are_cut(monkeypatch):
     """A Russian organisation keeps its lower-case words ("Министерство обороны"), but a
     model span that begins with a lower-case word or holds no capital is a phrase the
     model ran into: it is cut to its capitalised names ("пленарном заседании Думы" ->
     "Думы") or dropped ("войны", "10 июля", a web address); an actor group in lower case
     is still found, by the group rules ("русская армия")."""
-    from narrascope.analysers.entities.rules import Candidate
-
     text = ("На пленарном заседании Думы 10 июля Министерство обороны сообщило, что русская "
             "армия продолжает войны. Подробнее: https://www.example.ru/news.")
-    spans = {name: (text.index(name), text.index(name) + len(name)) for name in (
+    spans = [(text.index(name), text.index(name) + len(name)) for name in (
         "пленарном заседании Думы", "10 июля", "Министерство обороны", "войны",
-        "https://www.example.ru/news")}
-    rec = Recogniser()
-    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
-        [Candidate(*span, "ORG", "model") for span in spans.values()]])
-    found = {text[s.start:s.end]: s.label for s in rec.recognise(text, "ru")}
+        "https://www.example.ru/news")]
+    found = _recognised_with_model(monkeypatch, text, "ru", spans)
     assert found.get("Думы") == "ORG" and found.get("Министерство обороны") == "ORG", found
     assert found.get("русская армия") == "ORG", found
     for phrase in ("пленарном заседании Думы", "10 июля", "войны", "https://www.example.ru/news"):
@@ -374,9 +381,7 @@ def test_russian_and_bulgarian_model_spans_without_a_leading_capital_are_cut(mon
 
     text = "Учени от цял свят обсъдиха околната среда в Брюксел."
     phrase = text.index("околната"), text.index(" в Брюксел")
-    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
-        [Candidate(*phrase, "ORG", "model")]])
-    assert "околната среда" not in {text[s.start:s.end] for s in rec.recognise(text, "bg")}
+    assert "околната среда" not in _recognised_with_model(monkeypatch, text, "bg", [phrase])
 
 
 def test_model_spans_lose_unpaired_quotes_and_sentence_openers(monkeypatch):
@@ -411,17 +416,12 @@ def test_model_spans_lose_unpaired_quotes_and_sentence_openers(monkeypatch):
 def test_pronouns_captions_and_units_are_no_one_word_names(monkeypatch):
     """The Russian and Bulgarian models take a sentence's first word for a name ("Той",
     "Фото", "Напомним") and the unit of a temperature for an organisation ("Целзий")."""
-    from narrascope.analysers.entities.rules import Candidate
-
     cases = {"bg": "Той каза, че 1,5 градуса Целзий е границата за Европа.",
              "ru": "Напомним, что Фото предоставил Иван Петров."}
     words = {"bg": ("Той", "Целзий", "Европа"), "ru": ("Напомним", "Фото", "Иван Петров")}
-    rec = Recogniser()
     for lang, text in cases.items():
         spans = [(text.index(w), text.index(w) + len(w)) for w in words[lang]]
-        monkeypatch.setattr(rec, "model_candidates", lambda texts, lang, spans=spans: [
-            [Candidate(*s, "ORG", "model") for s in spans]])
-        found = {text[s.start:s.end] for s in rec.recognise(text, lang)}
+        found = set(_recognised_with_model(monkeypatch, text, lang, spans))
         assert found & set(words[lang]) == {words[lang][-1]}, found
 
 
@@ -429,14 +429,9 @@ def test_a_title_with_a_foreign_genitive_is_no_part_of_the_name(monkeypatch):
     """"министра обороны Швеции Пола Йонсона": the title takes the country's genitive, so
     the person is "Пола Йонсона", not "Швеции Пола Йонсона"; a title alone with its genitive,
     tagged by the model as a place, is a person ("Президент Сербии")."""
-    from narrascope.analysers.entities.rules import Candidate
-
     text = "По словам министра обороны Швеции Пола Йонсона, Президент Сербии особо выделил это."
     title = text.index("Президент"), text.index(" особо")
-    rec = Recogniser()
-    monkeypatch.setattr(rec, "model_candidates", lambda texts, lang: [
-        [Candidate(*title, "GPE", "model")]])
-    found = {text[s.start:s.end]: s.label for s in rec.recognise(text, "ru")}
+    found = _recognised_with_model(monkeypatch, text, "ru", [title], "GPE")
     assert found.get("Пола Йонсона") == "PER" and "Швеции Пола Йонсона" not in found, found
     assert found.get("Президент Сербии") == "PER", found
 
