@@ -414,11 +414,13 @@ def test_model_spans_lose_unpaired_quotes_and_sentence_openers(monkeypatch):
 
 
 def test_pronouns_captions_and_units_are_no_one_word_names(monkeypatch):
-    """The Russian and Bulgarian models take a sentence's first word for a name ("Той",
-    "Фото", "Напомним") and the unit of a temperature for an organisation ("Целзий")."""
+    """The models take a sentence's first word for a name ("Той", "Фото", "Напомним",
+    "Porque"), a month ("Maio") and the unit of a temperature ("Целзий") too."""
     cases = {"bg": "Той каза, че 1,5 градуса Целзий е границата за Европа.",
-             "ru": "Напомним, что Фото предоставил Иван Петров."}
-    words = {"bg": ("Той", "Целзий", "Европа"), "ru": ("Напомним", "Фото", "Иван Петров")}
+             "ru": "Напомним, что Фото предоставил Иван Петров.",
+             "pt": "Porque em Maio, disse Lula, tudo muda."}
+    words = {"bg": ("Той", "Целзий", "Европа"), "ru": ("Напомним", "Фото", "Иван Петров"),
+             "pt": ("Porque", "Maio", "Lula")}
     for lang, text in cases.items():
         spans = [(text.index(w), text.index(w) + len(w)) for w in words[lang]]
         found = set(_recognised_with_model(monkeypatch, text, lang, spans))

@@ -53,8 +53,8 @@ Read More Photo Video Source Update Breaking Opinion Analysis Subscribe Share Re
                        ) | WEEKDAYS
 
 
-#: Per language, words the Russian and Bulgarian models take for a one-word name at a
-#: sentence start (pronouns, sentence adverbs, captions, units), beside the openers below
+#: Per language, words the models take for a one-word name at a sentence start (pronouns,
+#: sentence adverbs, quantifiers, captions, months, units), beside the openers below
 _NOT_NAMES_IN = {
     "ru": frozenset("""Фото Видео Источник Читайте Подробнее Напомним Напомню Отметим Добавим
 Кстати Он Она Оно Они
@@ -63,6 +63,10 @@ _NOT_NAMES_IN = {
     "bg": frozenset("""Снимка Снимки Видео Източник Прочетете Още Вижте Той Тя То Те Ние Вие
 Аз Него Нея Тях Тази Този Тези Там Тук Всъщност Целзий Целзиеви Реклама Припомняме
 Напомняме""".split()),
+    "pt": frozenset("""Porque Além Acho Penso Trata-se Poucas Poucos Centenas Milhares Difícil
+Compreendemos Falam Quais Alguns Algumas Outra Outro Outros Outras Muitos Muitas Vários Várias
+Eventos Suspeito Janeiro Fevereiro Março Abril Maio Junho Julho Agosto Setembro Outubro
+Novembro Dezembro Verão Inverno Primavera Outono""".split()),
     # Devanagari has no capitals: common nouns, verbs and adverbs the Hindi model tags,
     # which the repetition of names then spreads through an article; months and weekdays
     "hi": frozenset("""युद्ध जंग रही रहा रहे हमला कानून साल मिसाइल व्यापार ड्रोन हवाई आसमान वार्ता
