@@ -388,8 +388,6 @@ def test_model_spans_lose_unpaired_quotes_and_sentence_openers(monkeypatch):
     """"Вашингтон“" and "«Культура" are the names without the mark the model ran into; a
     quoted name keeps both marks; a Bulgarian span that opens with "Същевременно" or a
     preposition loses it, and what is left must still look like a name ("При агресия")."""
-    from narrascope.analysers.entities.rules import Candidate
-
     text = ("Същевременно Лавров каза, че „Вашингтон“ и «Газпром» мълчат. "
             "При агресия ще отговорим.")
     names = ("Същевременно Лавров", "Вашингтон“", "«Газпром»", "При агресия")

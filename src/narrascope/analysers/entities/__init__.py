@@ -33,13 +33,13 @@ __all__ = ["EntitiesAnalyser", "recognise", "SUPPORTED"]
 # version 11: the Portuguese model's averaged weights (WikiANN pt dev 0.849, was 0.841)
 # version 16: the Russian model also learns from Bulgarian WikiANN (two-fold WikiANN ru
 # 0.843 -> 0.849, Task 10 RU exact recall 0.782 -> 0.796)
-# version 17: Russian and Bulgarian model spans that begin with a lower-case word or hold
-# no capital are cut to their capitalised names ("пленарном заседании Думы" -> "Думы";
-# "войны" dropped), the group rules know more nationality adjectives ("русская армия"),
-# Russian titles take more genitives ("министра обороны Швеции Пола Йонсона"), and a
-# model span that is a bare title is a person ("Президент Сербии"), and model spans lose
-# unpaired quotation marks and (Russian, Bulgarian) the sentence openers they begin with;
-# pronouns, captions and units (ru, bg) and common nouns (hi) are no one-word names
+# version 17: precision in the other languages. Russian and Bulgarian model spans that
+# begin with a lower-case word or hold no capital are cut to their capitalised names
+# ("пленарном заседании Думы" -> "Думы"; "войны" dropped) and lose the sentence openers
+# they begin with; model spans lose unpaired quotation marks; openers, pronouns, captions,
+# months and units (ru, bg, pt) and common nouns (hi) are no one-word names; the group
+# rules know more nationality adjectives ("русская армия"), Russian titles more genitives
+# ("министра обороны Швеции Пола Йонсона"), and a bare title is a person ("Президент Сербии")
 @register("entities", "17", description="people, organisations, places and groups, grouped "
           "into entities per article (en, bg, hi, pt, ru)", user_models=user_models)
 class EntitiesAnalyser:
