@@ -261,17 +261,16 @@ class LanguageRules:
             # a title and its name stay on one line: a headline's last word is no title
             # of the next line's first ("Biden's Campaign Office\n\nEasy Ways")
             sp = r"[^\S\n]+"
+            title = rf"(?:(?:{prefix}){sp})?(?:{_alternation(titles)})"
+            genitive = rf"(?:{sp}(?:{suffix}))?"
             self.titles = re.compile(
                 rf"(?<![\w\-])(?:(?P<qual>(?:{adj})|{name}(?:'s|’s)){sp})?"
-                rf"(?P<title>(?:(?:{prefix}){sp})?(?:{_alternation(titles)}))"
-                rf"(?:{sp}(?:{suffix}))?{sp}"
+                rf"(?P<title>{title}){genitive}{sp}"
                 # a genitive of the title is no name ("президент России" and no name after)
                 rf"(?P<name>(?!(?:{suffix})(?![\w\-])){name}"
                 rf"(?:{sp}(?:{name}|(?:von|van|der|de|da|dos|bin|al)(?=\s)))*"
                 rf"(?<=\w))(?![\w\-])")
-            self.bare_titles = re.compile(
-                rf"(?:(?:{adj}){sp})?(?:(?:{prefix}){sp})?(?:{_alternation(titles)})"
-                rf"(?:{sp}(?:{suffix}))?")
+            self.bare_titles = re.compile(rf"(?:(?:{adj}){sp})?{title}{genitive}")
         if spec.get("adjectives") and (spec.get("group_org") or spec.get("group_people")):
             self.groups = re.compile(
                 rf"(?<![\w\-])(?P<adj>{_alternation(spec['adjectives'])})\s+"
