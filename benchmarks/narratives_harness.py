@@ -2,8 +2,10 @@
 out-of-fold scores from a ridge solved in the dual over a precomputed kernel, and a line
 of F1 samples per language under expected-F1 decoding.
 
-Imported by ``narratives_variants.py``, ``narratives_knn.py`` and
-``narratives_selftrain.py`` (run from the repository root, as their docstrings say).
+Imported by ``narratives_variants.py``, ``narratives_knn.py``,
+``narratives_selftrain.py`` and the later ``narratives_*.py`` scripts (run as their
+docstrings say). ``version4_f1`` decodes any out-of-fold scores the way version 4 does,
+everything cross-fitted.
 """
 
 from __future__ import annotations
@@ -207,3 +209,42 @@ def gold_of(corpus: Corpus) -> Gold:
     masks = {lg: np.ones(corpus.n, bool) if lg == "all" else corpus.langs == lg
              for lg in langs}
     return Gold(space, gn, gs, gn[:, -1], langs, masks)
+
+
+def version4_f1(corpus: Corpus, scores: np.ndarray, order: np.ndarray, gold: Gold
+                ) -> np.ndarray:
+    """Per-article F1 coarse and fine (articles x 2) of out-of-fold ridge-like
+    ``scores`` (labels, then ``Other``) through version 4's decoding, everything
+    cross-fitted over the 5-fold split of ``order``: each fold's per-label calibration
+    (sub-narratives reading their narrative's score) and ``P(Other)`` regression are
+    fitted on the other folds, then the exact expected-F1 decoder."""
+    from sklearn.linear_model import LogisticRegression
+
+    from narratives_langcal import _logit, _sigmoid
+    from narratives_subcond import calibrate_subs
+    from narrascope.analysers.narratives import expected
+    from narrascope.analysers.narratives.tune import f1_rows
+
+    own = scores[:, :-1]
+    folds = np.array_split(order, 5)
+    z = np.zeros(own.shape)
+    for test in folds:
+        train = np.setdiff1d(order, test)
+        z[test] = _logit(calibrate_subs([own], corpus.y, corpus, train)(test))
+    probs = _sigmoid(z)
+    xo = np.column_stack([np.log(np.clip(expected.nothing_probabilities(probs, gold.space),
+                                         1e-9, 1)), scores[:, -1]])
+    logit = np.zeros(corpus.n)
+    for test in folds:
+        train = np.setdiff1d(order, test)
+        logit[test] = LogisticRegression(C=10.0).fit(
+            xo[train], gold.is_other[train]).decision_function(xo[test])
+    pn, ps = expected.decode_expected_matrix(probs, gold.space, logit, (0.0, 1.0, 0.0),
+                                             exact=True)
+    return np.column_stack([f1_rows(pn, gold.narratives), f1_rows(ps, gold.subnarratives)])
+
+
+def f1_line(rows_f1: np.ndarray, masks: dict[str, np.ndarray]) -> str:
+    """``lang:coarse/fine`` for each mask of per-article F1 rows."""
+    return " ".join(f"{lg}:{rows_f1[m].mean(axis=0)[0]:.3f}/{rows_f1[m].mean(axis=0)[1]:.3f}"
+                    for lg, m in masks.items())

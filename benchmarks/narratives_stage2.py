@@ -62,6 +62,18 @@ def features(corpus, cache: Path):
     return sparse.vstack([xa, xe]).tocsr(), xs.tocsr(), owner, rows, etargets
 
 
+def ridge_problem(corpus, cache: Path):
+    """What every fold's ridge solves over: the rows of :func:`features` (articles, then
+    explanations), their linear kernel, the targets (labels, then ``Other``; articles
+    then explanations) and each explanation's article."""
+    from narrascope.analysers.narratives.tune import LabelSpace
+
+    x, _, _, rows, etargets = features(corpus, cache)
+    gn, _ = LabelSpace(corpus.tax, corpus.labels).gold(corpus.ex)
+    targets = np.vstack([np.column_stack([corpus.targets, 2.0 * gn[:, -1] - 1]), etargets])
+    return x, linear_kernel(x), targets, rows
+
+
 def oof_scores(corpus, cache: Path, seed: int) -> dict[str, np.ndarray]:
     """Out-of-fold article scores (labels + Other), sentence maxima and neighbour
     features of version 3 for the 5-fold split of ``seed`` (cached)."""
