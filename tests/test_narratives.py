@@ -109,6 +109,31 @@ def test_labels_are_consistent_and_evidence_round_trips(fixture_model):
     assert {lab.name for lab in results[1].labels} == {"Other"}
 
 
+
+def test_reports_list_the_likeliest_labels_first():
+    from narrascope.model import Label, Result
+
+    doc = _doc("Headline\n\nNATO provoked the war. Russia is only defending itself.")
+    war = "URW: Blaming the war on others rather than the invader"
+    victim = "URW: Russia is the Victim"
+    labels = (Label(war, 0.3, (), {"level": "narrative"}),
+              Label(victim, 0.6, (), {"level": "narrative"}),
+              Label(f"{war}: The West are the aggressors", 0.2, (), {"level": "subnarrative"}),
+              Label(f"{victim}: The West is russophobic", 0.1, (), {"level": "subnarrative"}),
+              Label(f"{victim}: Russia actions in Ukraine are only self-defence", 0.5, (),
+                    {"level": "subnarrative"}))
+    result = Result("narratives", "5", doc.id, labels=labels)
+    analyser = NarrativesAnalyser()
+    payload = analyser.to_json(doc, result)
+    assert [x["label"] for x in payload["narratives"]] == [victim, war]
+    assert [x["score"] for x in payload["subnarratives"]] == [0.5, 0.2, 0.1]
+    lines = [line.strip() for line in analyser.to_text(doc, result)]
+    assert lines == [f"{victim}  (0.60)",
+                     "└ Russia actions in Ukraine are only self-defence  (0.50)",
+                     "└ The West is russophobic  (0.10)",
+                     f"{war}  (0.30)",
+                     "└ The West are the aggressors  (0.20)"]
+
 @pytest.mark.slow
 def test_semeval_format_one_line_per_input(fixture_model):
     analyser = NarrativesAnalyser(fixture_model)

@@ -102,7 +102,10 @@ class NarrativesAnalyser:
 
     @staticmethod
     def _level(result: Result, level: str) -> list[Label]:
-        return [lab for lab in result.labels if lab.attrs.get("level") == level]
+        """The result's labels of one level, the likeliest first (an analyst reads the
+        top of the list; the stored order is the taxonomy's)."""
+        return sorted((lab for lab in result.labels if lab.attrs.get("level") == level),
+                      key=lambda lab: -lab.score)
 
     def to_json(self, doc: Document, result: Result) -> dict[str, Any]:
         def item(lab: Label) -> dict[str, Any]:
