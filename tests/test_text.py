@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from narrascope.analysers.techniques.tokens import tokenize
-from narrascope.text import close_quotation, paragraphs, sentences
+from narrascope.text import close_quotation, drop_stray_closer, paragraphs, sentences
 
 
 def test_sentences_and_paragraphs_round_trip():
@@ -31,6 +31,22 @@ def test_close_quotation_takes_the_mark_that_closes_an_opened_quotation(text, sp
     end = close_quotation(text, start, start + len(span))
     assert text[start:end] == want
 
+
+
+@pytest.mark.parametrize("text, span, want", [
+    ('They are losing in Ukraine" , he said', 'They are losing in Ukraine"',
+     "They are losing in Ukraine"),  # the source lost the opening mark
+    ("They are losing » , he said", "They are losing »", "They are losing"),
+    ("They are losing” , he said", "They are losing”", "They are losing"),
+    ('the West is "losing" now', 'the West is "losing"', 'the West is "losing"'),
+    ("the West is «losing»", "the West is «losing»", "the West is «losing»"),
+    ("a “doomed” plan", "a “doomed”", "a “doomed”"),
+    ("no marks here", "no marks", "no marks"),
+])
+def test_drop_stray_closer_keeps_only_marks_that_close_something(text, span, want):
+    start = text.index(span)
+    end = drop_stray_closer(text, start, start + len(span))
+    assert text[start:end] == want
 
 def test_technique_spans_end_after_the_quotation_they_open():
     text = 'Officials called the West "doomed to fail" in Ukraine.'

@@ -63,7 +63,25 @@ def close_quotation(text: str, start: int, end: int) -> int:
     opener = _CLOSERS.get(closer)
     if opener is None:
         return end
-    inner = text[start:end]
-    unbalanced = (inner.count('"') % 2 == 1 if opener == '"'
-                  else inner.count(opener) > inner.count(closer))
-    return end + 1 if unbalanced else end
+    return end + 1 if _unbalanced(text[start:end], opener, closer) else end
+
+
+def _unbalanced(inner: str, opener: str, closer: str) -> bool:
+    """Whether ``inner`` holds a quotation opened with ``opener`` and not yet closed."""
+    return (inner.count('"') % 2 == 1 if opener == '"'
+            else inner.count(opener) > inner.count(closer))
+
+
+def drop_stray_closer(text: str, start: int, end: int) -> int:
+    """``end``, moved before a closing quotation mark that ends ``[start, end)`` but closes
+    nothing opened inside it (and the spaces before that mark): a quotation whose
+    opening mark the source lost (``They are losing" , according to ...``) should read
+    ``They are losing``, not ``They are losing"``."""
+    closer = text[end - 1:end] if end > start else ""
+    opener = _CLOSERS.get(closer)
+    if opener is None or _unbalanced(text[start:end - 1], opener, closer):
+        return end
+    end -= 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end

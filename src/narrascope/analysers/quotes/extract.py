@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from ...text import close_quotation
+from ...text import close_quotation, drop_stray_closer
 from .cues import cue_at, nounish, skip_forward
 from .doc import (_MARKS, _STOP, _Doc, _honorific_dot, _inside, _ltrim, _rtrim, _span,
                   _time_tokens, _tok_end)
@@ -385,6 +385,7 @@ def _mk(d: _Doc, start: int, end: int, cue: tuple[int, int], sp: tuple[int, int]
     if end - start < 8 or len(d.text[start:end].split()) < 3:
         return None
     end = close_quotation(d.text, start, end)  # trimmed with the full stop
+    end = drop_stray_closer(d.text, start, end)
     return Quote(start, end, "indirect", _span(d, cue), _span(d, sp))  # type: ignore[arg-type]
 
 
