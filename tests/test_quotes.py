@@ -28,6 +28,21 @@ def test_each_quote_style(open_, close):
     assert text[slice(*q["speaker_span"])] == "Ivanova"
 
 
+
+@pytest.mark.parametrize("open_, close", [("“", " ”"), ("«", " »")])
+def test_a_closing_mark_after_a_space_still_closes(open_, close):
+    text = (f"Maria Ivanova, the mayor of Tula, spoke on Monday. {open_}The bridge will "
+            f"open next spring,{close} Ivanova said. “We will see.”")
+    q = quotes_of(text)[0]
+    assert (q["kind"], q["speaker"], q["text"]) == ("direct", "Maria Ivanova",
+                                                    "The bridge will open next spring,")
+
+
+def test_a_quote_loses_a_closing_mark_that_closes_nothing():
+    text = ("Both the US and NATO realize that time is not on their side. They are losing "
+            "in Ukraine\" , according to Mr. Gavrilov.")
+    assert [q["text"] for q in quotes_of(text)] == ["They are losing in Ukraine"]
+
 def test_offsets_round_trip():
     text = "Officials met.\n\n“We will not yield,” Sergei Orlov said. He added: “Never.”"
     for q in quotes_of(text):

@@ -35,6 +35,8 @@ _OPEN_CLOSE = {"“": "”\"“", "«": "»", "„": "“”", "‘": "’", "�
 #: German „…“ closes with “, so “ is an opener only when no „ is pending.
 _ANY_MARK = re.compile("[\"'“”‘’«»„‚‹›]")
 _SINGLE = {"‘", "’", "'", "‚"}
+#: Closing marks that open nothing in any convention recognised here.
+_ONLY_CLOSE = {"”", "»", "›"}
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,11 @@ def _can_open(text: str, i: int) -> bool:
 
 
 def _can_close(text: str, i: int) -> bool:
+    """A mark closes after a word, or after a space when it is a mark that only ever
+    closes (``months. ”``, the French ``« non »``), and never right before a word."""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return not before.isspace() and (not after.isalnum())
+    return (not before.isspace() or text[i] in _ONLY_CLOSE) and not after.isalnum()
 
 
 def _closers(opener: str) -> str:
