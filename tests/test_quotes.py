@@ -154,6 +154,28 @@ def test_negated_speech_is_no_quote(text):
     assert quotes_of(text) == []
 
 
+
+@pytest.mark.parametrize("text", [
+    "Though Sanders is gaining ground, Hillary Clinton maintains a commanding lock on the "
+    "party's leadership.",
+    "With Ukraine's forces seemingly unable to reclaim lost territories, a growing number "
+    "of Western officials have suggested that Kiev may have to seek a peace deal with "
+    "Russia and concede its former territories.",
+    "On Thursday, Bernie Sanders told the AP that he would not seek a recount, conceding "
+    "the race to Clinton.",
+])
+def test_maintain_and_concede_with_an_object_are_no_quotes(text):
+    assert [q["text"] for q in quotes_of(text) if q["cue"].startswith(("maint", "conc"))] == []
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Olga Sarina conceded that the plant would close next year.",
+     "the plant would close next year"),
+    ("The plant will close next year, Olga Sarina conceded.", "The plant will close next year"),
+])
+def test_maintain_and_concede_report_a_that_clause_or_what_came_before(text, content):
+    _one(text, kind="indirect", speaker="Olga Sarina", text=content)
+
 def test_participle_takes_the_main_subject():
     text = ("In a televised interview on Sunday, Senator Paul Ridley defended the plan, "
             "saying that the budget would balance by 2030.")

@@ -50,7 +50,8 @@ def _to_dict(text: str, q: Quote) -> dict[str, Any]:
 
 # version 2: an indirect quote ending in a quoted phrase keeps the phrase's closing mark
 # version 3: ... and loses a closing mark that closes nothing (the source lost its opener);
-# a closing-only mark (” » ›) closes after a space too (“... for months. ”)
+# a closing-only mark (” » ›) closes after a space too (“... for months. ”); the
+# objects of maintain and concede are no quotes ("maintains a wide lead")
 @register("quotes", "3", description="direct and indirect quotes with their speakers")
 class QuotesAnalyser:
     def analyse(self, docs: Sequence[Document], previous: Sequence[Mapping[str, Result]]

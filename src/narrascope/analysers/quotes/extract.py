@@ -14,13 +14,14 @@ resolved in reading order (see :mod:`.people`).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from ...text import close_quotation, drop_stray_closer
 from .cues import cue_at, nounish, skip_forward
 from .doc import (_MARKS, _STOP, _Doc, _honorific_dot, _inside, _ltrim, _rtrim, _span,
                   _time_tokens, _tok_end)
-from .lexicon import BARE_FORMS, DIRECT_ONLY_FORMS, PRONOUNS, SPEECH_FORMS
+from .lexicon import BARE_FORMS, DIRECT_ONLY_FORMS, PRONOUNS, SPEECH_FORMS, THAT_ONLY_FORMS
 from .marks import QuoteMarks, find_quoted, normalise_marks
 from .people import People, Person, Resolution
 from .subjects import (_TELL, _THAT, _TOPIC, _comma_content, _np_to_comma, _objectish,
@@ -267,6 +268,9 @@ def _indirect(d: _Doc, used: set[tuple[int, int]], direct: list[Quote],
                 c += 1
                 continue
             q = _clause(d, s.start, s.end, a, b, cue)
+            if q is not None and d.toks[c].low in THAT_ONLY_FORMS and q.start >= q.cue[1] \
+                    and not re.search(r"\bthat\b|:", d.text[q.cue[1]:q.start]):
+                q = None  # "maintains a wide lead": an object, not speech
             if q is not None and not any(x.start <= q.start and q.end <= x.end for x in direct):
                 q.partial = [(m.inner_start, m.inner_end) for m in pending
                              if q.start <= m.start and m.end <= q.end + 2]

@@ -8,7 +8,7 @@ forms are generated here so that matching is a set lookup.
 
 from __future__ import annotations
 
-__all__ = ["SPEECH_FORMS", "WEAK_FORMS", "BARE_FORMS", "CLAUSE_FORMS", "DIRECT_ONLY_FORMS", "TITLE_WORDS", "PRONOUNS", "HONORIFICS",
+__all__ = ["SPEECH_FORMS", "WEAK_FORMS", "BARE_FORMS", "THAT_ONLY_FORMS", "CLAUSE_FORMS", "DIRECT_ONLY_FORMS", "TITLE_WORDS", "PRONOUNS", "HONORIFICS",
            "NOT_NAME", "inflect", "ADVERBS", "AUX"]
 
 #: Lemmas of verbs of saying: each introduces reported speech (direct or indirect).
@@ -78,6 +78,10 @@ CLAUSE_FORMS = frozenset(f for lemma in BARE_LEMMAS for f in inflect(lemma)) & S
 #: is ..."), or for the others an object or an infinitive ("urged citizens to save
 #: power", "promised immigration reform"); CLAUSE_FORMS are those that take a clause.
 BARE_FORMS = SPEECH_FORMS
+#: ... except these, whose bare object is seldom speech ("maintains a wide lead",
+#: "conceding the race", "concede its former territories"): what follows them is a
+#: quote only after "that" or a colon; content before them ("..., she conceded") is.
+THAT_ONLY_FORMS = frozenset(f for lemma in ("maintain", "concede") for f in inflect(lemma))
 
 #: Verbs that introduce only a direct quotation ("he continued: “…”").
 DIRECT_ONLY_FORMS = frozenset(f for lemma in (
