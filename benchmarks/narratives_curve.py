@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from narratives_harness import (DATA, cache_dir, f1_line, gold_of, load, paired_summary,
-                                seeds_arg, version4_f1)
+from narratives_harness import (cache_dir, compare_variants, data_absent, list_arg, load,
+                                seeds_arg)
 from narratives_stage2 import EXPLAIN_WEIGHT, PENALTY
 
 
@@ -62,30 +62,19 @@ def share_oof(corpus, cache: Path, seed: int, share: float, folds: int = 5) -> n
 
 
 def main(argv: list[str]) -> int:
-    if not DATA.is_dir():
-        print(f"skipped: {DATA} is absent")
+    if data_absent():
         return 0
-    from narratives_stage2 import oof_scores
-
-    cache = cache_dir(argv)
-    seeds = seeds_arg(argv)
-    shares = [float(v) for v in argv[argv.index("--shares") + 1].split(",")] \
-        if "--shares" in argv else [0.25, 0.5, 0.75]
-    corpus = load()
-    gold = gold_of(corpus)
-    folds = [int(v) for v in argv[argv.index("--folds") + 1].split(",")] \
-        if "--folds" in argv else [10, 20]
+    shares = list_arg(argv, "--shares", [0.25, 0.5, 0.75])
+    folds = list_arg(argv, "--folds", [10, 20], int)
     variants = {"5 folds": (1.0, 5)} | {f"share {s:g}": (s, 5) for s in shares} \
         | {f"{k} folds": (1.0, k) for k in folds}
-    results: dict[str, list[np.ndarray]] = {v: [] for v in variants}
-    for seed in seeds:
-        d = oof_scores(corpus, cache, seed)
-        for v, (share, k) in variants.items():
-            s = d["scores"] if v == "5 folds" else share_oof(corpus, cache, seed, share, k)
-            rows_f1 = version4_f1(corpus, s, d["order"], gold)
-            results[v].append(rows_f1)
-            print(f"seed {seed:<3} {v:<10} {f1_line(rows_f1, gold.masks)}", flush=True)
-    paired_summary(results, gold.masks, seeds, "5 folds", width=10)
+    corpus, cache = load(), cache_dir(argv)
+
+    def scores_of(seed: int, stage2: dict, v: str) -> np.ndarray:
+        return stage2["scores"] if v == "5 folds" \
+            else share_oof(corpus, cache, seed, *variants[v])
+
+    compare_variants(corpus, cache, seeds_arg(argv), list(variants), scores_of, "5 folds")
     return 0
 
 

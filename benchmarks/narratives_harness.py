@@ -172,6 +172,22 @@ def featurise_cached(corpus, texts: list[str], weights, path: Path):
     return x
 
 
+def list_arg(argv: list[str], name: str, default: list, cast=float) -> list:
+    """The comma-separated values given after ``name`` (each through ``cast``), else
+    ``default``."""
+    if name in argv:
+        return [cast(v) for v in argv[argv.index(name) + 1].split(",")]
+    return list(default)
+
+
+def data_absent() -> bool:
+    """Whether the task's training data is missing here (and say so: the script skips)."""
+    if DATA.is_dir():
+        return False
+    print(f"skipped: {DATA} is absent")
+    return True
+
+
 def seeds_arg(argv: list[str], default: tuple[int, ...] = (13, 7, 21)) -> list[int]:
     """The fold-split seeds given after ``--seeds`` (comma-separated), else ``default``."""
     if "--seeds" in argv:
@@ -248,3 +264,28 @@ def f1_line(rows_f1: np.ndarray, masks: dict[str, np.ndarray]) -> str:
     """``lang:coarse/fine`` for each mask of per-article F1 rows."""
     return " ".join(f"{lg}:{rows_f1[m].mean(axis=0)[0]:.3f}/{rows_f1[m].mean(axis=0)[1]:.3f}"
                     for lg, m in masks.items())
+
+
+def compare_variants(corpus: Corpus, cache: Path, seeds: list[int], variants: list[str],
+                     scores_of, base: str, extra=None) -> dict[str, list[np.ndarray]]:
+    """For each seed's split, decode each variant's out-of-fold scores the way version 4
+    does (:func:`version4_f1`), print its line, then the mean over the seeds with the
+    paired difference to ``base``. ``scores_of(seed, stage2, variant)`` gives a variant's
+    scores (``stage2``: ``narratives_stage2.oof_scores`` of the seed, version 4's);
+    ``extra(seed, rows)``, if given, returns more named rows of per-article F1 built
+    from the seed's (e.g. a choice among the variants)."""
+    from narratives_stage2 import oof_scores
+
+    gold = gold_of(corpus)
+    width = max(len(v) for v in variants) + 1
+    results: dict[str, list[np.ndarray]] = {v: [] for v in variants}
+    for seed in seeds:
+        d = oof_scores(corpus, cache, seed)
+        rows = {v: version4_f1(corpus, scores_of(seed, d, v), d["order"], gold)
+                for v in variants}
+        rows.update(extra(seed, rows) if extra else {})
+        for v, r in rows.items():
+            results.setdefault(v, []).append(r)
+            print(f"seed {seed:<3} {v:<{width}} {f1_line(r, gold.masks)}", flush=True)
+    paired_summary(results, gold.masks, seeds, base, width=width)
+    return results

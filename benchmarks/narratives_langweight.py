@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from narratives_harness import (DATA, cache_dir, f1_line, gold_of, load, paired_summary,
-                                seeds_arg, version4_f1)
+from narratives_harness import (cache_dir, compare_variants, data_absent, list_arg, load,
+                                seeds_arg)
 from narratives_stage2 import EXPLAIN_WEIGHT, PENALTY
 
 
@@ -63,39 +63,26 @@ def weighted_oof(corpus, cache: Path, seed: int, weight: float, langs: list[str]
 
 
 def main(argv: list[str]) -> int:
-    if not DATA.is_dir():
-        print(f"skipped: {DATA} is absent")
+    if data_absent():
         return 0
-    from narratives_stage2 import oof_scores
-
-    cache = cache_dir(argv)
-    seeds = seeds_arg(argv)
-    weights = [float(v) for v in argv[argv.index("--weights") + 1].split(",")] \
-        if "--weights" in argv else [2.0, 4.0]
-    corpus = load()
-    gold = gold_of(corpus)
-    langs = sorted(set(corpus.langs))
+    weights = list_arg(argv, "--weights", [2.0, 4.0])
     variants = ["v4"] + [f"{who} x{w:g}" for w in weights for who in ("EN", "own")]
-    results: dict[str, list[np.ndarray]] = {v: [] for v in variants}
-    for seed in seeds:
-        d = oof_scores(corpus, cache, seed)
-        order = d["order"]
-        for v in variants:
-            if v == "v4":
-                s = d["scores"]
-            else:
-                who, w = v.split()
-                by_lang = weighted_oof(corpus, cache, seed, float(w[1:]), langs)
-                if who == "EN":
-                    s = by_lang["en"]
-                else:
-                    s = np.zeros_like(d["scores"])
-                    for lg in langs:
-                        s[corpus.langs == lg] = by_lang[lg][corpus.langs == lg]
-            rows_f1 = version4_f1(corpus, s, order, gold)
-            results[v].append(rows_f1)
-            print(f"seed {seed:<3} {v:<8} {f1_line(rows_f1, gold.masks)}", flush=True)
-    paired_summary(results, gold.masks, seeds, "v4", width=8)
+    corpus, cache = load(), cache_dir(argv)
+    langs = sorted(set(corpus.langs))
+
+    def scores_of(seed: int, stage2: dict, v: str) -> np.ndarray:
+        if v == "v4":
+            return stage2["scores"]
+        who, w = v.split()
+        by_lang = weighted_oof(corpus, cache, seed, float(w[1:]), langs)
+        if who == "EN":
+            return by_lang["en"]
+        s = np.zeros_like(stage2["scores"])
+        for lg in langs:
+            s[corpus.langs == lg] = by_lang[lg][corpus.langs == lg]
+        return s
+
+    compare_variants(corpus, cache, seeds_arg(argv), variants, scores_of, "v4")
     return 0
 
 

@@ -40,12 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
-from narratives_harness import (DATA, cache_dir, f1_line, gold_of, linear_kernel, load,
-                                paired_summary, seeds_arg, version4_f1)
-
-
-def _arg(argv: list[str], name: str, default: float) -> float:
-    return float(argv[argv.index(name) + 1]) if name in argv else default
+from narratives_harness import (cache_dir, compare_variants, data_absent, linear_kernel,
+                                list_arg, load, seeds_arg)
 
 
 def train_net(inputs: np.ndarray, targets: np.ndarray, mask: np.ndarray,
@@ -156,48 +152,33 @@ def chosen_per_language(corpus, order: np.ndarray, rows_f1: dict[str, np.ndarray
 
 
 def main(argv: list[str]) -> int:
-    if not DATA.is_dir():
-        print(f"skipped: {DATA} is absent")
+    if data_absent():
         return 0
     import torch
 
-    from narratives_stage2 import oof_scores
-
     torch.set_num_threads(1)
-    cache = cache_dir(argv)
-    seeds = seeds_arg(argv)
-    hidden = int(_arg(argv, "--hidden", 256))
-    epochs = int(_arg(argv, "--epochs", 60))
-    runs = int(_arg(argv, "--runs", 3))
-    mixes = [float(v) for v in argv[argv.index("--mix") + 1].split(",")] \
-        if "--mix" in argv else [0.25, 0.5, 1.0]
-    corpus = load()
-    n = corpus.n
-    gold = gold_of(corpus)
+    hidden, = list_arg(argv, "--hidden", [256], int)
+    epochs, = list_arg(argv, "--epochs", [60], int)
+    runs, = list_arg(argv, "--runs", [3], int)
+    mixes = list_arg(argv, "--mix", [0.25, 0.5, 1.0])
     variants = ["v4", "mlp"] + [f"mix {w:g}" for w in mixes]
-    results: dict[str, list[np.ndarray]] = {v: [] for v in variants + ["per lang"]}
-    for seed in seeds:
-        d = oof_scores(corpus, cache, seed)
-        ridge = d["scores"]
-        order = d["order"]
+    corpus, cache = load(), cache_dir(argv)
+
+    def scores_of(seed: int, stage2: dict, v: str) -> np.ndarray:
+        ridge = stage2["scores"]
+        if v == "v4":
+            return ridge
         net = oof_net(corpus, cache, seed, hidden, epochs, runs)
-        assert (np.random.default_rng(seed).permutation(n) == order).all()
+        if v == "mlp":
+            return net
         scale = ridge.std(axis=0) / np.maximum(net.std(axis=0), 1e-9)
-        for v in variants:
-            if v == "v4":
-                s = ridge
-            elif v == "mlp":
-                s = net
-            else:
-                s = ridge + float(v.split()[1]) * net * scale
-            rows_f1 = version4_f1(corpus, s, order, gold)
-            results[v].append(rows_f1)
-            line = f1_line(rows_f1, gold.masks)
-            print(f"seed {seed:<3} {v:<10} {line}", flush=True)
-        rows_f1 = chosen_per_language(corpus, order, {v: results[v][-1] for v in variants})
-        results["per lang"].append(rows_f1)
-        print(f"seed {seed:<3} {'per lang':<10} {f1_line(rows_f1, gold.masks)}", flush=True)
-    paired_summary(results, gold.masks, seeds, "v4", width=10)
+        return ridge + float(v.split()[1]) * net * scale
+
+    def per_language(seed: int, rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        order = np.random.default_rng(seed).permutation(corpus.n)
+        return {"per lang": chosen_per_language(corpus, order, rows)}
+
+    compare_variants(corpus, cache, seeds_arg(argv), variants, scores_of, "v4", per_language)
     return 0
 
 
