@@ -67,8 +67,8 @@ def _can_open(text: str, i: int) -> bool:
 
 
 def _can_close(text: str, i: int) -> bool:
-    """A mark closes after a word, or after a space when it is a mark that only ever
-    closes (``months. ”``, the French ``« non »``), and never right before a word."""
+    """A mark closes after a word, or after a stray space when it is a mark that only
+    ever closes (``months. ”``, ``весной »``), and never right before a word."""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     return (not before.isspace() or text[i] in _ONLY_CLOSE) and not after.isalnum()
