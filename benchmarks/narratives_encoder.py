@@ -50,6 +50,27 @@ def encode_texts(tokenizer, texts: list[str], pieces: int = MAX_PIECES
     return ids, mask
 
 
+def word_pieces(texts: list[str], pieces: int = MAX_PIECES) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`encode_texts` with the installed all-MiniLM-L6-v2 tokenizer."""
+    from tokenizers import Tokenizer
+
+    from narrascope.embeddings import model_path
+
+    tok = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return encode_texts(tok, texts, pieces)
+
+
+def english_folds(corpus, seed: int, which: list[int]):
+    """``(k, train, test)`` for each fold ``k`` in ``which`` of the 5-fold split of
+    ``seed``: the English articles outside the fold and in it."""
+    en = np.flatnonzero(corpus.langs == "en")
+    folds = np.array_split(np.random.default_rng(seed).permutation(corpus.n), 5)
+    for k in which:
+        yield k, np.setdiff1d(en, folds[k]), np.intersect1d(folds[k], en)
+
+
 def build(base: Path, n_out: int, layers: int):
     import torch
     from transformers import AutoModel
@@ -135,9 +156,6 @@ def main(argv: list[str]) -> int:
     if not DATA.is_dir():
         print(f"skipped: {DATA} is absent")
         return 0
-    from tokenizers import Tokenizer
-
-    from narrascope.embeddings import model_path
     from narrascope.analysers.narratives.tune import LabelSpace
 
     cache = cache_dir(argv)
@@ -151,24 +169,16 @@ def main(argv: list[str]) -> int:
     if "--stack" in argv:
         return stack(corpus, cache, seed)
     n = corpus.n
-    en = np.flatnonzero(corpus.langs == "en")
     space = LabelSpace(corpus.tax, corpus.labels)
     gn, _ = space.gold(corpus.ex)
     targets = np.column_stack([corpus.targets, 2.0 * gn[:, -1] - 1])
     rows, texts, etargets = explanations(corpus)
-    tok = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
-    tok.no_truncation()
-    tok.no_padding()
-    ids, mask = encode_texts(tok, [corpus.ex[i].text for i in range(n)], pieces)
-    eids, emask = encode_texts(tok, texts, pieces)
-    order = np.random.default_rng(seed).permutation(n)
-    folds = np.array_split(order, 5)
-    for k in which:
+    ids, mask = word_pieces([corpus.ex[i].text for i in range(n)], pieces)
+    eids, emask = word_pieces(texts, pieces)
+    for k, train, test in english_folds(corpus, seed, which):
         f = cache / f"encoder-oof-{seed}-fold{k}-L{layers}-e{epochs}-p{pieces}.npy"
         if f.is_file():
             continue
-        test = np.intersect1d(folds[k], en)
-        train = np.setdiff1d(en, folds[k])
         ex_rows = np.flatnonzero(np.isin(rows, train))
         x_ids = np.vstack([ids[train], eids[ex_rows]])
         x_mask = np.vstack([mask[train], emask[ex_rows]])
