@@ -62,16 +62,27 @@ def features(corpus, cache: Path):
     return sparse.vstack([xa, xe]).tocsr(), xs.tocsr(), owner, rows, etargets
 
 
-def ridge_problem(corpus, cache: Path):
-    """What every fold's ridge solves over: the rows of :func:`features` (articles, then
-    explanations), their linear kernel, the targets (labels, then ``Other``; articles
-    then explanations) and each explanation's article."""
+def ridge_targets(corpus, etargets: np.ndarray) -> np.ndarray:
+    """The ridge's ±1 targets (labels, then ``Other``): the articles', then the
+    explanations' ``etargets``."""
     from narrascope.analysers.narratives.tune import LabelSpace
 
-    x, _, _, rows, etargets = features(corpus, cache)
     gn, _ = LabelSpace(corpus.tax, corpus.labels).gold(corpus.ex)
-    targets = np.vstack([np.column_stack([corpus.targets, 2.0 * gn[:, -1] - 1]), etargets])
-    return x, linear_kernel(x), targets, rows
+    return np.vstack([np.column_stack([corpus.targets, 2.0 * gn[:, -1] - 1]), etargets])
+
+
+_PROBLEMS: dict[tuple[int, Path], tuple] = {}
+
+
+def ridge_problem(corpus, cache: Path):
+    """What every fold's ridge solves over: the rows of :func:`features` (articles, then
+    explanations), their linear kernel, the targets (:func:`ridge_targets`) and each
+    explanation's article; computed once per corpus and cache folder in a process."""
+    key = (id(corpus), cache)
+    if key not in _PROBLEMS:
+        x, _, _, rows, etargets = features(corpus, cache)
+        _PROBLEMS[key] = x, linear_kernel(x), ridge_targets(corpus, etargets), rows
+    return _PROBLEMS[key]
 
 
 def oof_scores(corpus, cache: Path, seed: int) -> dict[str, np.ndarray]:
@@ -80,15 +91,11 @@ def oof_scores(corpus, cache: Path, seed: int) -> dict[str, np.ndarray]:
     f = cache / f"stage2-oof-{seed}.npz"
     if f.is_file():
         return dict(np.load(f))
-    from narrascope.analysers.narratives.tune import LabelSpace
-
     n = corpus.n
     x, xs, owner, rows, etargets = features(corpus, cache)
     kern = linear_kernel(x)
-    space = LabelSpace(corpus.tax, corpus.labels)
-    gn, _ = space.gold(corpus.ex)
-    is_other = gn[:, -1]
-    targets = np.vstack([np.column_stack([corpus.targets, 2.0 * is_other - 1]), etargets])
+    targets = ridge_targets(corpus, etargets)
+    is_other = (targets[:n, -1] > 0).astype(float)
     order = np.random.default_rng(seed).permutation(n)
     out = np.zeros((n, targets.shape[1]))
     smax = np.zeros_like(out)
